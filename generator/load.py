@@ -1,0 +1,197 @@
+"""Gather stage: find the sources (sorted), read them as UTF-8, split front matter, parse YAML.
+
+Input: the source folder. Output: ``RawDoc`` records holding plain data plus the line of every field, so later
+stages can name the exact line of a mistake. YAML errors become problems with file lines, never swallowed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import Collector
+
+KINDS = {"content/articles": "article", "content/pages": "page", "content/topics": "topic"}
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+IGNORED = re.compile(r"(^|/)(\.|_|~)|~$|\.swp$")  # dotfiles, editor backups, partial saves
+
+
+class Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so every date goes through one parser with one error message."""
+
+
+Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RawDoc:
+    """One source file as data: ``lines`` maps a field name (``languages[1]``) to its line in the file."""
+
+    path: str
+    kind: str
+    data: dict
+    lines: dict
+    body: str = ""
+    body_line: int = 0
+
+    @property
+    def stem(self) -> str:
+        return Path(self.path).stem
+
+    def line(self, field: str) -> int:
+        """Return the line of ``field``, or of its closest parent that has one."""
+        while field:
+            if field in self.lines:
+                return self.lines[field]
+            field = re.sub(r"(\[\d+\]|\.[^.\[]+|^[^.\[]+)$", "", field)
+        return self.lines.get("", 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Everything found in a source folder, each list sorted by path."""
+
+    docs: tuple[RawDoc, ...]
+    files: tuple[str, ...]  # other files under content/, copied as they are
+    photos: tuple[str, ...]  # image files under therapists/
+    profile_slugs: frozenset[str] = frozenset()  # every profile file found, readable or not
+
+
+def field_name(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def parse_yaml(text: str, path: str, first_line: int, problems: Collector) -> tuple[object, dict]:
+    """Parse YAML text that starts at ``first_line`` of ``path``; return (data, lines) or report a problem."""
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        what = exc.problem or "cannot be read"
+        problems.add(path, line, "", f"YAML syntax error: {what}",
+                     "check the indentation and quotes on this line or the one before; "
+                     "a value that contains ': ' or starts with a special character needs quotes")
+        return None, {}
+    except yaml.YAMLError as exc:  # pragma: no cover - non-marked errors are rare
+        problems.add(path, first_line, "", f"YAML error: {exc}")
+        return None, {}
+    finally:
+        loader.dispose()
+    lines: dict = {"": first_line}
+    _walk(node, (), first_line, lines, path, problems)
+    return data, lines
+
+
+def _walk(node, at: tuple, first_line: int, lines: dict, path: str, problems: Collector) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = first_line + key_node.start_mark.line
+            name = field_name(at + (key,))
+            if key in seen:
+                problems.add(path, line, name, f"appears twice (first on line {seen[key]})",
+                             "keep one of them")
+            seen[key] = line
+            lines[name] = line
+            _walk(value_node, at + (key,), first_line, lines, path, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[field_name(at + (index,))] = first_line + item.start_mark.line
+            _walk(item, at + (index,), first_line, lines, path, problems)
+
+
+def read_text(file: Path, rel: str, problems: Collector) -> str | None:
+    """Read a file as UTF-8 with Unix line ends, or report where it is not UTF-8."""
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.add(rel, line, "", f"is not UTF-8 text (byte {exc.start})",
+                     "save the file with UTF-8 encoding")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, rel: str, problems: Collector) -> tuple[str, str, int] | None:
+    """Split '---' front matter from the body; return (yaml, body, body_line) or report what is missing."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        problems.add(rel, 1, "", "no front matter at the top of the file",
+                     "start the file with a line '---', then fields such as 'title: ...', then another '---'")
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    problems.add(rel, 1, "", "the front matter starting on line 1 is never closed",
+                 "add a line with only '---' after the last field (did you forget it?)")
+    return None
+
+
+def load_document(source: Path, rel: str, kind: str, problems: Collector) -> RawDoc | None:
+    """Read one Markdown or YAML source into a RawDoc, reporting problems instead of raising."""
+    text = read_text(source / rel, rel, problems)
+    if text is None:
+        return None
+    if kind == "therapist":
+        data, lines = parse_yaml(text, rel, 1, problems)
+        body, body_line = "", 0
+    else:
+        split = split_front_matter(text, rel, problems)
+        if split is None:
+            return None
+        front, body, body_line = split
+        data, lines = parse_yaml(front, rel, 2, problems)
+    if not lines:
+        return None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.add(rel, lines[""], "", f"expected fields such as 'title: ...', found {type(data).__name__}")
+        return None
+    return RawDoc(rel, kind, data, lines, body, body_line)
+
+
+def discover(source: Path) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """List (path, kind) of documents, other content files and therapist photos, each sorted."""
+    docs, files, photos = [], [], []
+    content = source / "content"
+    for file in sorted(content.rglob("*")) if content.is_dir() else ():
+        rel = file.relative_to(source).as_posix()
+        if not file.is_file() or IGNORED.search(rel[len("content/"):]):
+            continue
+        folder = str(Path(rel).parent)
+        if rel.endswith(".md") and folder in KINDS:
+            docs.append((rel, KINDS[folder]))
+        else:
+            files.append(rel)
+    therapists = source / "therapists"
+    for file in sorted(therapists.iterdir()) if therapists.is_dir() else ():
+        rel = file.relative_to(source).as_posix()
+        if not file.is_file() or IGNORED.search(file.name):
+            continue
+        if file.suffix in (".yaml", ".yml"):
+            docs.append((rel, "therapist"))
+        elif file.suffix.lower() in PHOTO_SUFFIXES:
+            photos.append(rel)
+    return docs, files, photos
+
+
+def load_sources(source: Path, problems: Collector) -> Sources:
+    """Read every source document; unreadable ones are reported to ``problems`` and left out."""
+    found, files, photos = discover(source)
+    docs = [doc for rel, kind in found if (doc := load_document(source, rel, kind, problems))]
+    profiles = frozenset(Path(rel).stem for rel, kind in found if kind == "therapist")
+    return Sources(tuple(docs), tuple(files), tuple(photos), profiles)

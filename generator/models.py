@@ -1,0 +1,250 @@
+"""The frozen site model: what every later stage and every template reads, and nothing ever changes.
+
+Field docstrings are the theme author's reference: templates receive exactly these objects.
+This module imports nothing of ours.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Mapping
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisNumber:
+    label: str  #: e.g. "Call or text"
+    number: str  #: e.g. "988"
+    url: str  #: tel:, sms: or https: link that reaches the line
+
+
+@dataclass(frozen=True, slots=True)
+class Crisis:
+    text: str  #: one calm sentence shown before the numbers
+    numbers: tuple[CrisisNumber, ...]
+    chat_url: str  #: web chat, or "" when the line has none
+
+
+US_988 = Crisis(
+    text="If you are in crisis or thinking about suicide, you are not alone. Help is free and confidential, "
+    "24 hours a day.",
+    numbers=(CrisisNumber("Call or text the 988 Suicide & Crisis Lifeline:", "988", "tel:988"),),
+    chat_url="https://988lifeline.org/chat/",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Practice:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """site.yaml, checked: the only settings templates and stages read."""
+
+    title: str
+    base_url: str  #: absolute, always ending in "/"
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    practice: Practice = Practice()
+    newsletter_title: str = ""
+    newsletter_description: str = ""
+    crisis: Crisis = US_988
+    articles_per_page: int = 10
+    nav: tuple[Link, ...] = ()
+    unsafe_html: bool = False
+
+    def absolute(self, url: str) -> str:
+        """Return the absolute form of a site URL such as ``/articles/x/``."""
+        return self.base_url + url.lstrip("/")
+
+    def url(self, url: str) -> str:
+        """Return a site URL as a link on the page, under the base URL's path (a site may live in /clinic/)."""
+        return urlsplit(self.base_url).path + url.lstrip("/")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    source: str  #: path of the Markdown file, relative to the site folder
+    slug: str
+    title: str
+    date: datetime  #: timezone-aware publication time
+    updated: datetime | None
+    authors: tuple[str, ...]  #: therapist slugs
+    topics: tuple[str, ...]  #: topic slugs
+    topic_names: tuple[str, ...]  #: the names as written, one per slug (site.topic_index has the pages)
+    summary: str
+    draft: bool
+    image: str  #: site URL of the image, or ""
+    image_alt: str
+    body: str  #: Markdown source of the body
+    body_line: int
+    html: str = ""  #: the body as sanitized HTML
+    words: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"/articles/{self.slug}/"
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / 200))
+
+    @property
+    def modified(self) -> datetime:
+        return self.updated or self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    source: str
+    slug: str
+    title: str
+    summary: str
+    draft: bool
+    body: str
+    body_line: int
+    html: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicNote:
+    """The optional description of a topic (content/topics/<slug>.md)."""
+
+    source: str
+    slug: str
+    title: str
+    body: str
+    body_line: int
+    html: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    name: str = ""
+    address: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class License:
+    type: str
+    state: str
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fees:
+    individual: float | None = None
+    couples: float | None = None
+    sliding_scale: bool = False
+    currency: str = "USD"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    email: str = ""
+    phone: str = ""
+    booking_url: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Therapist:
+    source: str
+    slug: str
+    name: str
+    credentials: tuple[str, ...] = ()
+    pronouns: str = ""
+    title: str = ""
+    photo: str = ""  #: file name next to the profile, or ""
+    photo_alt: str = ""
+    bio: str = ""  #: Markdown
+    specialties: tuple[str, ...] = ()
+    modalities: tuple[str, ...] = ()
+    populations: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    insurance: tuple[str, ...] = ()  #: empty: self-pay
+    fees: Fees = Fees()
+    formats: tuple[str, ...] = ()  #: "in-person", "telehealth"
+    locations: tuple[Location, ...] = ()
+    telehealth_states: tuple[str, ...] = ()
+    licenses: tuple[License, ...] = ()
+    accepting_new_clients: bool = False
+    contact: Contact = Contact()
+    bio_html: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"/therapists/{self.slug}/"
+
+    @property
+    def display_name(self) -> str:
+        """The name followed by credentials: "Ana Lima, PsyD"."""
+        return ", ".join((self.name, *self.credentials))
+
+    @property
+    def family_name(self) -> str:
+        return self.name.split()[-1] if self.name.split() else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    name: str
+    description_html: str
+    articles: tuple[Article, ...]  #: newest first
+    therapists: tuple[Therapist, ...]  #: whose specialties include this topic
+
+    @property
+    def url(self) -> str:
+        return f"/topics/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    """Validated documents, before they are joined into a site."""
+
+    articles: tuple[Article, ...]
+    pages: tuple[Page, ...]
+    notes: tuple[TopicNote, ...]
+    therapists: tuple[Therapist, ...]
+    files: tuple[str, ...]  #: other files under content/, copied as they are
+    photos: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The whole site, joined and checked: routes are unique, references resolve."""
+
+    config: Config
+    now: datetime  #: the build's "now" (SOURCE_DATE_EPOCH or the clock)
+    articles: tuple[Article, ...]  #: published (or all, with --drafts), newest first
+    pages: tuple[Page, ...]
+    topics: tuple[Topic, ...]  #: by name
+    therapists: tuple[Therapist, ...]  #: accepting first, then by family name
+    files: tuple[str, ...]
+    photos: tuple[str, ...]
+    therapist_index: Mapping[str, Therapist]  #: by slug, for bylines
+    topic_index: Mapping[str, Topic]  #: by slug, for an article's topic links
+
+    @property
+    def updated(self) -> datetime:
+        """The newest publication or update time: the feeds' build date, stable between builds."""
+        return max((a.modified for a in self.articles), default=self.now)

@@ -1,0 +1,97 @@
+"""Publish stage: the only module that writes. Outputs are staged beside the output folder, then swapped in.
+
+A build that fails or is killed never leaves a mix: the old site stays until the new one is complete, and the
+swap is one atomic exchange of two directory names (renameat2 RENAME_EXCHANGE on Linux; elsewhere two renames,
+which the next build repairs if it was killed between them).
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+from typing import Iterable
+
+from .errors import UsageError
+
+MARKER = ".therapist-site"  # marks a folder we built, so we never replace a folder of someone else's
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def check_output(source: Path, output: Path) -> None:
+    """Refuse an output folder that is, contains or lies inside the sources, or that we did not make."""
+    source, output = source.resolve(), output.resolve()
+    if output == source or source.is_relative_to(output):
+        raise UsageError(f"refusing to build into {output}: it is or contains the source folder; "
+                         "choose another --output, e.g. the default <source>/public")
+    for folder in ("content", "therapists", "layouts"):
+        if output.is_relative_to(source / folder):
+            raise UsageError(f"refusing to build into {output}: it lies inside the sources' {folder}/ folder")
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"refusing to build into {output}: it is a file, not a folder")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
+        raise UsageError(f"refusing to replace {output}: it is not empty and was not made by therapist-site "
+                         f"(no {MARKER} file in it); choose an empty or new folder")
+
+
+def _siblings(output: Path, kind: str) -> list[Path]:
+    return sorted(output.parent.glob(f".{output.name}.{kind}-*"))
+
+
+def recover(output: Path) -> None:
+    """Repair what a killed build left: restore a swapped-out site, remove stale staging folders."""
+    old = _siblings(output, "old")
+    if old and not output.exists():
+        old[-1].rename(output)
+    for leftover in _siblings(output, "staging") + _siblings(output, "old"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def publish(outputs: Iterable[tuple[str, bytes | Path]], output: Path) -> int:
+    """Write every output into a staging folder beside ``output``, then swap it into place; return the count."""
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    recover(output)
+    staging = output.parent / f".{output.name}.staging-{os.getpid()}"
+    count = 0
+    try:
+        staging.mkdir()
+        (staging / MARKER).write_text("This folder is built by therapist-site and replaced on every build.\n")
+        for rel, data in outputs:
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, Path):
+                shutil.copyfile(data, target)
+            else:
+                target.write_bytes(data)
+            count += 1
+        _swap(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return count
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if not output.exists():
+        staging.rename(output)
+        return
+    if _exchange(staging, output):
+        return  # staging now holds the old site and is removed by the caller
+    old = output.parent / f".{output.name}.old-{os.getpid()}"
+    output.rename(old)
+    staging.rename(output)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    return result == 0

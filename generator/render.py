@@ -1,0 +1,98 @@
+"""Render stage: the frozen Site -> outputs {path in the output folder: bytes, or a source file to copy}.
+
+Pure: nothing is written here. Jinja2 runs with autoescape and StrictUndefined, so every value from YAML is
+escaped and a template typo fails the build instead of printing nothing. A site's own ``layouts/`` folder
+overrides any built-in template or asset of the same name.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Iterator
+
+import jinja2
+
+from . import feeds
+from .models import Site
+
+THEME = Path(__file__).parent / "layouts"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+Output = bytes | Path
+
+
+def human_date(moment) -> str:
+    """Format a date the same way on every machine, whatever its locale: 'October 5, 2026'."""
+    return f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def environment(source: Path, site: Site) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(source / "layouts"), jinja2.FileSystemLoader(THEME)]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    config = site.config
+    env.filters.update(
+        url=config.url, absolute=config.absolute, human_date=human_date,
+        isodate=lambda moment: moment.isoformat(), tojson_ld=_json_ld,
+    )
+    env.globals.update(site=site, config=config)
+    return env
+
+
+def _json_ld(data) -> str:
+    """Serialize JSON-LD for a <script> element: '<', '>' and '&' escaped so no text can close the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render(site: Site, source: Path) -> Iterator[tuple[str, Output]]:
+    """Yield every output of the site in a fixed order, one page at a time."""
+    env = environment(source, site)
+
+    def page(template: str, path: str, url: str, **context) -> tuple[str, bytes]:
+        html = env.get_template(template).render(page_url=url, **context)
+        return path, html.encode()
+
+    yield page("home.html", "index.html", "/", articles=site.articles[:5],
+               therapists=[t for t in site.therapists if t.accepting_new_clients][:6])
+    per_page = site.config.articles_per_page
+    pages = max(1, math.ceil(len(site.articles) / per_page))
+    for number in range(1, pages + 1):
+        url = "/articles/" if number == 1 else f"/articles/page/{number}/"
+        chunk = site.articles[(number - 1) * per_page: number * per_page]
+        yield page("articles.html", url.lstrip("/") + "index.html", url, articles=chunk, number=number,
+                   pages=pages)
+    for article in site.articles:
+        yield page("article.html", f"articles/{article.slug}/index.html", article.url, article=article)
+    yield page("topics.html", "topics/index.html", "/topics/")
+    for topic in site.topics:
+        yield page("topic.html", f"topics/{topic.slug}/index.html", topic.url, topic=topic)
+    for therapist in site.therapists:
+        yield page("therapist.html", f"therapists/{therapist.slug}/index.html", therapist.url,
+                   therapist=therapist, articles=[a for a in site.articles if therapist.slug in a.authors])
+    yield page("therapists.html", "therapists/index.html", "/therapists/")
+    for standalone in site.pages:
+        yield page("page.html", f"{standalone.slug}/index.html", standalone.url, page=standalone)
+    yield page("subscribe.html", "subscribe/index.html", "/subscribe/")
+    yield page("404.html", "404.html", "/404.html")
+    yield "feed.xml", feeds.rss(site)
+    yield "atom.xml", feeds.atom(site)
+    yield "sitemap.xml", env.get_template("sitemap.xml").render().encode()
+    yield "robots.txt", env.get_template("robots.txt").render().encode()
+    yield from assets(source)
+    for file in site.files:
+        yield file[len("content/"):], source / file
+
+
+def assets(source: Path) -> Iterator[tuple[str, Path]]:
+    """The theme's static files, each replaced by a file of the same name in the site's layouts/static/."""
+    found: dict[str, Path] = {}
+    for folder in (THEME / "static", source / "layouts" / "static"):
+        for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if file.is_file():
+                found[file.relative_to(folder).as_posix()] = file
+    for name in sorted(found):
+        yield f"assets/{name}", found[name]

@@ -1,0 +1,81 @@
+"""Site stage: validated models -> the frozen Site: what is published, routes, topics and cross-links.
+
+Routes are checked here: two sources that would write the same address are reported together, both named.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from types import MappingProxyType
+
+from .errors import Collector
+from .models import Article, Config, Models, Site, Therapist, Topic
+from .validate import slugify
+
+#: Addresses the generator itself writes; a page or file claiming one is a collision.
+BUILT_IN = ("/articles/", "/topics/", "/therapists/", "/subscribe/", "/search/", "/assets/", "/feed.xml",
+            "/atom.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/404.html", "/index.html")
+
+
+def assemble(models: Models, config: Config, now: datetime, drafts: bool, problems: Collector) -> Site:
+    """Join the models into a Site; report route collisions."""
+    articles = tuple(sorted((a for a in models.articles if drafts or _published(a, now)),
+                            key=lambda a: (-a.date.timestamp(), a.slug)))
+    pages = tuple(sorted((p for p in models.pages if drafts or not p.draft), key=lambda p: p.slug))
+    therapists = tuple(sorted(models.therapists,
+                              key=lambda t: (not t.accepting_new_clients, t.family_name.lower(), t.slug)))
+    _check_routes(articles, pages, models.files, problems)
+    topics = _topics(models, articles, therapists)
+    return Site(
+        config=config, now=now, articles=articles, pages=pages, topics=topics, therapists=therapists,
+        files=models.files, photos=models.photos,
+        therapist_index=MappingProxyType({t.slug: t for t in therapists}),
+        topic_index=MappingProxyType({t.slug: t for t in topics}),
+    )
+
+
+def _published(article: Article, now: datetime) -> bool:
+    return not article.draft and article.date <= now
+
+
+def _check_routes(articles, pages, files, problems: Collector) -> None:
+    claims: dict[str, list[str]] = {}
+    for article in articles:
+        claims.setdefault(article.url, []).append(article.source)
+    for page in pages:
+        claims.setdefault(page.url, []).append(page.source)
+        if page.url in BUILT_IN:
+            problems.add(page.source, 0, "slug", f"the address {page.url} is used by the site itself",
+                         "choose another slug")
+    for file in files:
+        url = "/" + file[len("content/"):]
+        claims.setdefault(url, []).append(file)
+        if url.endswith("/index.html"):
+            claims.setdefault(url[: -len("index.html")], []).append(file)
+    for url, sources in sorted(claims.items()):
+        if len(sources) > 1:
+            for source in sources:
+                others = ", ".join(s for s in sources if s != source)
+                problems.add(source, 0, "", f"the address {url} is also claimed by {others}",
+                             "give one of them another file name or 'slug:'")
+
+
+def _topics(models: Models, articles: tuple[Article, ...], therapists: tuple[Therapist, ...]) -> tuple[Topic, ...]:
+    names: dict[str, str] = {}
+    for article in sorted(articles, key=lambda a: a.source):
+        for name, slug in zip(article.topic_names, article.topics):
+            names.setdefault(slug, name)
+    for therapist in sorted(therapists, key=lambda t: t.slug):
+        for name in therapist.specialties:
+            if slugify(name):
+                names.setdefault(slugify(name), name)
+    notes = {note.slug: note for note in models.notes}
+    for slug, note in notes.items():
+        names[slug] = note.title
+    topics = []
+    for slug in names:
+        topics.append(Topic(
+            slug=slug, name=names[slug], description_html=notes[slug].html if slug in notes else "",
+            articles=tuple(a for a in articles if slug in a.topics),
+            therapists=tuple(t for t in therapists if slug in {slugify(s) for s in t.specialties}),
+        ))
+    return tuple(sorted(topics, key=lambda t: (t.name.lower(), t.slug)))

@@ -1,0 +1,214 @@
+"""Validate stage: raw documents -> models, through declared field tables.
+
+Every document is checked, each problem reported with file, line and field; nothing stops at the first.
+References between documents (authors, topics, routes) are checked later, in site.py, once all are known.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+import zoneinfo
+from pathlib import PurePosixPath
+
+from .errors import Collector, did_you_mean
+from .load import RawDoc, Sources
+from .models import Article, Config, Contact, Fees, License, Location, Models, Page, Therapist, TopicNote
+from .schema import Bool, Choice, Ctx, Date, Email, Fields, ListOf, Number, Text, Url, check_document
+
+SLUG_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+STATE_RE = re.compile(r"[A-Z]{2}")
+FACETS = ("specialty", "language", "insurance", "state", "format", "population", "accepting", "sliding-scale")
+RESERVED_THERAPIST_SLUGS = ("index", *FACETS)
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII, words joined by '-': 'Grief and Loss' -> 'grief-and-loss', 'Café' -> 'cafe'."""
+    text = re.sub(r"['\u2019]", "", text)  # "Men's Issues" -> "mens-issues", not "men-s-issues"
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+class OneOrMany(ListOf):
+    """A single value or a list of them (``author: ana-lima`` or ``author: [ana-lima, ben-ode]``)."""
+
+    def __call__(self, value, field, ctx):
+        return super().__call__(value if isinstance(value, list) else [value], field, ctx)
+
+
+SLUG = Text(SLUG_RE, "a slug of lowercase letters, digits and dashes, like my-first-article")
+STATE = Text(STATE_RE, "a two-letter state code like CA", "write the state's postal code in capitals, e.g. CA")
+NAMES = ListOf(Text(), "[First, Second]")
+
+ARTICLE = Fields(
+    {
+        "title": Text(),
+        "date": Date(),
+        "author": OneOrMany(Text(SLUG_RE, "the slug of a therapist profile (its file name without .yaml)")),
+        "topics": ListOf(Text(), "[Trauma, Anxiety]"),
+        "summary": Text(),
+        "updated": Date(),
+        "draft": Bool(),
+        "slug": SLUG,
+        "image": Text(),
+        "image_alt": Text(),
+    },
+    required=("title", "date"),
+)
+PAGE = Fields({"title": Text(), "summary": Text(), "slug": SLUG, "draft": Bool()}, required=("title",))
+TOPIC = Fields({"title": Text()}, required=("title",))
+THERAPIST = Fields(
+    {
+        "name": Text(),
+        "credentials": NAMES,
+        "pronouns": Text(),
+        "title": Text(),
+        "photo": Text(),
+        "photo_alt": Text(),
+        "bio": Text(),
+        "specialties": ListOf(Text(), "[Trauma, Anxiety]"),
+        "modalities": NAMES,
+        "populations": NAMES,
+        "languages": ListOf(Text(), "[English, Spanish]"),
+        "insurance": NAMES,
+        "fees": Fields({"individual": Number(), "couples": Number(), "sliding_scale": Bool(),
+                        "currency": Text(re.compile(r"[A-Z]{3}"), "a currency code like USD")},
+                       example="individual: 150, sliding_scale: true"),
+        "formats": ListOf(Choice("in-person", "telehealth"), "[in-person, telehealth]"),
+        "locations": ListOf(Fields({"name": Text(), "address": Text(), "city": Text(), "state": STATE,
+                                    "postal_code": Text()}, required=("city", "state")),
+                            "[{name: Downtown, address: '1 Main St', city: San Diego, state: CA}]"),
+        "telehealth_states": ListOf(STATE, "[CA, NV]"),
+        "licenses": ListOf(Fields({"type": Text(), "state": STATE, "number": Text()},
+                                  required=("type", "state", "number")),
+                           "[{type: Psychologist, state: CA, number: 'PSY 12345'}]"),
+        "accepting_new_clients": Bool(),
+        "contact": Fields({"email": Email(), "phone": Text(), "booking_url": Url(), "website": Url()}),
+    },
+    required=("name",),
+)
+
+
+def validate(sources: Sources, config: Config, problems: Collector) -> Models:
+    """Turn every raw document into its model; documents with problems are reported and left out."""
+    timezone = zoneinfo.ZoneInfo(config.timezone)
+    make = {"article": _article, "page": _page, "topic": _topic, "therapist": _therapist}
+    tables = {"article": ARTICLE, "page": PAGE, "topic": TOPIC, "therapist": THERAPIST}
+    built: dict[str, list] = {kind: [] for kind in make}
+    for doc in sources.docs:
+        values = check_document(doc, tables[doc.kind], problems, timezone)
+        if values is not None:
+            model = make[doc.kind](doc, values, Ctx(doc, problems), sources)
+            if model is not None:
+                built[doc.kind].append(model)
+    return Models(tuple(built["article"]), tuple(built["page"]), tuple(built["topic"]),
+                  tuple(built["therapist"]), sources.files, sources.photos)
+
+
+def _file_slug(doc: RawDoc, ctx: Ctx) -> str | None:
+    slug = slugify(doc.stem)
+    if not slug:
+        ctx.bad("", f"the file name {PurePosixPath(doc.path).name!r} gives no usable address",
+                "rename the file with letters or digits, or set 'slug:'")
+        return None
+    return slug
+
+
+def _article(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> Article | None:
+    slug = v.get("slug") or _file_slug(doc, ctx)
+    image = _image_url(doc, v, ctx, sources) if v.get("image") else ""
+    ok = slug is not None and image is not None
+    for index, author in enumerate(v.get("author", ())):
+        if author not in sources.profile_slugs:
+            field = f"author[{index}]" if isinstance(doc.data.get("author"), list) else "author"
+            close = did_you_mean(author, sources.profile_slugs)
+            ctx.bad(field, f"no therapist profile {author!r} (expected therapists/{author}.yaml)",
+                    close if close.startswith("did") else "create the profile, or use the file name of one")
+            ok = False
+    topics: dict[str, str] = {}
+    for index, name in enumerate(v.get("topics", ())):
+        if not slugify(name):
+            ctx.bad(f"topics[{index}]", f"the topic {name!r} has no letters or digits to make an address from")
+            ok = False
+        topics.setdefault(slugify(name), name)
+    if not ok:
+        return None
+    return Article(
+        source=doc.path, slug=slug, title=v["title"], date=v["date"], updated=v.get("updated"),
+        authors=tuple(dict.fromkeys(v.get("author", ()))),
+        topics=tuple(topics), topic_names=tuple(topics.values()),
+        summary=v.get("summary", ""), draft=v.get("draft", False), image=image,
+        image_alt=v.get("image_alt", ""), body=doc.body, body_line=doc.body_line,
+    )
+
+
+def _image_url(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> str | None:
+    """Resolve ``image:`` (relative to the article, or /-rooted in content/) to a site URL it must exist at."""
+    image = v["image"]
+    base = "content" if image.startswith("/") else str(PurePosixPath(doc.path).parent)
+    path = posixpath.normpath(f"{base}/{image.lstrip('/')}")
+    if not path.startswith("content/") or "://" in image:
+        ctx.bad("image", f"expected a picture inside the content folder, found {image!r}",
+                "put the picture in content/ and give its path, e.g. /images/photo.jpg")
+        return None
+    if path not in sources.files:
+        ctx.bad("image", f"file {path} not found", "check the spelling and the folder of the picture")
+        return None
+    if not v.get("image_alt"):
+        ctx.bad("image_alt", "is required when 'image' is set",
+                "describe the picture in a short sentence for people who cannot see it")
+        return None
+    return "/" + path[len("content/"):]
+
+
+def _page(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> Page | None:
+    slug = v.get("slug") or _file_slug(doc, ctx)
+    if slug is None:
+        return None
+    return Page(doc.path, slug, v["title"], v.get("summary", ""), v.get("draft", False), doc.body, doc.body_line)
+
+
+def _topic(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> TopicNote | None:
+    slug = _file_slug(doc, ctx)
+    return TopicNote(doc.path, slug, v["title"], doc.body, doc.body_line) if slug else None
+
+
+def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> Therapist | None:
+    slug = doc.stem
+    if not SLUG_RE.fullmatch(slug):
+        ctx.bad("", f"the file name {slug!r} is not a valid slug",
+                f"rename it to {slugify(slug) or 'first-last'}.yaml (lowercase letters, digits and dashes)")
+        return None
+    if slug in RESERVED_THERAPIST_SLUGS:
+        ctx.bad("", f"the file name {slug!r} is reserved for a directory page",
+                "rename the file, e.g. to the therapist's full name")
+        return None
+    photo = v.get("photo", "")
+    if photo:
+        folder = str(PurePosixPath(doc.path).parent)
+        if "/" in photo or photo.startswith("."):
+            ctx.bad("photo", f"expected a file name next to the profile, found {photo!r}",
+                    "put the photo in the therapists/ folder and give only its file name")
+            return None
+        if f"{folder}/{photo}" not in sources.photos:
+            ctx.bad("photo", f"file {folder}/{photo} not found",
+                    "check the spelling, or put the photo (.jpg, .png or .webp) next to the profile")
+            return None
+        if not v.get("photo_alt"):
+            ctx.bad("photo_alt", "is required when 'photo' is set",
+                    "describe the photo in a few words, e.g. 'Ana Lima smiling in her office'")
+            return None
+    fees = v.get("fees", {})
+    contact = v.get("contact", {})
+    return Therapist(
+        source=doc.path, slug=slug, name=v["name"], credentials=v.get("credentials", ()),
+        pronouns=v.get("pronouns", ""), title=v.get("title", ""), photo=photo, photo_alt=v.get("photo_alt", ""),
+        bio=v.get("bio", ""), specialties=v.get("specialties", ()), modalities=v.get("modalities", ()),
+        populations=v.get("populations", ()), languages=v.get("languages", ()), insurance=v.get("insurance", ()),
+        fees=Fees(**fees), formats=v.get("formats", ()),
+        locations=tuple(Location(**loc) for loc in v.get("locations", ())),
+        telehealth_states=v.get("telehealth_states", ()),
+        licenses=tuple(License(**lic) for lic in v.get("licenses", ())),
+        accepting_new_clients=v.get("accepting_new_clients", False), contact=Contact(**contact),
+    )
+
