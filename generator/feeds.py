@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
 
-from .markup import absolute_links
+from .markup import absolute_links, excerpt
 from .models import Article, Site
 
 LIMIT = 20  # newest articles in a feed; readers keep what they fetched before
@@ -43,9 +43,9 @@ def _entry(entry, site: Site, article: Article) -> None:
     entry.link(href=link, rel="alternate")
     entry.published(article.date)
     entry.updated(article.modified)
-    if article.summary:
-        entry.description(article.summary)
-    entry.content(absolute_links(article.html, link), type="CDATA")
+    # feedgen writes content:encoded only beside a description, so an article without a summary gets an excerpt.
+    entry.description(article.summary or excerpt(article.html))
+    entry.content(absolute_links(article.html, link), type="html")
     for slug in article.authors:
         therapist = site.therapist_index[slug]
         entry.author(name=therapist.name, uri=config.absolute(therapist.url))

@@ -6,6 +6,7 @@ is typed by many people and pasted from elsewhere, so it must never become scrip
 from __future__ import annotations
 
 import re
+from html import unescape
 from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
@@ -52,6 +53,12 @@ def to_html(text: str, unsafe: bool = False) -> str:
 
 def count_words(html: str) -> int:
     return len(TAG.sub(" ", html).split())
+
+
+def excerpt(html: str, words: int = 50) -> str:
+    """Return the first ``words`` words of the text, for places that need a summary the author did not write."""
+    parts = unescape(TAG.sub(" ", html)).split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 def convert(models: Models, config: Config) -> Models:

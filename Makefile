@@ -1,0 +1,27 @@
+# Two commands set everything up on a fresh machine with Python 3.11: `make build`, then `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: build test serve check clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+build: $(BIN)/.installed
+	$(BIN)/therapist-site build
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -q
+
+serve: $(BIN)/.installed
+	$(BIN)/therapist-site serve
+
+check: $(BIN)/.installed
+	$(BIN)/therapist-site check
+
+clean:
+	rm -rf $(VENV) public .cache
