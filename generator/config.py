@@ -6,13 +6,12 @@ are still checked and the practice sees every mistake in one report.
 from __future__ import annotations
 
 import re
-import zoneinfo
 from pathlib import Path
 
 from .errors import Collector
 from .load import RawDoc, parse_yaml, read_text
 from .models import Config, Crisis, CrisisNumber, Link, Practice, US_988
-from .schema import Bool, Ctx, Fields, ListOf, Number, Text, URL_RE, check_document
+from .schema import Bool, Fields, ListOf, Number, Text, TimeZone, URL_RE, check_document
 
 CRISIS_URL = Text(re.compile(r"(https?://|tel:|sms:)\S+"), "a link starting with tel:, sms: or https://")
 
@@ -24,7 +23,7 @@ TABLE = Fields(
         "description": Text(),
         "language": Text(re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*"),
                          "a language code like en or en-US"),
-        "timezone": Text(expected="a time zone name like America/Los_Angeles"),
+        "timezone": TimeZone(),
         "practice": Fields({"name": Text(), "phone": Text(), "email": Text(), "address": Text()}),
         "newsletter": Fields({"title": Text(), "description": Text()}),
         "crisis": Fields(
@@ -66,16 +65,10 @@ def load_config(source: Path, problems: Collector, base_url: str = "") -> Config
     if base_url:
         data = {**data, "base_url": base_url}
     doc = RawDoc("site.yaml", "config", data, lines)
-    values = check_document(doc, TABLE, problems)
-    if values is None:
+    values, ok = check_document(doc, TABLE, problems)
+    if not ok:
         return placeholder
-    ctx = Ctx(doc, problems)
     timezone = values.get("timezone", "UTC")
-    try:
-        zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        ctx.bad("timezone", f"unknown time zone {timezone!r}", "use a name like America/New_York or UTC")
-        return placeholder
     base_url = values["base_url"].rstrip("/") + "/"
     crisis = values.get("crisis")
     newsletter = values.get("newsletter", {})

@@ -48,7 +48,8 @@ def to_html(text: str, unsafe: bool = False) -> str:
     html = _converter.reset().convert(text)
     # Table alignment comes as inline style, which the Content-Security-Policy blocks: use classes instead.
     html = ALIGN_STYLE.sub(r' class="align-\1"', html)
-    return html if unsafe else nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES)
+    return html if unsafe else nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
+                                               link_rel=None)
 
 
 def count_words(html: str) -> int:

@@ -6,8 +6,9 @@ config.py and validate.py describe their formats as tables instead of as code.
 from __future__ import annotations
 
 import re
+import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from .errors import Collector, did_you_mean
 from .load import RawDoc
@@ -93,6 +94,17 @@ class Choice(Text):
         return value
 
 
+class TimeZone(Text):
+    expected = "a time zone name like America/Los_Angeles"
+
+    def __call__(self, value, field: str, ctx: Ctx):
+        value = super().__call__(value, field, ctx)
+        try:
+            return value if value is INVALID else (zoneinfo.ZoneInfo(value) and value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return ctx.bad(field, f"unknown time zone {value!r}", "use a name like America/New_York or UTC")
+
+
 class Bool:
     def __call__(self, value, field: str, ctx: Ctx):
         if not isinstance(value, bool):
@@ -155,35 +167,41 @@ class Fields:
         self.table, self.required, self.example = table, required, example
 
     def __call__(self, value, field: str, ctx: Ctx) -> dict | object:
+        out, ok = self.check(value, field, ctx)
+        return out if ok else INVALID
+
+    def check(self, value, field: str, ctx: Ctx) -> tuple[dict, bool]:
+        """Return the valid fields and whether every field was valid, so callers can still use the good ones."""
         if value is None:
             value = {}
         if not isinstance(value, dict):
-            return ctx.bad(field, f"expected fields like {{{self.example}}}, found {describe(value)}")
+            ctx.bad(field, f"expected fields like {{{self.example}}}, found {describe(value)}")
+            return {}, False
         out, ok = {}, True
         prefix = f"{field}." if field else ""
+        meant = set()
         for key in value:
             if key not in self.table:
-                ctx.bad(f"{prefix}{key}", "unknown field", did_you_mean(str(key), self.table))
+                hint = did_you_mean(str(key), self.table)
+                ctx.bad(f"{prefix}{key}", "unknown field", hint)
+                meant.add(hint.split("'")[1] if hint.startswith("did") else None)
                 ok = False
         for key, check in self.table.items():
             if key not in value or value[key] is None:
-                if key in self.required:
-                    ctx.bad(f"{prefix}{key}" if field else key, "is required but missing",
-                            f"add a line '{key}: ...'")
-                    ok = False
+                # A misspelt required field is reported once, as the misspelling.
+                if key in self.required and key not in meant:
+                    ctx.bad(f"{prefix}{key}", "is required but missing", f"add a line '{key}: ...'")
+                ok = ok and key not in self.required
                 continue
             result = check(value[key], f"{prefix}{key}", ctx)
             if result is INVALID:
                 ok = False
             else:
                 out[key] = result
-        return out if ok else INVALID
+        return out, ok
 
 
-def check_document(doc: RawDoc, table: Fields, problems: Collector, timezone=None) -> dict | None:
-    """Check a document's data against its table; return clean values or None when it had problems."""
-    result = table(doc.data, "", Ctx(doc, problems, timezone))
-    return None if result is INVALID else result
+def check_document(doc: RawDoc, table: Fields, problems: Collector, timezone=None) -> tuple[dict, bool]:
+    """Check a document's data against its table; return the valid values and whether all were valid."""
+    return table.check(doc.data, "", Ctx(doc, problems, timezone))
 
-
-ZERO = timedelta(0)

@@ -96,11 +96,11 @@ def validate(sources: Sources, config: Config, problems: Collector) -> Models:
     tables = {"article": ARTICLE, "page": PAGE, "topic": TOPIC, "therapist": THERAPIST}
     built: dict[str, list] = {kind: [] for kind in make}
     for doc in sources.docs:
-        values = check_document(doc, tables[doc.kind], problems, timezone)
-        if values is not None:
-            model = make[doc.kind](doc, values, Ctx(doc, problems), sources)
-            if model is not None:
-                built[doc.kind].append(model)
+        values, ok = check_document(doc, tables[doc.kind], problems, timezone)
+        # The builders also check references (authors, files) on the valid values, so all is reported at once.
+        model = make[doc.kind](doc, values, Ctx(doc, problems), sources, ok)
+        if model is not None:
+            built[doc.kind].append(model)
     return Models(tuple(built["article"]), tuple(built["page"]), tuple(built["topic"]),
                   tuple(built["therapist"]), sources.files, sources.photos)
 
@@ -114,10 +114,10 @@ def _file_slug(doc: RawDoc, ctx: Ctx) -> str | None:
     return slug
 
 
-def _article(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> Article | None:
+def _article(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Article | None:
     slug = v.get("slug") or _file_slug(doc, ctx)
     image = _image_url(doc, v, ctx, sources) if v.get("image") else ""
-    ok = slug is not None and image is not None
+    ok = ok and slug is not None and image is not None
     for index, author in enumerate(v.get("author", ())):
         if author not in sources.profile_slugs:
             field = f"author[{index}]" if isinstance(doc.data.get("author"), list) else "author"
@@ -161,19 +161,19 @@ def _image_url(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> str | None:
     return "/" + path[len("content/"):]
 
 
-def _page(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> Page | None:
+def _page(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Page | None:
     slug = v.get("slug") or _file_slug(doc, ctx)
-    if slug is None:
+    if slug is None or not ok:
         return None
     return Page(doc.path, slug, v["title"], v.get("summary", ""), v.get("draft", False), doc.body, doc.body_line)
 
 
-def _topic(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> TopicNote | None:
+def _topic(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> TopicNote | None:
     slug = _file_slug(doc, ctx)
-    return TopicNote(doc.path, slug, v["title"], doc.body, doc.body_line) if slug else None
+    return TopicNote(doc.path, slug, v["title"], doc.body, doc.body_line) if slug and ok else None
 
 
-def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> Therapist | None:
+def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Therapist | None:
     slug = doc.stem
     if not SLUG_RE.fullmatch(slug):
         ctx.bad("", f"the file name {slug!r} is not a valid slug",
@@ -198,6 +198,8 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> Therapist | 
             ctx.bad("photo_alt", "is required when 'photo' is set",
                     "describe the photo in a few words, e.g. 'Ana Lima smiling in her office'")
             return None
+    if not ok:
+        return None
     fees = v.get("fees", {})
     contact = v.get("contact", {})
     return Therapist(
