@@ -119,8 +119,8 @@ def read_text(file: Path, rel: str, problems: Collector) -> str | None:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.add(rel, line, "", f"is not UTF-8 text (byte {exc.start})",
-                     "save the file with UTF-8 encoding")
+        problems.add(rel, line, "", "is not saved as UTF-8 text",
+                     "open it in your editor, choose Save As, and pick the UTF-8 encoding")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

@@ -45,8 +45,9 @@ class Ctx:
     problems: Collector
     timezone: tzinfo | None = None
 
-    def bad(self, field: str, message: str, hint: str = "") -> object:
-        self.problems.add(self.doc.path, self.doc.line(field), field, message, hint)
+    def bad(self, field: str, message: str, hint: str = "", at: str = "") -> object:
+        """Report a problem with ``field``, on the line of ``at`` when the field itself has none (it is missing)."""
+        self.problems.add(self.doc.path, self.doc.line(at or field), field, message, hint)
         return INVALID
 
 

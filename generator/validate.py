@@ -156,7 +156,7 @@ def _image_url(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> str | None:
         return None
     if not v.get("image_alt"):
         ctx.bad("image_alt", "is required when 'image' is set",
-                "describe the picture in a short sentence for people who cannot see it")
+                "describe the picture in a short sentence for people who cannot see it", at="image")
         return None
     return "/" + path[len("content/"):]
 
@@ -196,7 +196,7 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
             return None
         if not v.get("photo_alt"):
             ctx.bad("photo_alt", "is required when 'photo' is set",
-                    "describe the photo in a few words, e.g. 'Ana Lima smiling in her office'")
+                    "describe the photo in a few words, e.g. 'Ana Lima smiling in her office'", at="photo")
             return None
     if not ok:
         return None
