@@ -16,6 +16,9 @@ from .errors import Collector
 KINDS = {"content/articles": "article", "content/pages": "page", "content/topics": "topic"}
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 IGNORED = re.compile(r"(^|/)(\.|_|~)|~$|\.swp$")  # dotfiles, editor backups, partial saves
+# Characters XML cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF): text pasted from
+# elsewhere sometimes holds them, and one would make every feed unreadable.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class Loader(yaml.SafeLoader):
@@ -122,7 +125,7 @@ def read_text(file: Path, rel: str, problems: Collector) -> str | None:
         problems.add(rel, line, "", "is not saved as UTF-8 text",
                      "open it in your editor, choose Save As, and pick the UTF-8 encoding")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def split_front_matter(text: str, rel: str, problems: Collector) -> tuple[str, str, int] | None:
@@ -164,13 +167,22 @@ def load_document(source: Path, rel: str, kind: str, problems: Collector) -> Raw
     return RawDoc(rel, kind, data, lines, body, body_line)
 
 
-def discover(source: Path) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+def _escapes(file: Path, source: Path, rel: str, problems: Collector) -> bool:
+    """Report a symbolic link that leads outside the site folder: publishing it could leak any file."""
+    if file.is_symlink() and not file.resolve().is_relative_to(source.resolve()):
+        problems.add(rel, 0, "", "is a link to a place outside the site folder",
+                     "copy the file into the site folder instead of linking to it")
+        return True
+    return False
+
+
+def discover(source: Path, problems: Collector) -> tuple[list[tuple[str, str]], list[str], list[str]]:
     """List (path, kind) of documents, other content files and therapist photos, each sorted."""
     docs, files, photos = [], [], []
     content = source / "content"
     for file in sorted(content.rglob("*")) if content.is_dir() else ():
         rel = file.relative_to(source).as_posix()
-        if not file.is_file() or IGNORED.search(rel[len("content/"):]):
+        if IGNORED.search(rel[len("content/"):]) or _escapes(file, source, rel, problems) or not file.is_file():
             continue
         folder = str(Path(rel).parent)
         if rel.endswith(".md") and folder in KINDS:
@@ -180,7 +192,7 @@ def discover(source: Path) -> tuple[list[tuple[str, str]], list[str], list[str]]
     therapists = source / "therapists"
     for file in sorted(therapists.iterdir()) if therapists.is_dir() else ():
         rel = file.relative_to(source).as_posix()
-        if not file.is_file() or IGNORED.search(file.name):
+        if IGNORED.search(file.name) or _escapes(file, source, rel, problems) or not file.is_file():
             continue
         if file.suffix in (".yaml", ".yml"):
             docs.append((rel, "therapist"))
@@ -191,7 +203,7 @@ def discover(source: Path) -> tuple[list[tuple[str, str]], list[str], list[str]]
 
 def load_sources(source: Path, problems: Collector) -> Sources:
     """Read every source document; unreadable ones are reported to ``problems`` and left out."""
-    found, files, photos = discover(source)
+    found, files, photos = discover(source, problems)
     docs = [doc for rel, kind in found if (doc := load_document(source, rel, kind, problems))]
     profiles = frozenset(Path(rel).stem for rel, kind in found if kind == "therapist")
     return Sources(tuple(docs), tuple(files), tuple(photos), profiles)

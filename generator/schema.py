@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from .errors import Collector, did_you_mean
-from .load import RawDoc
+from .load import NOT_XML, RawDoc
 
 INVALID = object()  # a value that was reported; the caller uses a default so checking can go on
 
@@ -66,7 +66,7 @@ class Text:
             value = str(value)
         if not isinstance(value, str):
             return ctx.bad(field, f"expected {self.expected}, found {describe(value)}", self.hint)
-        value = value.strip()
+        value = NOT_XML.sub("", value).strip()  # YAML escapes like "\a" can still make them
         if self.pattern and not self.pattern.fullmatch(value):
             return ctx.bad(field, f"expected {self.expected}, found {value!r}", self.hint)
         return value

@@ -1,0 +1,61 @@
+"""Hostile or careless input: links out of the site, case collisions, characters XML cannot carry."""
+from __future__ import annotations
+
+import os
+
+import feedparser
+
+from test_validate import problems
+
+
+def test_a_symlink_out_of_the_site_folder_is_an_error_and_nothing_is_copied(make_site, run, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private notes")
+    source = make_site({"content/ok.txt": "fine"})
+    os.symlink(secret, source / "content" / "notes.txt")
+    os.symlink(tmp_path, source / "content" / "everything")
+    assert problems(source) == [
+        "content/everything: is a link to a place outside the site folder; copy the file into the site folder "
+        "instead of linking to it",
+        "content/notes.txt: is a link to a place outside the site folder; copy the file into the site folder "
+        "instead of linking to it",
+    ]
+
+
+def test_a_symlinked_profile_photo_outside_the_site_is_an_error(make_site, tmp_path):
+    (tmp_path / "face.jpg").write_bytes(b"jpg")
+    source = make_site({"therapists/ana.yaml": "name: Ana\n"})
+    os.symlink(tmp_path / "face.jpg", source / "therapists" / "ana.jpg")
+    assert problems(source) == ["therapists/ana.jpg: is a link to a place outside the site folder; copy the file "
+                                "into the site folder instead of linking to it"]
+
+
+def test_a_symlink_inside_the_site_folder_is_fine(make_site, run, tmp_path):
+    source = make_site({"content/files/a.pdf": "pdf"})
+    os.symlink(source / "content" / "files" / "a.pdf", source / "content" / "files" / "b.pdf")
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    assert (tmp_path / "out" / "files" / "b.pdf").read_text() == "pdf"
+
+
+def test_addresses_that_differ_only_in_case_are_reported_as_a_collision(make_site):
+    source = make_site({"content/Images/a.png": "1", "content/images/a.png": "2"})
+    assert problems(source) == [
+        "content/Images/a.png: the address /Images/a.png is also claimed by content/images/a.png; give one of "
+        "them another file name or 'slug:' (upper and lower case count as one)",
+        "content/images/a.png: the address /images/a.png is also claimed by content/Images/a.png; give one of "
+        "them another file name or 'slug:' (upper and lower case count as one)",
+    ]
+
+
+def test_control_characters_pasted_into_text_cannot_break_the_feeds(make_site, run, tmp_path):
+    source = make_site({
+        "therapists/ana.yaml": "name: \"Ana\\x0b Lima\"\n",
+        "content/articles/a.md": "---\ntitle: \"Bell\\a and form\\ffeed\"\ndate: 2026-01-01\nauthor: ana\n---\n"
+                                 "Text with \x01 a control character and ]]> a CDATA end.\n",
+    })
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    for name in ("feed.xml", "atom.xml"):
+        feed = feedparser.parse((tmp_path / "out" / name).read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert feed.entries[0].title == "Bell and formfeed"
+        assert "]]&gt;" in feed.entries[0].content[0].value or "]]>" in feed.entries[0].content[0].value
