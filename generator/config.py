@@ -33,6 +33,7 @@ TABLE = Fields(
                                          required=("label", "number")),
                                   "[{label: 'Call or text', number: '988', url: 'tel:988'}]"),
                 "chat_url": Text(URL_RE, "a web address starting with https://"),
+                "emergency": Text(),
             },
             required=("text",),
         ),
@@ -93,5 +94,5 @@ def _crisis(values: dict) -> Crisis:
         CrisisNumber(n["label"], n["number"], n.get("url") or "tel:" + re.sub(r"[^\d+]", "", n["number"]))
         for n in values.get("numbers", ())
     )
-    return Crisis(values["text"], numbers, values.get("chat_url", ""))
+    return Crisis(values["text"], numbers, values.get("chat_url", ""), values.get("emergency", ""))
 

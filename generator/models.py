@@ -29,6 +29,7 @@ class Crisis:
     text: str  #: one calm sentence shown before the numbers
     numbers: tuple[CrisisNumber, ...]
     chat_url: str  #: web chat, or "" when the line has none
+    emergency: str = ""  #: what to do in immediate danger
 
 
 US_988 = Crisis(
@@ -36,6 +37,7 @@ US_988 = Crisis(
     "24 hours a day.",
     numbers=(CrisisNumber("Call or text the 988 Suicide & Crisis Lifeline:", "988", "tel:988"),),
     chat_url="https://988lifeline.org/chat/",
+    emergency="If you are in immediate danger, call 911 or go to the nearest emergency room.",
 )
 
 
@@ -203,6 +205,11 @@ class Therapist:
     def family_name(self) -> str:
         return self.name.split()[-1] if self.name.split() else self.name
 
+    @property
+    def photo_url(self) -> str:
+        """Where the photo is served: beside the profiles, as it sits beside the YAML; "" without one."""
+        return f"/therapists/{self.photo}" if self.photo else ""
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:
@@ -215,6 +222,34 @@ class Topic:
     @property
     def url(self) -> str:
         return f"/topics/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    """One choice of a directory filter ("language: Spanish") and exactly the therapists it matches."""
+
+    facet: str  #: the facet's name: "specialty", "language", ... "accepting", "sliding-scale"
+    slug: str  #: the value in URLs and the query string: "spanish"
+    name: str  #: the value as people read it: "Spanish", "California (CA)", "Telehealth (online)"
+    title: str  #: the heading of its page: "Therapists who speak Spanish"
+    therapists: tuple[Therapist, ...]  #: in directory order
+
+    @property
+    def url(self) -> str:
+        return f"/therapists/{self.facet}/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """A filter of the directory: its values in a stable order, each with its own page."""
+
+    name: str  #: "specialty", "language", "insurance", "state", "format", "population", ...
+    label: str  #: the form label: "Language"
+    values: tuple[FacetValue, ...]  #: by name; yes/no facets have the single value "yes"
+
+    @property
+    def url(self) -> str:
+        return f"/therapists/{self.name}/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +278,7 @@ class Site:
     photos: tuple[str, ...]
     therapist_index: Mapping[str, Therapist]  #: by slug, for bylines
     topic_index: Mapping[str, Topic]  #: by slug, for an article's topic links
+    facets: tuple[Facet, ...] = ()  #: the directory's filters, in form order
 
     @property
     def updated(self) -> datetime:

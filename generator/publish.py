@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
 import shutil
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
@@ -49,10 +52,30 @@ def recover(output: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+@contextmanager
+def locked(folder: Path, output: Path):
+    """Hold an exclusive lock on the output's parent folder, so two builds into one place take turns."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"therapist-site: waiting for another build into {output} to finish…", file=sys.stderr)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock, also when the process is killed
+
+
 def publish(outputs: Iterable[tuple[str, bytes | Path]], output: Path) -> int:
     """Write every output into a staging folder beside ``output``, then swap it into place; return the count."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    with locked(output.parent, output):
+        return _publish(outputs, output)
+
+
+def _publish(outputs: Iterable[tuple[str, bytes | Path]], output: Path) -> int:
     recover(output)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     count = 0

@@ -15,7 +15,7 @@ from .load import NOT_XML, RawDoc
 
 INVALID = object()  # a value that was reported; the caller uses a default so checking can go on
 
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?\s*(Z|[+-]\d{2}:?\d{2})?")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?\s*(Z|[+-]\d{2}:?\d{2})?)?")  # offset needs a time
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 URL_RE = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 

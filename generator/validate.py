@@ -198,6 +198,11 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
             ctx.bad("photo_alt", "is required when 'photo' is set",
                     "describe the photo in a few words, e.g. 'Ana Lima smiling in her office'", at="photo")
             return None
+    for index, name in enumerate(v.get("specialties", ())):
+        if not slugify(name):
+            ctx.bad(f"specialties[{index}]", f"the specialty {name!r} has no letters or digits to make a "
+                    "topic address from")
+            ok = False
     if not ok:
         return None
     fees = v.get("fees", {})

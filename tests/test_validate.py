@@ -180,3 +180,35 @@ def test_topic_that_makes_no_slug_is_an_error(make_site):
     source = make_site({"content/articles/a.md": article("title: A\ndate: 2026-01-01\ntopics: ['???']\n")})
     assert problems(source) == [
         "content/articles/a.md:4: topics[0]: the topic '???' has no letters or digits to make an address from"]
+
+
+def test_an_offset_without_a_time_is_not_a_date(make_site):
+    source = make_site({"content/articles/a.md": article("title: A\ndate: 2026-10-05+02:00\n")})
+    assert problems(source) == [
+        "content/articles/a.md:3: date: expected a date like 2026-10-05 or 2026-10-05 09:30, found the text "
+        "'2026-10-05+02:00'; write the year, month and day with dashes"]
+
+
+def test_specialty_that_makes_no_slug_is_an_error(make_site):
+    source = make_site({"therapists/ana.yaml": "name: Ana\nspecialties: [Trauma, '---']\n"})
+    assert problems(source) == [
+        "therapists/ana.yaml:2: specialties[1]: the specialty '---' has no letters or digits to make a topic "
+        "address from"]
+
+
+def test_route_collisions_are_reported_together_with_field_problems(make_site):
+    source = make_site({
+        "content/articles/a.md": article("title: A\ndate: 2026-01-01\nslug: same\n"),
+        "content/articles/b.md": article("title: B\ndate: 2026-01-01\nslug: same\n"),
+        "content/articles/c.md": article("title: C\ndate: soon\n"),
+    })
+    assert [p.split(": ")[0] for p in problems(source)] == [
+        "content/articles/a.md", "content/articles/b.md", "content/articles/c.md:3"]
+
+
+def test_a_custom_crisis_block_does_not_keep_the_us_emergency_number(make_site, run, tmp_path):
+    source = make_site({"site.yaml": "title: T\nbase_url: https://t.example.org\ncrisis:\n  text: Help is here.\n"
+                        "  numbers: [{label: 'Call', number: '116 123'}]\n  emergency: Call 999 in an emergency.\n"})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    html = (tmp_path / "out" / "index.html").read_text()
+    assert "Call 999 in an emergency." in html and "911" not in html
