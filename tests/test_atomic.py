@@ -1,0 +1,77 @@
+"""A build killed at any moment leaves the complete old site or the complete new one, never a mix.
+
+Builds run as real processes and are killed with SIGKILL at random moments, over and over, alternating between
+two versions of a site whose every page differs.
+"""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import REPO, snapshot
+from generator.publish import locked
+from sitegen import generate_site
+
+KILLS = 50
+
+
+def build_cmd(source, output):
+    return [sys.executable, "-m", "generator", "build", "--source", str(source), "--output", str(output), "--quiet"]
+
+
+def env():
+    return {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+def test_fifty_random_kills_leave_zero_mixed_sites(tmp_path):
+    versions = []
+    for name in ("a", "b"):
+        source = generate_site(tmp_path / f"src-{name}", therapists=20, articles=120, seed=7)
+        yaml_text = (source / "site.yaml").read_text()
+        (source / "site.yaml").write_text(yaml_text.replace("title: ", f"title: Version {name.upper()} ", 1))
+        reference = tmp_path / f"ref-{name}"
+        started = time.perf_counter()
+        subprocess.run(build_cmd(source, reference), check=True, env=env())
+        versions.append((source, snapshot(reference), time.perf_counter() - started))
+    assert versions[0][1] != versions[1][1]
+    duration = max(v[2] for v in versions)
+
+    output = tmp_path / "out"
+    subprocess.run(build_cmd(versions[0][0], output), check=True, env=env())
+    current = 0  # which version is published now
+    rng = random.Random(2026)
+    outcomes = {"old": 0, "new": 0}
+    for attempt in range(KILLS):
+        target = 1 - current
+        process = subprocess.Popen(build_cmd(versions[target][0], output), env=env())
+        time.sleep(rng.uniform(0.1, 1.1) * duration)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        found = snapshot(output)
+        assert found in (versions[current][1], versions[target][1]), f"kill {attempt}: a mix of two sites"
+        if found == versions[target][1]:
+            outcomes["new"] += 1
+            current = target
+        else:
+            outcomes["old"] += 1
+    assert outcomes["old"] > 0 and outcomes["new"] > 0, outcomes  # kills landed both mid-build and after
+    # The next complete build cleans up whatever the killed ones left beside the output.
+    subprocess.run(build_cmd(versions[0][0], output), check=True, env=env())
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_second_build_into_the_same_output_waits_for_the_first(tmp_path):
+    source = generate_site(tmp_path / "src", therapists=3, articles=5, seed=3)
+    output = tmp_path / "out"
+    with locked(tmp_path, output):  # as if another build were publishing into out/
+        waiting = subprocess.Popen(build_cmd(source, output), env=env(), stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        assert waiting.poll() is None, "the second build did not wait"
+        assert not output.exists()
+    assert waiting.wait(timeout=60) == 0
+    assert "therapist-site: waiting for another build into" in waiting.stderr.read()
+    assert (output / "index.html").exists()
