@@ -74,8 +74,9 @@ def field_name(path: tuple) -> str:
 
 def parse_yaml(text: str, path: str, first_line: int, problems: Collector) -> tuple[object, dict]:
     """Parse YAML text that starts at ``first_line`` of ``path``; return (data, lines) or report a problem."""
-    loader = Loader(text)
+    loader = None
     try:
+        loader = Loader(text)  # checks for unprintable characters at once
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -86,11 +87,14 @@ def parse_yaml(text: str, path: str, first_line: int, problems: Collector) -> tu
                      "check the indentation and quotes on this line or the one before; "
                      "a value that contains ': ' or starts with a special character needs quotes")
         return None, {}
-    except yaml.YAMLError as exc:  # pragma: no cover - non-marked errors are rare
-        problems.add(path, first_line, "", f"YAML error: {exc}")
+    except yaml.reader.ReaderError as exc:
+        line = first_line + text[: exc.position].count("\n")
+        problems.add(path, line, "", f"contains an invisible control character (#x{exc.character:04x})",
+                     "delete it: retype the line, or paste it again as plain text")
         return None, {}
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     lines: dict = {"": first_line}
     _walk(node, (), first_line, lines, path, problems)
     return data, lines

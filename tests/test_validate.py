@@ -212,3 +212,9 @@ def test_a_custom_crisis_block_does_not_keep_the_us_emergency_number(make_site, 
     assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
     html = (tmp_path / "out" / "index.html").read_text()
     assert "Call 999 in an emergency." in html and "911" not in html
+
+
+def test_an_invisible_character_yaml_refuses_is_reported_with_its_line(make_site):
+    source = make_site({"therapists/ana.yaml": "name: Ana\npronouns: she/her\x85\x7f\n"})
+    assert problems(source) == ["therapists/ana.yaml:2: contains an invisible control character (#x007f); "
+                                "delete it: retype the line, or paste it again as plain text"]
