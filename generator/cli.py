@@ -1,11 +1,15 @@
-"""Command line: build / serve / check / new. Maps a SiteError to exit 1 and misuse to exit 2."""
+"""Command line: build / serve / check / new. Maps a SiteError to exit 1 and misuse to exit 2.
+
+Input: the arguments. Output: what people read: one summary line, warnings after it, every problem as
+``path:line: field: message; hint``. Errors and warnings go to stderr, the summary to stdout.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from .errors import SiteError, UsageError
+from .errors import Problem, SiteError, UsageError
 
 
 class Parser(argparse.ArgumentParser):
@@ -17,14 +21,33 @@ class Parser(argparse.ArgumentParser):
 def parser() -> argparse.ArgumentParser:
     main = Parser(prog="therapist-site", description="Build a therapy practice's static site.")
     commands = main.add_subparsers(dest="command", required=True, parser_class=Parser)
+    source = {"type": Path, "default": Path("."), "help": "the site folder (default: the current folder)"}
+
     build = commands.add_parser("build", help="build the site into the output folder")
-    build.add_argument("--source", type=Path, default=Path("."), help="the site folder (default: .)")
+    build.add_argument("--source", **source)
     build.add_argument("--output", type=Path, help="where to write the site (default: <source>/public)")
     build.add_argument("--drafts", action="store_true", help="include drafts and future-dated articles")
     build.add_argument("--no-cache", action="store_true", help="ignore the build cache")
     build.add_argument("--base-url", default="", help="use this address instead of site.yaml's base_url")
-    check = commands.add_parser("check", help="check every source and link, write nothing")
-    check.add_argument("--source", type=Path, default=Path("."))
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors: build nothing")
+    talk = build.add_mutually_exclusive_group()
+    talk.add_argument("-v", "--verbose", action="store_true", help="also print the time of each stage")
+    talk.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+
+    serve = commands.add_parser("serve", help="preview the site in a browser; pages reload when you save")
+    serve.add_argument("--source", **source)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+
+    check = commands.add_parser("check", help="check every source and internal link, write nothing")
+    check.add_argument("--source", **source)
+    check.add_argument("--drafts", action="store_true", help="also check drafts and future-dated articles")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    new = commands.add_parser("new", help="start a new article or therapist profile from a template")
+    new.add_argument("kind", choices=("article", "therapist"), help="what to create")
+    new.add_argument("title", help='the article\'s title or the therapist\'s full name, in quotes')
+    new.add_argument("--source", **source)
     return main
 
 
@@ -47,31 +70,81 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _build(args) -> int:
-    from .build import Options, build
-
-    source = args.source
+def _site_folder(source: Path) -> Path:
     if not source.is_dir():
         raise UsageError(f"the source folder {source} does not exist")
+    return source
+
+
+def _build(args) -> int:
+    from .build import Options, build
+    from .progress import Stages
+
+    source = _site_folder(args.source)
     options = Options(source=source, output=args.output or source / "public", drafts=args.drafts,
-                      base_url=args.base_url)
-    result = build(options)
-    site = result.site
-    print(f"Built {result.files} files ({len(site.articles)} articles, {len(site.therapists)} therapists, "
-          f"{len(site.pages)} pages) into {options.output} in {result.seconds:.2f} s")
+                      base_url=args.base_url, strict=args.strict)
+    stages = Stages(bar=False) if args.quiet else Stages()
+    result = build(options, stages)
+    if args.quiet:
+        return 0
+    if args.verbose:
+        print(stages.report())
+    site, output = result.site, options.output
+    pages = sum(1 for _ in output.rglob("*.html"))
+    print(f"Built {pages} pages ({len(site.articles)} articles, {len(site.therapists)} therapists) and "
+          f"{result.files - pages} other files into {output} in {result.seconds:.2f} s")
+    _print_warnings(result.warnings, "the site was built")
     return 0
+
+
+def _print_warnings(warnings: tuple[Problem, ...], done: str) -> None:
+    if not warnings:
+        return
+    count = len(warnings)
+    print(f"{count} warning{'s' if count != 1 else ''} ({done}; fix these when you can, or use --strict to "
+          "treat them as errors):", file=sys.stderr)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
 
 
 def _check(args) -> int:
     from .build import Options, load_site
+    from .links import check_links, route_map
+    from .lint import warnings as find_warnings
+    from .render import render
 
-    site = load_site(Options(source=args.source, output=args.source / "public"))
+    source = _site_folder(args.source)
+    site = load_site(Options(source=source, output=source / "public", drafts=args.drafts))
+    problems = check_links(site, route_map(render(site, source)), source)
+    warnings = find_warnings(site, source)
+    if problems or (args.strict and warnings):
+        raise SiteError(problems + (list(warnings) if args.strict else []))
     print(f"No problems found: {len(site.articles)} articles, {len(site.therapists)} therapists, "
-          f"{len(site.pages)} pages.")
+          f"{len(site.pages)} pages, every internal link leads somewhere.")
+    _print_warnings(warnings, "nothing is broken")
     return 0
 
 
-COMMANDS = {"build": _build, "check": _check}
+def _serve(args) -> int:
+    from .serve import serve
+
+    return serve(_site_folder(args.source), args.host, args.port)
+
+
+def _new(args) -> int:
+    from .scaffold import new_article, new_therapist
+
+    source = _site_folder(args.source)
+    if args.kind == "article":
+        path = new_article(source, args.title)
+        print(f"Created {path}: a draft. Write the article, then set 'draft: false' to publish it.")
+    else:
+        path = new_therapist(source, args.title)
+        print(f"Created {path}: fill in the fields (each has a note after '#'), then build or serve to see it.")
+    return 0
+
+
+COMMANDS = {"build": _build, "serve": _serve, "check": _check, "new": _new}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,13 +21,17 @@ IGNORED = re.compile(r"(^|/)(\.|_|~)|~$|\.swp$")  # dotfiles, editor backups, pa
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-class Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so every date goes through one parser with one error message."""
+# libyaml parses about 14 times faster than pure Python: it matters for sites with thousands of files.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Loader(_Base):
+    """Safe loader that leaves dates as text, so every date goes through one parser with one error message."""
 
 
 Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
 
 
@@ -72,6 +76,46 @@ def field_name(path: tuple) -> str:
     return out
 
 
+QUOTES_HINT = "put the whole value in quotes"
+INDENT = ("this line is indented differently from the lines around it",
+          "line up the fields of one level with the same number of spaces; a value that contains ': ' needs quotes")
+
+
+def yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[object, str, str]:
+    """Translate a YAML parser error into (the mark of the line to name, what is wrong, how to fix it)."""
+    context, problem = exc.context or "", exc.problem or ""
+    opened = exc.context_mark or exc.problem_mark
+    if "flow sequence" in context:
+        return opened, "the list that starts with '[' on this line is not closed properly", (
+            "end the list with ']' and separate the values with commas; put a value that contains a comma or "
+            "': ' in quotes")
+    if "flow mapping" in context:
+        return opened, "the group that starts with '{' on this line is not closed properly", (
+            "end the group with '}' and separate its fields with commas")
+    if "quoted scalar" in context:
+        return opened, "a quote opens on this line and is never closed", (
+            "end the text with the same kind of quote it starts with")
+    if "simple key" in context:
+        return opened, "this line has no ':' after a field name", (
+            "write each field as 'name: value'; a value that goes on over several lines must be indented")
+    mark = exc.problem_mark or exc.context_mark
+    if "mapping values are not allowed" in problem:
+        return mark, "a ':' is in a place where it is not allowed", (
+            'if the value contains \': \', put the whole value in quotes, e.g. summary: "Grief: what helps"; '
+            "otherwise check that this line is indented like the ones around it")
+    if "'\\t'" in problem:
+        return mark, "a tab character is used for indentation", "replace the tab with spaces"
+    special = re.search(r"found character '(.)' that cannot start", problem)
+    if special or "alias" in context or "alias" in problem or "tag" in problem:
+        sign = special.group(1) if special else ("!" if "tag" in problem else "*")
+        return mark, f"a value starts with '{sign}', which has a special meaning in these files", QUOTES_HINT
+    if "expected <block end>" in problem or "did not find expected" in problem or "not allowed here" in problem:
+        return mark, *INDENT
+    return mark, problem or "the text is not in the expected format", (
+        "check the indentation and quotes on this line or the one before; a value that contains ': ' or starts "
+        "with a special character needs quotes")
+
+
 def parse_yaml(text: str, path: str, first_line: int, problems: Collector) -> tuple[object, dict]:
     """Parse YAML text that starts at ``first_line`` of ``path``; return (data, lines) or report a problem."""
     loader = None
@@ -80,12 +124,8 @@ def parse_yaml(text: str, path: str, first_line: int, problems: Collector) -> tu
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        what = exc.problem or "cannot be read"
-        problems.add(path, line, "", f"YAML syntax error: {what}",
-                     "check the indentation and quotes on this line or the one before; "
-                     "a value that contains ': ' or starts with a special character needs quotes")
+        mark, message, hint = yaml_problem(exc)
+        problems.add(path, first_line + (mark.line if mark else 0), "", f"cannot read this file: {message}", hint)
         return None, {}
     except yaml.reader.ReaderError as exc:
         line = first_line + text[: exc.position].count("\n")

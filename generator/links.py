@@ -1,0 +1,129 @@
+"""Link check stage: the frozen Site and its rendered route set -> problems for internal links that lead nowhere.
+
+Input: the Site (the HTML of every article, page, topic description and bio; the menu in site.yaml) and the route
+set, ``{output path: ids on that page}``, taken from the rendered outputs without writing them. Output: one
+Problem per broken link, naming the source file and the line where the link is written. Links to other websites
+are not fetched: that needs the network, and they break for reasons no edit here can fix.
+"""
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from pathlib import Path
+from typing import Iterable, Iterator
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .errors import Problem
+from .models import Site
+
+LINK = re.compile(r'<(?:a|img)\b[^>]*?\b(?:href|src)="([^"]*)"', re.IGNORECASE)
+ID = re.compile(r'\b(?:id|name)="([^"]*)"')
+Routes = dict[str, frozenset[str]]
+
+
+def route_map(outputs: Iterable[tuple[str, bytes | Path]]) -> Routes:
+    """Map every output path to the ids its page defines (anchors a link may point at); none for other files."""
+    routes: Routes = {}
+    for path, data in outputs:
+        ids: frozenset[str] = frozenset()
+        if path.endswith(".html"):
+            text = data.read_text(errors="replace") if isinstance(data, Path) else data.decode(errors="replace")
+            ids = frozenset(html.unescape(value) for value in ID.findall(text))
+        routes[path] = ids
+    return routes
+
+
+def documents(site: Site) -> Iterator[tuple[str, str, str]]:
+    """Yield (source file, page URL, HTML) for every text a person wrote: articles, pages, topics, bios."""
+    for article in site.articles:
+        yield article.source, article.url, article.html
+    for page in site.pages:
+        yield page.source, page.url, page.html
+    for topic in site.topics:
+        if topic.description_html:
+            yield f"content/topics/{topic.slug}.md", topic.url, topic.description_html
+    for therapist in site.therapists:
+        yield therapist.source, therapist.url, therapist.bio_html
+
+
+def check_links(site: Site, routes: Routes, source: Path) -> list[Problem]:
+    """Return a problem for every internal link, image or download whose page, file or section is missing."""
+    prefix = urlsplit(site.config.base_url).path
+    found: list[Problem] = []
+    texts: dict[str, list[str]] = {}
+
+    def report(path: str, written: str, message: str, hint: str, field: str = "") -> None:
+        if path not in texts:
+            texts[path] = _read_lines(source / path)
+        found.append(Problem(path, _line_of(texts[path], written), field, message, hint))
+
+    for path, page_url, body in documents(site):
+        for raw in LINK.findall(body):
+            link = html.unescape(raw)
+            written = "/" + link[len(prefix):] if prefix != "/" and link.startswith(prefix) else link
+            broken = _broken(link, prefix + page_url.lstrip("/"), prefix, site.config.base_url, routes)
+            if broken:
+                report(path, written, *broken)
+    for item in site.config.nav:
+        if item.url.startswith("/"):
+            broken = _broken(prefix + item.url.lstrip("/"), prefix, prefix, site.config.base_url, routes)
+            if broken:
+                report("site.yaml", item.url, *broken, field="nav")
+    return sorted(set(found))
+
+
+def _broken(link: str, page: str, prefix: str, base_url: str, routes: Routes) -> tuple[str, str] | None:
+    """Return (message, hint) when ``link``, found on the page at site path ``page``, leads nowhere."""
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc:
+        if not link.startswith(base_url):
+            return None  # another website, an email address or a phone number
+        parts = urlsplit(urlsplit(base_url).path + link[len(base_url):])
+    target = urlsplit(urljoin(page, parts.path)).path if parts.path else page
+    if not target.startswith(prefix):
+        return f"the link {link} leads outside the site", "links to this site's pages start with /"
+    site_path = unquote("/" + target[len(prefix):])
+    file = _file(site_path, routes)
+    if file is None:
+        return f"the link {link} leads nowhere: there is no page or file at that address", _suggest(site_path, routes)
+    anchor = unquote(parts.fragment)
+    if anchor and file.endswith(".html") and anchor not in routes[file]:
+        close = difflib.get_close_matches(anchor, sorted(routes[file]), n=1, cutoff=0.6)
+        hint = (f"did you mean '#{close[0]}'?" if close else
+                "sections are named after their headings: '## First steps' becomes #first-steps")
+        return f"the link {link} points to a section #{anchor} that its page does not have", hint
+    return None
+
+
+def _file(path: str, routes: Routes) -> str | None:
+    """Return the output file a site path is served from: /a/ -> a/index.html; /a also finds a/index.html."""
+    rel = path.lstrip("/")
+    candidates = (rel + "index.html",) if not rel or rel.endswith("/") else (rel, rel + "/index.html")
+    return next((candidate for candidate in candidates if candidate in routes), None)
+
+
+def _suggest(target: str, routes: Routes) -> str:
+    urls = ["/" + (path[: -len("index.html")] if path.endswith("index.html") else path) for path in routes]
+    close = difflib.get_close_matches(target, sorted(urls), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if target.startswith("/articles/"):
+        return "check the spelling; an article that is a draft or dated in the future is not published yet"
+    return "check the spelling; a picture or download must be inside the content/ folder to be linked"
+
+
+def _read_lines(file: Path) -> list[str]:
+    try:
+        return file.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _line_of(lines: list[str], written: str) -> int:
+    """Return the line where a link is written, so the problem can point at it; 0 when it cannot be found."""
+    for candidate in (f"({written}", written, html.escape(written), written.split("#")[0] or written):
+        for number, line in enumerate(lines, 1):
+            if candidate in line:
+                return number
+    return 0
