@@ -13,8 +13,10 @@ from typing import Iterator
 
 import jinja2
 
-from . import feeds
+from . import feeds, jsonld
+from .facets import slugs_of, state_name
 from .models import Site
+from .validate import slugify
 
 THEME = Path(__file__).parent / "layouts"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -37,6 +39,7 @@ def environment(source: Path, site: Site) -> jinja2.Environment:
     env.filters.update(
         url=config.url, absolute=config.absolute, human_date=human_date,
         isodate=lambda moment: moment.isoformat(), tojson_ld=_json_ld,
+        slugify=slugify, state_name=state_name, facet_slugs=slugs_of,
     )
     env.globals.update(site=site, config=config)
     return env
@@ -72,8 +75,18 @@ def render(site: Site, source: Path) -> Iterator[tuple[str, Output]]:
         yield page("topic.html", f"topics/{topic.slug}/index.html", topic.url, topic=topic)
     for therapist in site.therapists:
         yield page("therapist.html", f"therapists/{therapist.slug}/index.html", therapist.url,
-                   therapist=therapist, articles=[a for a in site.articles if therapist.slug in a.authors])
+                   therapist=therapist, articles=[a for a in site.articles if therapist.slug in a.authors],
+                   json_ld=jsonld.profile_page(site, therapist))
     yield page("therapists.html", "therapists/index.html", "/therapists/")
+    for facet in site.facets:
+        if facet.values:  # a facet nobody lists (no insurance taken at all) gets no page and no form control
+            yield page("facet.html", f"therapists/{facet.name}/index.html", facet.url, facet=facet)
+        for value in facet.values:
+            yield page("facet_value.html", f"therapists/{facet.name}/{value.slug}/index.html", value.url,
+                       facet=facet, value=value)
+    yield "therapists/index.json", therapist_index(site)
+    for photo in sorted({t.photo for t in site.therapists if t.photo}):
+        yield f"therapists/{photo}", source / "therapists" / photo
     for standalone in site.pages:
         yield page("page.html", f"{standalone.slug}/index.html", standalone.url, page=standalone)
     yield page("subscribe.html", "subscribe/index.html", "/subscribe/")
@@ -85,6 +98,14 @@ def render(site: Site, source: Path) -> Iterator[tuple[str, Output]]:
     yield from assets(source)
     for file in site.files:
         yield file[len("content/"):], source / file
+
+
+def therapist_index(site: Site) -> bytes:
+    """The directory as JSON: one object per therapist, in directory order, with every facet's value slugs."""
+    rows = [{"slug": t.slug, "name": t.name, "url": site.config.absolute(t.url), **slugs_of(t)}
+            for t in site.therapists]
+    lines = ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows)  # a line each: diffable
+    return f"[\n{lines}\n]\n".encode() if rows else b"[]\n"
 
 
 def assets(source: Path) -> Iterator[tuple[str, Path]]:

@@ -1,4 +1,4 @@
-"""Site stage: validated models -> the frozen Site: what is published, routes, topics and cross-links.
+"""Site stage: validated models -> the frozen Site: what is published, routes, topics, facets and cross-links.
 
 Routes are checked here: two sources that would write the same address are reported together, both named.
 """
@@ -8,6 +8,7 @@ from datetime import datetime
 from types import MappingProxyType
 
 from .errors import Collector
+from .facets import build_facets
 from .models import Article, Config, Models, Site, Therapist, Topic
 from .validate import slugify
 
@@ -30,6 +31,7 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
         files=models.files, photos=models.photos,
         therapist_index=MappingProxyType({t.slug: t for t in therapists}),
         topic_index=MappingProxyType({t.slug: t for t in topics}),
+        facets=build_facets(therapists),
     )
 
 

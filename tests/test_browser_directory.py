@@ -1,0 +1,193 @@
+"""The directory filter in a real browser: Debian's Chromium driven by Playwright, on a generated 30-therapist site
+served from 127.0.0.1. What only a browser shows: the script's filtering, the query string, keyboard use, and the
+facet links that work with JavaScript off. In CI (CI=true) a missing Chromium fails; elsewhere it skips.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from conftest import EPOCH
+from generator.build import Options, build
+from sitegen import generate_site
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+VISIBLE_CARDS = "#therapist-list [data-slug]:visible"
+
+
+def chromium_path() -> str:
+    """Debian's chromium, or fail in CI and skip elsewhere: Playwright's own download cannot be used here."""
+    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
+    pytest.skip("Chromium is not installed (apt-get install chromium); CI runs these tests")
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """(base URL, profiles by slug, directory order) of the generated site, built and served on 127.0.0.1."""
+    root = generate_site(tmp_path_factory.mktemp("browser") / "site", therapists=30, articles=60)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        build(Options(source=root, output=root / "public"))
+    profiles = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (root / "therapists").glob("*.yaml")}
+    order = sorted(profiles, key=lambda s: (not profiles[s]["accepting_new_clients"],
+                                            profiles[s]["name"].split()[-1].lower(), s))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "public")))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", profiles, order
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page_factory(browser):
+    """page_factory(javascript=True) -> a fresh page; no request may leave 127.0.0.1 and no script may fail."""
+    contexts, outside, errors = [], [], []
+
+    def make(javascript: bool = True):
+        context = browser.new_context(java_script_enabled=javascript)
+        contexts.append(context)
+
+        def guard(route):
+            if urlsplit(route.request.url).hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert outside == [], "requests left 127.0.0.1"
+    assert errors == [], "the page's script failed"
+
+
+def visible(page) -> list[str]:
+    return page.locator(VISIBLE_CARDS).evaluate_all("cards => cards.map(card => card.dataset.slug)")
+
+
+def spanish_and_accepting(profiles, order) -> list[str]:
+    matching = [s for s in order if "Spanish" in profiles[s]["languages"] and profiles[s]["accepting_new_clients"]]
+    assert 0 < len(matching) < len([s for s in order if "Spanish" in profiles[s]["languages"]])
+    return matching
+
+
+def test_opening_a_filtered_address_shows_exactly_the_accepting_spanish_speakers(served, page_factory):
+    base, profiles, order = served
+    page = page_factory()
+    page.goto(f"{base}/therapists/?language=spanish&accepting=yes")
+    expected = spanish_and_accepting(profiles, order)
+    assert visible(page) == expected
+    assert page.locator("#filter-language").input_value() == "spanish"
+    assert page.locator("#filter-accepting").is_checked()
+    count = len(expected)
+    assert page.locator("#filter-status").inner_text() == f"{count} therapist{'s match' if count > 1 else ' matches'}."
+    assert page.locator("#no-match").is_hidden()
+
+
+def test_the_same_choice_made_in_the_form_gives_the_same_cards_and_the_same_address(served, page_factory):
+    base, profiles, order = served
+    page = page_factory()
+    page.goto(f"{base}/therapists/")
+    assert len(visible(page)) == 30
+    page.select_option("#filter-language", "spanish")
+    page.check("#filter-accepting")
+    assert visible(page) == spanish_and_accepting(profiles, order)
+    assert urlsplit(page.url).path == "/therapists/"
+    assert urlsplit(page.url).query == "language=spanish&accepting=yes"
+
+
+def test_the_directory_can_be_filtered_and_cleared_with_the_keyboard_alone(served, page_factory):
+    base, profiles, order = served
+    page = page_factory()
+    page.goto(f"{base}/therapists/")
+
+    def tab_to(element_id: str) -> None:
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == element_id:
+                return
+        pytest.fail(f"Tab never reached #{element_id}")
+
+    tab_to("filter-language")
+    for _ in range(20):
+        if page.locator("#filter-language").input_value() == "spanish":
+            break
+        page.keyboard.press("ArrowDown")
+    tab_to("filter-accepting")
+    page.keyboard.press("Space")
+    assert visible(page) == spanish_and_accepting(profiles, order)
+    assert urlsplit(page.url).query == "language=spanish&accepting=yes"
+    tab_to("filter-clear")
+    page.keyboard.press("Enter")
+    assert visible(page) == order
+    assert urlsplit(page.url).query == ""
+    assert page.locator("#filter-language").input_value() == ""
+    assert not page.locator("#filter-accepting").is_checked()
+    assert page.locator("#filter-status").inner_text() == "Filters cleared. Showing all 30 therapists."
+
+
+def test_a_choice_that_matches_nobody_says_so_and_an_unknown_value_is_ignored(served, page_factory):
+    base, profiles, order = served
+    page = page_factory()
+    page.goto(f"{base}/therapists/?language=klingon&state=zz")
+    assert visible(page) == order and urlsplit(page.url).query == ""
+    page.select_option("#filter-specialty", index=1)
+    options = page.locator("#filter-population option").evaluate_all("options => options.map(o => o.value)")
+    for value in options[1:]:
+        page.select_option("#filter-population", value)
+        if not visible(page):
+            assert page.locator("#no-match").is_visible()
+            assert page.locator("#filter-status").inner_text() == "0 therapists match."
+            return
+    pytest.fail("expected some specialty and population that no therapist shares")
+
+
+def test_without_javascript_the_facet_links_lead_to_the_matching_therapists(served, page_factory):
+    base, profiles, order = served
+    page = page_factory(javascript=False)
+    page.goto(f"{base}/therapists/")
+    assert page.locator("#directory-filter").is_hidden()
+    assert len(visible(page)) == 30
+    page.locator("summary", has_text="Language").click()
+    page.get_by_role("link", name="Spanish", exact=False).click()
+    assert urlsplit(page.url).path == "/therapists/language/spanish/"
+    assert visible(page) == [s for s in order if "Spanish" in profiles[s]["languages"]]
+    page.get_by_role("link", name="See all therapists").click()
+    page.get_by_role("link", name="Accepting new clients", exact=False).first.click()
+    assert urlsplit(page.url).path == "/therapists/accepting/yes/"
+    assert visible(page) == [s for s in order if profiles[s]["accepting_new_clients"]]
