@@ -105,6 +105,7 @@ def _file(path: str, routes: Routes) -> str | None:
 
 def _suggest(target: str, routes: Routes) -> str:
     urls = ["/" + (path[: -len("index.html")] if path.endswith("index.html") else path) for path in routes]
+    urls = [url for url in urls if not target.startswith(url)]  # "/articles/" is no answer for "/articles/x/"
     close = difflib.get_close_matches(target, sorted(urls), n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"

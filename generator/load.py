@@ -81,8 +81,8 @@ INDENT = ("this line is indented differently from the lines around it",
           "line up the fields of one level with the same number of spaces; a value that contains ': ' needs quotes")
 
 
-def yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[object, str, str]:
-    """Translate a YAML parser error into (the mark of the line to name, what is wrong, how to fix it)."""
+def yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[object, str, str]:
+    """Translate a YAML parser error (libyaml's or PyYAML's wording) into (mark, what is wrong, how to fix it)."""
     context, problem = exc.context or "", exc.problem or ""
     opened = exc.context_mark or exc.problem_mark
     if "flow sequence" in context:
@@ -99,21 +99,29 @@ def yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[object, str, str]:
         return opened, "this line has no ':' after a field name", (
             "write each field as 'name: value'; a value that goes on over several lines must be indented")
     mark = exc.problem_mark or exc.context_mark
+    found = _character_at(text, mark)
     if "mapping values are not allowed" in problem:
         return mark, "a ':' is in a place where it is not allowed", (
             'if the value contains \': \', put the whole value in quotes, e.g. summary: "Grief: what helps"; '
             "otherwise check that this line is indented like the ones around it")
-    if "'\\t'" in problem:
+    if "tab" in problem or found == "\t":
         return mark, "a tab character is used for indentation", "replace the tab with spaces"
-    special = re.search(r"found character '(.)' that cannot start", problem)
-    if special or "alias" in context or "alias" in problem or "tag" in problem:
-        sign = special.group(1) if special else ("!" if "tag" in problem else "*")
+    sign = ("*" if "alias" in context or "alias" in problem else "!" if "tag" in problem
+            else "%" if "directive" in context else found if "cannot start any token" in problem else "")
+    if sign:
         return mark, f"a value starts with '{sign}', which has a special meaning in these files", QUOTES_HINT
-    if "expected <block end>" in problem or "did not find expected" in problem or "not allowed here" in problem:
+    if "expected <block end>" in problem or "did not find expected" in problem or "not allowed" in problem:
         return mark, *INDENT
     return mark, problem or "the text is not in the expected format", (
         "check the indentation and quotes on this line or the one before; a value that contains ': ' or starts "
         "with a special character needs quotes")
+
+
+def _character_at(text: str, mark) -> str:
+    lines = text.split("\n")
+    if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
 
 
 def parse_yaml(text: str, path: str, first_line: int, problems: Collector) -> tuple[object, dict]:
@@ -124,7 +132,7 @@ def parse_yaml(text: str, path: str, first_line: int, problems: Collector) -> tu
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark, message, hint = yaml_problem(exc)
+        mark, message, hint = yaml_problem(exc, text)
         problems.add(path, first_line + (mark.line if mark else 0), "", f"cannot read this file: {message}", hint)
         return None, {}
     except yaml.reader.ReaderError as exc:

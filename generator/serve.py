@@ -8,8 +8,10 @@ livereload is used only in this module (``_Server``, ``_Watcher``), so it can be
 from __future__ import annotations
 
 import html
+import logging
 import mimetypes
 import re
+import socket
 import time
 import traceback
 from pathlib import Path
@@ -151,7 +153,7 @@ class Preview:
         else:
             data, kind = file.read_bytes(), _content_type(file)
         if kind.startswith("text/html"):
-            origin = "ws://" + environ.get("HTTP_HOST", f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}")
+            origin = "ws://" + (environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}")
             data = decorate(data, self.problems, origin, good)
         return _respond(start_response, status, kind, data)
 
@@ -186,7 +188,7 @@ class _Server(Server):
         return [(r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, b"")})]
 
     def _setup_logging(self):
-        pass
+        logging.getLogger("tornado.access").setLevel(logging.ERROR)  # no line per request in the terminal
 
 
 class _Watcher(Watcher):
@@ -232,6 +234,7 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
     for name in WATCHED:
         server.watch(str(source / name), changed, ignore=_ignored)
     try:
+        _check_port(host, port)  # before the first build: say at once that the port is taken
         log(f"Building a preview of {source} (drafts included)...")
         preview.rebuild()
         log(f"Serving http://{address}:{port}/ - open it in a browser. Pages reload when you save a file. "
@@ -239,10 +242,24 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
         try:
             server.serve(port=port, host=host, debug=False, restart_delay=0)
         except OSError as exc:
-            raise UsageError(f"cannot serve on {host}:{port} ({exc.strerror}); another program may be using "
-                             f"that port: try --port {port + 1}") from None
+            raise _port_error(host, port, exc) from None
     except KeyboardInterrupt:
         pass
     log("Stopped.")
     return 0
+
+
+def _check_port(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as tornado binds: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise _port_error(host, port, exc) from None
+
+
+def _port_error(host: str, port: int, exc: OSError) -> UsageError:
+    return UsageError(f"cannot serve on {host}:{port} ({exc.strerror}); another program may be using that port: "
+                      f"try --port {port + 1}")
 

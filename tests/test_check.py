@@ -1,0 +1,130 @@
+"""check: everything build validates plus internal links, writing nothing; exit 1 naming the file and line."""
+from __future__ import annotations
+
+from conftest import REPO, snapshot
+from generator.build import Options, load_site
+from generator.links import check_links, route_map
+from generator.render import render
+
+ABOUT = "---\ntitle: About\n---\n## Our fees\n\nWe see adults.\n"
+PROFILE = "name: Ana Lima\nbio: |\n  Ana works with adults.\n  See [her article](/articles/gone/).\n"
+
+
+def article(body: str, front: str = "") -> str:
+    return f"---\ntitle: A\ndate: 2026-01-01\nsummary: S.\n{front}---\n{body}"
+
+
+def report(result) -> list[str]:
+    return result.err.splitlines()[1:-1]
+
+
+def test_check_passes_on_the_example_site_and_writes_nothing(run, tmp_path):
+    before = sorted(p.relative_to(REPO).as_posix() for p in REPO.iterdir())
+    result = run("check", "--source", REPO)
+    assert result.code == 0, result.err
+    assert result.out.startswith("No problems found: ")
+    assert "every internal link leads somewhere" in result.out
+    assert sorted(p.relative_to(REPO).as_posix() for p in REPO.iterdir()) == before
+
+
+def test_check_names_the_article_and_line_of_a_link_to_a_page_that_does_not_exist(make_site, run):
+    source = make_site({"content/pages/about.md": ABOUT,
+                        "content/articles/a.md": article("Hello.\n\nRead [about us](/about-us/) first.\n")})
+    before = snapshot(source)
+    result = run("check", "--source", source)
+    assert result.code == 1
+    assert report(result) == [
+        "content/articles/a.md:8: the link /about-us/ leads nowhere: there is no page or file at that address; "
+        "did you mean '/about/'?"]
+    assert result.err.splitlines()[0] == "1 problem found:"
+    assert snapshot(source) == before
+
+
+def test_check_reports_a_missing_section_with_the_closest_one(make_site, run):
+    source = make_site({"content/pages/about.md": ABOUT,
+                        "content/articles/a.md": article("See [fees](/about/#fees) and [this](#missing-part).\n\n"
+                                                         "## Here\n")})
+    assert report(run("check", "--source", source)) == [
+        "content/articles/a.md:6: the link #missing-part points to a section #missing-part that its page does not "
+        "have; "
+        "sections are named after their headings: '## First steps' becomes #first-steps",
+        "content/articles/a.md:6: the link /about/#fees points to a section #fees that its page does not have; "
+        "did you mean '#our-fees'?",
+    ]
+
+
+def test_check_reports_missing_images_and_downloads(make_site, run):
+    source = make_site({"content/articles/a.md": article("![A path](/images/path.png)\n\n"
+                                                         "[Intake form](/forms/intake.pdf)\n"),
+                        "content/images/paths.png": b"png"})
+    assert report(run("check", "--source", source)) == [
+        "content/articles/a.md:6: the link /images/path.png leads nowhere: there is no page or file at that "
+        "address; did you mean '/images/paths.png'?",
+        "content/articles/a.md:8: the link /forms/intake.pdf leads nowhere: there is no page or file at that "
+        "address; check the spelling; a picture or download must be inside the content/ folder to be linked",
+    ]
+
+
+def test_links_that_work_pass_relative_without_slash_to_files_sections_and_other_sites(make_site, run):
+    body = ("[b](../b/) [b again](/articles/b) [section](/articles/b/#second-part) [top](#intro)\n\n"
+            "![pic](/images/pic.png) [form](/forms/intake%20form.pdf) [mail](mailto:a@example.org)\n\n"
+            "[elsewhere](https://example.org/nope/) [phone](tel:988) [feed](/feed.xml) "
+            "[me](https://test.example.org/articles/b/) [search](/therapists/?language=english)\n\n## Intro\n")
+    source = make_site({"content/articles/a.md": article(body),
+                        "content/articles/b.md": article("## Second part\n"),
+                        "content/images/pic.png": b"png", "content/forms/intake form.pdf": b"pdf"})
+    result = run("check", "--source", source)
+    assert result.code == 0, result.err
+
+
+def test_check_finds_broken_links_in_a_bio_at_their_line_in_the_profile(make_site, run):
+    source = make_site({"therapists/ana-lima.yaml": PROFILE})
+    assert report(run("check", "--source", source)) == [
+        "therapists/ana-lima.yaml:4: the link /articles/gone/ leads nowhere: there is no page or file at that "
+        "address; check the spelling; an article that is a draft or dated in the future is not published yet"]
+
+
+def test_a_link_to_a_draft_is_broken_because_the_draft_is_not_published(make_site, run):
+    source = make_site({"content/articles/a.md": article("Soon: [next](/articles/next/).\n"),
+                        "content/articles/next.md": article("Later.\n", "draft: true\n")})
+    result = run("check", "--source", source)
+    assert result.code == 1
+    assert "content/articles/a.md:6: the link /articles/next/ leads nowhere" in result.err
+    assert run("check", "--source", source, "--drafts").code == 0
+
+
+def test_check_finds_a_menu_link_in_site_yaml_that_leads_nowhere(make_site, run):
+    site_yaml = ("title: T\nbase_url: https://test.example.org/\nnav:\n  - {title: About, url: /about/}\n"
+                 "  - {title: Fees, url: /fees/}\n")
+    source = make_site({"site.yaml": site_yaml, "content/pages/about.md": ABOUT})
+    assert report(run("check", "--source", source)) == [
+        "site.yaml:5: nav: the link /fees/ leads nowhere: there is no page or file at that address; "
+        "check the spelling; a picture or download must be inside the content/ folder to be linked"]
+
+
+def test_links_are_checked_on_a_site_that_lives_under_a_path(make_site):
+    source = make_site({"site.yaml": "title: T\nbase_url: https://example.org/clinic/\n",
+                        "content/pages/about.md": ABOUT,
+                        "content/articles/a.md": article("[ok](/about/#our-fees) [bad](/abut/)\n")})
+    site = load_site(Options(source=source, output=source / "public"))
+    problems = check_links(site, route_map(render(site, source)), source)
+    assert [str(p) for p in problems] == [
+        "content/articles/a.md:6: the link /clinic/abut/ leads nowhere: there is no page or file at that address; "
+        "did you mean '/about/'?"]
+
+
+def test_check_reports_source_errors_like_build_does(make_site, run):
+    source = make_site({"content/articles/a.md": "---\ntitle: A\n---\n"})
+    result = run("check", "--source", source)
+    assert result.code == 1
+    assert report(result) == ["content/articles/a.md:2: date: is required but missing; add a line 'date: ...'"]
+
+
+def test_check_lists_warnings_without_failing_and_strict_turns_them_into_errors(make_site, run):
+    source = make_site({"therapists/ana-lima.yaml": "name: Ana Lima\n"})
+    result = run("check", "--source", source)
+    assert result.code == 0
+    assert "1 warning (nothing is broken;" in result.err
+    strict = run("check", "--source", source, "--strict")
+    assert strict.code == 1
+    assert report(strict)[0].startswith("therapists/ana-lima.yaml: photo: no photo")

@@ -1,0 +1,290 @@
+"""The dev server: a rebuild that never raises, pages prepared for the preview, and serve driven for real.
+
+The live tests start ``python -m generator serve`` on a free loopback port and talk to it over HTTP and the
+live reload websocket, with bounded waits, the way a browser would.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator import serve as serve_module
+from generator.build import Options
+from generator.errors import Problem
+from generator.serve import CACHE, Preview, decorate, overlay, rebuild
+
+PROFILE = 'name: "Ana Lima"\nlanguages: [English, Portuguese]\nbio: Ana works with adults after trauma.\n'
+ARTICLE = "---\ntitle: Hello\ndate: 2026-01-01\nauthor: ana-lima\nsummary: Hi.\n---\nThe first version.\n"
+SITE = {"therapists/ana-lima.yaml": PROFILE, "content/articles/hello.md": ARTICLE}
+PAGE = (b'<!doctype html>\n<html lang="en">\n<head>\n<meta http-equiv="Content-Security-Policy" '
+        b"content=\"default-src 'self'; object-src 'none'\">\n<title>T</title>\n</head>\n<body class=\"x\">\n"
+        b"<p>Page</p>\n</body>\n</html>\n")
+
+
+def options(source: Path) -> Options:
+    return Options(source=source, output=source / CACHE, drafts=True, base_url="http://127.0.0.1:8000/")
+
+
+def quiet(text: str) -> None:
+    pass
+
+
+# The rebuild, as a plain function
+
+
+def test_rebuild_of_a_good_site_returns_no_problems_and_leaves_public_alone(make_site):
+    source = make_site(SITE)
+    assert rebuild(options(source), quiet) == ()
+    assert (source / CACHE / "articles" / "hello" / "index.html").is_file()
+    assert not (source / "public").exists()
+
+
+def test_rebuild_of_a_broken_site_returns_its_problems_and_keeps_the_last_good_build(make_site):
+    source = make_site(SITE)
+    rebuild(options(source), quiet)
+    before = (source / CACHE / "therapists" / "ana-lima" / "index.html").read_bytes()
+    (source / "therapists" / "ana-lima.yaml").write_text('name: "Ana Lima"\nlanguages: [English\nbio: x\n')
+    logged: list[str] = []
+    problems = rebuild(options(source), logged.append)
+    assert [str(p) for p in problems] == [
+        "therapists/ana-lima.yaml:2: cannot read this file: the list that starts with '[' on this line is not "
+        "closed properly; end the list with ']' and separate the values with commas; put a value that contains "
+        "a comma or ': ' in quotes"]
+    assert (source / CACHE / "therapists" / "ana-lima" / "index.html").read_bytes() == before
+    assert "The browser shows the last good version" in logged[0]
+
+
+def test_rebuild_reports_a_bug_as_a_problem_instead_of_raising(make_site, monkeypatch):
+    def broken(options):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(serve_module, "build", broken)
+    logged: list[str] = []
+    problems = rebuild(options(make_site(SITE)), logged.append)
+    assert [str(p) for p in problems] == [
+        "therapist-site: unexpected error: RuntimeError: boom; this is a bug in therapist-site, not in your files; "
+        "the details are in the terminal"]
+    assert "Traceback" in logged[0]
+
+
+# Pages prepared for the preview
+
+
+def test_decorate_lists_the_problems_right_after_body_with_file_line_field_message_and_hint():
+    problem = Problem("therapists/ana-lima.yaml", 3, "languages", "expected a list, found the text 'English'",
+                      "put the values in square brackets")
+    page = decorate(PAGE, (problem,), "ws://127.0.0.1:8000").decode()
+    body = page.index('<body class="x">\n') + len('<body class="x">\n')
+    assert page[body:].startswith('<section class="ts-dev-problems" role="alert"')
+    assert ('<li><span class="ts-dev-where">therapists/ana-lima.yaml, line 3</span>: <code>languages</code>: '
+            "expected a list, found the text &#x27;English&#x27;<span class=\"ts-dev-hint\">How to fix: put the "
+            "values in square brackets</span></li>") in page
+    assert "The site could not be rebuilt: 1 problem" in page
+
+
+def test_decorate_injects_no_inline_script_or_style_and_lets_only_the_reload_socket_through_the_policy():
+    page = decorate(PAGE, (Problem("site.yaml", 1, "", "bad"),), "ws://127.0.0.1:8000").decode()
+    assert ("content=\"default-src 'self'; object-src 'none'; connect-src 'self' ws://127.0.0.1:8000\"") in page
+    assert '<script src="/livereload.js" defer></script>' in page
+    assert page.count("<script") == 1
+    assert "style=" not in page and "<style" not in page
+    assert f'<link rel="stylesheet" href="{serve_module.OVERLAY_URL}">' in page
+
+
+def test_a_page_without_problems_gets_the_reload_script_and_no_overlay():
+    page = decorate(PAGE, (), "ws://127.0.0.1:8000").decode()
+    assert "ts-dev-problems" not in page and serve_module.OVERLAY_URL not in page
+    assert '<script src="/livereload.js" defer></script>\n</head>' in page
+
+
+def test_overlay_escapes_what_the_sources_say():
+    html = overlay((Problem("content/articles/a.md", 2, "title", "<script>alert(1)</script>"),))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_overlay_before_any_good_build_says_there_is_nothing_older_to_show():
+    html = overlay((Problem("site.yaml", 0, "", "not found"),), good=False)
+    assert "The site could not be built: 1 problem" in html
+    assert "There is no earlier version to show yet." in html
+    assert '<span class="ts-dev-where">site.yaml</span>: not found' in html
+
+
+def call(preview: Preview, path: str) -> tuple[str, dict, bytes]:
+    seen: dict = {}
+
+    def start_response(status, headers):
+        seen.update(status=status, headers=dict(headers))
+
+    body = b"".join(preview.app({"PATH_INFO": path, "HTTP_HOST": "127.0.0.1:8000"}, start_response))
+    return seen["status"], seen["headers"], body
+
+
+def test_the_preview_serves_folders_redirects_without_slash_and_answers_404_with_the_sites_page(make_site):
+    preview = Preview(options(make_site(SITE)), quiet)
+    preview.rebuild()
+    status, headers, body = call(preview, "/articles/hello/")
+    assert status == "200 OK" and b"The first version." in body and b"/livereload.js" in body
+    assert headers["Cache-Control"] == "no-store"
+    assert call(preview, "/articles/hello")[:2] == ("301 Moved Permanently",
+                                                   {"Location": "/articles/hello/", "Content-Length": "0"})
+    status, headers, body = call(preview, "/nothing/here/")
+    assert status == "404 Not Found" and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"<title>Page not found" in body or b"404" in body
+    assert call(preview, "/../site.yaml")[0] == "404 Not Found"
+    status, headers, body = call(preview, serve_module.OVERLAY_URL)
+    assert headers["Content-Type"] == "text/css; charset=utf-8" and b".ts-dev-problems" in body
+
+
+def test_the_preview_shows_the_problems_on_a_placeholder_page_until_a_first_good_build(make_site):
+    source = make_site({**SITE, "site.yaml": "title: [x\n"})
+    preview = Preview(options(source), quiet)
+    preview.rebuild()
+    status, _, body = call(preview, "/")
+    assert b"The site could not be built: 1 problem" in body
+    assert b"site.yaml, line 1" in body
+
+
+# serve, for real, on a loopback port
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.read().decode()
+
+
+def wait_for(condition, timeout: float, step: float = 0.02):
+    """Poll ``condition`` until it returns something true or ``timeout`` seconds pass; return the last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = condition()
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            value = None
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(step)
+
+
+class Served:
+    def __init__(self, source: Path, tmp_path: Path):
+        self.source, self.port = source, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.out, self.err = tmp_path / "serve.out", tmp_path / "serve.err"
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        with self.out.open("w") as out, self.err.open("w") as err:
+            self.proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--source", str(source),
+                                          "--port", str(self.port)], stdout=out, stderr=err, env=env)
+        assert wait_for(lambda: fetch(self.url + "/"), 20, 0.1), self.err.read_text()
+
+    def page(self, path: str) -> str:
+        return fetch(self.url + path)
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+        try:
+            return self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+
+
+@pytest.fixture
+def served(make_site, tmp_path):
+    server = Served(make_site(SITE), tmp_path)
+    yield server
+    server.stop()
+
+
+def save(path: Path, text: str) -> None:
+    """Write like an editor does, and make sure the time stamp moves even on a coarse file system."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text)
+    if path.stat().st_mtime_ns == before:
+        os.utime(path, ns=(before + 1_000_000, before + 1_000_000))
+
+
+def test_an_edit_to_an_article_shows_in_the_served_page_within_two_seconds(served):
+    assert "The first version." in served.page("/articles/hello/")
+    started = time.monotonic()
+    save(served.source / "content/articles/hello.md", ARTICLE.replace("The first version.", "The second one."))
+    assert wait_for(lambda: "The second one." in served.page("/articles/hello/"), 2.0)
+    assert time.monotonic() - started < 2.0
+    assert not (served.source / "public").exists()
+
+
+def test_a_profile_saved_with_broken_yaml_keeps_the_last_good_page_with_the_problem_on_top_until_fixed(served):
+    profile = served.source / "therapists/ana-lima.yaml"
+    save(profile, 'name: "Ana Lima"\nlanguages: [English, Portuguese\nbio: A new bio.\n')
+    page = wait_for(lambda: (html := served.page("/therapists/ana-lima/")) and "ts-dev-problems" in html and html,
+                    5.0)
+    assert page, "the problems never appeared"
+    assert '<span class="ts-dev-where">therapists/ana-lima.yaml, line 2</span>' in page
+    assert "Ana works with adults after trauma." in page  # the last good page is still served
+    assert "therapists/ana-lima.yaml, line 2" in served.page("/")  # every page shows the problems
+
+    save(profile, PROFILE.replace("Ana works with adults after trauma.", "A new bio."))
+    fixed = wait_for(lambda: (html := served.page("/therapists/ana-lima/")) and "A new bio." in html and html, 5.0)
+    assert fixed, "the fix was never picked up"
+    assert "ts-dev-problems" not in fixed and "ts-dev-problems" not in served.page("/")
+    assert served.proc.poll() is None
+
+
+def test_open_pages_are_told_to_reload_after_a_rebuild(served):
+    async def listen() -> dict:
+        from tornado.websocket import websocket_connect
+
+        socket_ = await websocket_connect(f"ws://127.0.0.1:{served.port}/livereload")
+        socket_.write_message(json.dumps({"command": "hello", "protocols": []}))
+        assert json.loads(await socket_.read_message())["command"] == "hello"
+        socket_.write_message(json.dumps({"command": "info", "url": served.url + "/"}))
+        await asyncio.sleep(0.3)  # the server registers the page before the save
+        save(served.source / "content/articles/hello.md", ARTICLE.replace("first", "third"))
+        message = await asyncio.wait_for(socket_.read_message(), 3)
+        socket_.close()
+        return json.loads(message)
+
+    message = asyncio.run(listen())
+    assert message["command"] == "reload" and message["path"] == "*"
+    assert "third version" in served.page("/articles/hello/")
+    assert fetch(served.url + "/livereload.js").startswith("(function")
+
+
+def test_ctrl_c_stops_the_server_cleanly(served):
+    assert served.stop() == 0
+    out, err = served.out.read_text(), served.err.read_text()
+    assert "Traceback" not in err and "Traceback" not in out
+    assert out.splitlines()[-1] == "Stopped."
+    assert f"Serving http://127.0.0.1:{served.port}/" in out
+
+
+def test_serve_on_a_port_in_use_explains_what_to_do(make_site, run):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "--source", make_site(SITE), "--port", port)
+    assert result.code == 2
+    assert f"therapist-site: cannot serve on 127.0.0.1:{port} (Address already in use); another program may be " \
+           f"using that port: try --port {port + 1}" in result.err
