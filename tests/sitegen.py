@@ -7,8 +7,8 @@ the profiles cover what the directory must handle: self-pay and insured, in pers
 several states and languages, names that need slugging (``Men's Issues``, ``LGBTQ+``, ``Français``).
 
 Fixed facts the tests may rely on, whatever the seed and the counts (with at least two therapists):
-- ``NO_ARTICLE_SPECIALTY`` is the first therapist's specialty and never an article topic;
-- the first therapist speaks Spanish and is accepting new clients, the second speaks Spanish and is not.
+- ``NO_ARTICLE_SPECIALTY`` is a specialty of the first profile generated and never an article topic;
+- the first profile generated speaks Spanish and is accepting new clients, the second speaks Spanish and is not.
 """
 from __future__ import annotations
 

@@ -109,6 +109,8 @@ def test_every_facet_page_lists_exactly_the_matching_therapists_in_directory_ord
         html = site.page(f"/therapists/{facet}/{value}/")
         assert cards(html) == [slug for slug in order if slug in members], f"/therapists/{facet}/{value}/"
         assert 'href="/therapists/"' in html
+        if facet == "specialty":
+            assert f'href="/topics/{value}/"' in html, "a specialty page leads to the articles on it"
 
 
 def test_the_accepting_and_sliding_scale_pages_list_only_therapists_who_say_yes(site):

@@ -64,7 +64,6 @@
     });
     apply("Filters cleared.");
   });
-  window.addEventListener("pageshow", function () { load(); apply(""); });
   form.hidden = false;
   load();
   apply("");
