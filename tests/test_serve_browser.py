@@ -1,0 +1,62 @@
+"""serve in a real browser: the page reloads by itself after a save, and neither the live reload script nor the
+problem list is blocked by the page's Content-Security-Policy. Debian's Chromium driven by Playwright; in CI
+(CI=true) a missing Chromium fails, elsewhere it skips.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from test_serve import ARTICLE, PROFILE, SITE, Served, save
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
+    pytest.skip("Chromium is not installed (apt-get install chromium); CI runs these tests")
+
+
+@pytest.fixture
+def page():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    executable = chromium_path()
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        yield browser.new_page()
+        browser.close()
+
+
+def test_an_open_page_reloads_after_a_save_and_shows_problems_without_breaking_the_policy(page, make_site,
+                                                                                        tmp_path):
+    server = Served(make_site(SITE), tmp_path)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    try:
+        page.goto(server.url + "/therapists/ana-lima/")
+        page.wait_for_function("() => window.LiveReload !== undefined && window.LiveReload.connector "
+                               "&& window.LiveReload.connector._isSocketConnected()", timeout=5000)
+        save(server.source / "therapists/ana-lima.yaml", PROFILE.replace("after trauma", "after loss"))
+        page.wait_for_selector("text=Ana works with adults after loss.", timeout=3000)
+
+        save(server.source / "therapists/ana-lima.yaml", 'name: "Ana Lima"\nlanguages: [English\n')
+        problems = page.wait_for_selector(".ts-dev-problems", timeout=3000)
+        assert "therapists/ana-lima.yaml, line 2" in problems.inner_text()
+        assert page.eval_on_selector(".ts-dev-problems", "e => getComputedStyle(e).borderBottomStyle") == "solid"
+        assert "Ana works with adults after loss." in page.content()
+
+        save(server.source / "content/articles/hello.md", ARTICLE)  # an unrelated save keeps the list up
+        save(server.source / "therapists/ana-lima.yaml", PROFILE)
+        page.wait_for_selector(".ts-dev-problems", state="detached", timeout=3000)
+        assert "Ana works with adults after trauma." in page.content()
+    finally:
+        assert server.stop() == 0
+    assert not [text for text in console if "Content Security Policy" in text or "Refused to" in text], console
