@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import traceback
 from pathlib import Path
 from typing import Iterator
 
@@ -15,6 +16,7 @@ import jinja2
 
 from . import feeds, jsonld
 from .facets import slugs_of, state_name
+from .errors import Problem, SiteError
 from .models import Site
 from .validate import slugify
 
@@ -22,6 +24,7 @@ THEME = Path(__file__).parent / "layouts"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 Output = bytes | Path
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
 
 
 def human_date(moment) -> str:
@@ -51,12 +54,29 @@ def _json_ld(data) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def template_problem(exc: jinja2.TemplateError, template: str, source: Path) -> Problem:
+    """Name the layout file and line of a template mistake (usually in the site's own layouts/ override)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", 0) or 0
+    if not filename:  # an error while rendering: the innermost template frame of the traceback says where
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
+        filename, line = (frames[-1].filename, frames[-1].lineno) if frames else (template, 0)
+    try:
+        where = Path(filename).resolve().relative_to(source.resolve()).as_posix()
+    except ValueError:
+        where = f"layouts/{Path(filename).name} (built-in)"
+    return Problem(where, line, "", f"template error while rendering {template}: {exc.message}",
+                   "check the {{ }} and {% %} tags on this line; names available to templates are in models.py")
+
+
 def render(site: Site, source: Path) -> Iterator[tuple[str, Output]]:
     """Yield every output of the site in a fixed order, one page at a time."""
     env = environment(source, site)
 
     def page(template: str, path: str, url: str, **context) -> tuple[str, bytes]:
-        html = env.get_template(template).render(page_url=url, **context)
+        try:
+            html = env.get_template(template).render(page_url=url, **context)
+        except jinja2.TemplateError as exc:
+            raise SiteError([template_problem(exc, template, source)]) from None
         return path, html.encode()
 
     yield page("home.html", "index.html", "/", articles=site.articles[:5],

@@ -53,12 +53,17 @@ def _check_routes(articles, pages, files, problems: Collector) -> None:
         claims.setdefault(url, []).append(file)
         if url.endswith("/index.html"):
             claims.setdefault(url[: -len("index.html")], []).append(file)
+    # Addresses that differ only in case collide on the case-insensitive disks of many hosts and laptops.
+    folded: dict[str, list[tuple[str, str]]] = {}
     for url, sources in sorted(claims.items()):
-        if len(sources) > 1:
-            for source in sources:
-                others = ", ".join(s for s in sources if s != source)
-                problems.add(source, 0, "", f"the address {url} is also claimed by {others}",
-                             "give one of them another file name or 'slug:'")
+        folded.setdefault(url.lower(), []).extend((url, source) for source in sources)
+    for url, claimants in sorted(folded.items()):
+        if len(claimants) > 1:
+            for address, source in claimants:
+                others = ", ".join(s for _, s in claimants if s != source)
+                case = " (upper and lower case count as one)" if len({a for a, _ in claimants}) > 1 else ""
+                problems.add(source, 0, "", f"the address {address} is also claimed by {others}",
+                             f"give one of them another file name or 'slug:'{case}")
 
 
 def _topics(models: Models, articles: tuple[Article, ...], therapists: tuple[Therapist, ...]) -> tuple[Topic, ...]:

@@ -1,0 +1,79 @@
+"""Rendering: layout overrides, template mistakes reported as problems, escaping and sanitizing."""
+from __future__ import annotations
+
+from conftest import snapshot
+
+ARTICLE = "---\ntitle: A <b>bold</b> title\ndate: 2026-01-01\nsummary: '\"quoted\" & <i>tagged</i>'\n---\n"
+
+
+def test_a_file_in_layouts_overrides_the_built_in_template(make_site, run, tmp_path):
+    source = make_site({"layouts/footer_extra.html": "<p>Our own footer line</p>\n"})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    assert "<p>Our own footer line</p>" in (tmp_path / "out" / "404.html").read_text()
+
+
+def test_a_static_file_in_layouts_static_overrides_the_theme_asset(make_site, run, tmp_path):
+    source = make_site({"layouts/static/site.css": "body { color: teal; }\n"})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    assert (tmp_path / "out" / "assets" / "site.css").read_text() == "body { color: teal; }\n"
+
+
+def test_a_broken_layout_override_is_reported_with_file_and_line_and_nothing_is_written(make_site, run, tmp_path):
+    out = tmp_path / "out"
+    source = make_site()
+    assert run("build", "--source", source, "--output", out).code == 0
+    before = snapshot(out)
+    (source / "layouts").mkdir()
+    (source / "layouts" / "footer_extra.html").write_text("<p>\n{{ site.nonexistent_field }}</p>\n{% if %}\n")
+    result = run("build", "--source", source, "--output", out)
+    assert result.code == 1
+    assert result.err.splitlines()[1] == (
+        "layouts/footer_extra.html:3: template error while rendering home.html: Expected an expression, got "
+        "'end of statement block'; check the {{ }} and {% %} tags on this line; names available to templates "
+        "are in models.py")
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+def test_an_unknown_name_in_a_layout_fails_the_build_instead_of_printing_nothing(make_site, run, tmp_path):
+    source = make_site({"layouts/footer_extra.html": "<p>{{ config.no_such_setting }}</p>\n"})
+    result = run("build", "--source", source, "--output", tmp_path / "out")
+    assert result.code == 1
+    assert "layouts/footer_extra.html" in result.err
+    assert "has no attribute 'no_such_setting'" in result.err
+
+
+def test_front_matter_values_are_escaped_in_pages(make_site, run, tmp_path):
+    source = make_site({"content/articles/a.md": ARTICLE + "Body\n"})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    html = (tmp_path / "out" / "articles" / "a" / "index.html").read_text()
+    assert "<h1>A &lt;b&gt;bold&lt;/b&gt; title</h1>" in html
+    assert 'content="&#34;quoted&#34; &amp; &lt;i&gt;tagged&lt;/i&gt;"' in html
+
+
+def test_raw_html_in_markdown_is_sanitized_by_default(make_site, run, tmp_path):
+    body = ('<script>alert(1)</script>\n\n<p onclick="steal()">Hi <a href="javascript:alert(2)">x</a> '
+            '<img src="data:image/png;base64,AAAA" alt="d"> <iframe src="https://evil.example"></iframe></p>\n')
+    source = make_site({"content/articles/a.md": ARTICLE + body})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    html = (tmp_path / "out" / "articles" / "a" / "index.html").read_text()
+    for bad in ("<script>alert", "onclick", "javascript:", "data:image", "<iframe"):
+        assert bad not in html
+    assert "<p>Hi <a>x</a>" in html
+
+
+def test_unsafe_html_in_site_yaml_keeps_raw_html(make_site, run, tmp_path):
+    source = make_site({
+        "site.yaml": "title: T\nbase_url: https://t.example.org/\nunsafe_html: true\n",
+        "content/articles/a.md": ARTICLE + '<div class="embed" data-x="1">trusted</div>\n',
+    })
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    assert '<div class="embed" data-x="1">trusted</div>' in (tmp_path / "out" / "articles" / "a" /
+                                                              "index.html").read_text()
+
+
+def test_table_alignment_uses_classes_not_inline_styles_the_csp_would_block(make_site, run, tmp_path):
+    source = make_site({"content/articles/a.md": ARTICLE + "| a | b |\n|:-:|--:|\n| 1 | 2 |\n"})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    html = (tmp_path / "out" / "articles" / "a" / "index.html").read_text()
+    assert '<td class="align-center">1</td>' in html and "style=" not in html
