@@ -214,7 +214,11 @@ def load_document(source: Path, rel: str, kind: str, problems: Collector) -> Raw
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        problems.add(rel, lines[""], "", f"expected fields such as 'title: ...', found {type(data).__name__}")
+        if isinstance(data, str):  # e.g. a profile holding only a name: say what was found in plain words
+            problems.add(rel, lines[""], "", f"expected fields such as 'title: ...', found only the text {data!r}",
+                         "write each field on its own line as 'name: value'")
+        else:
+            problems.add(rel, lines[""], "", f"expected fields such as 'title: ...', found {type(data).__name__}")
         return None
     return RawDoc(rel, kind, data, lines, body, body_line)
 

@@ -28,8 +28,8 @@ from .errors import Problem, SiteError, UsageError
 
 CACHE = Path(".cache") / "serve" / "site"
 WATCHED = ("site.yaml", "content", "therapists", "layouts")
-POLL_MS = 200  # how often the sources are looked at
-DEBOUNCE = 0.15  # seconds of quiet after a save before rebuilding: an editor's burst of writes builds once
+POLL_MS = 100  # how often the sources are looked at
+DEBOUNCE = 0.25  # seconds of quiet after a change before rebuilding: a burst of saves builds once
 OVERLAY_URL = "/__therapist-site__/problems.css"
 CSP = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE)
 BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)

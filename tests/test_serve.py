@@ -251,6 +251,18 @@ def test_a_profile_saved_with_broken_yaml_keeps_the_last_good_page_with_the_prob
     assert served.proc.poll() is None
 
 
+def test_a_burst_of_saves_is_rebuilt_once(served):
+    def rebuilds() -> int:
+        return served.out.read_text().count("Rebuilt ")
+
+    before = rebuilds()
+    for number in range(5):  # an editor saving several files at once, or one file several times
+        save(served.source / f"content/articles/burst-{number}.md", ARTICLE.replace("Hello", f"Burst {number}"))
+    assert wait_for(lambda: "Burst 4" in served.page("/articles/burst-4/"), 3.0)
+    time.sleep(1.0)  # time enough for a second rebuild, if the burst had caused one
+    assert rebuilds() == before + 1
+
+
 def test_open_pages_are_told_to_reload_after_a_rebuild(served):
     async def listen() -> dict:
         from tornado.websocket import websocket_connect

@@ -77,3 +77,12 @@ def test_front_matter_lines_are_counted_from_the_top_of_the_markdown_file(make_s
         load_site(Options(source=source, output=source / "public"))
     assert str(caught.value.problems[0]).startswith(
         "content/articles/a.md:4: cannot read this file: the list that starts with '['")
+
+
+def test_a_profile_holding_only_text_says_so_instead_of_naming_a_python_type(make_site):
+    source = make_site({"therapists/ana.yaml": "Ana Lima, PsyD\n"})
+    with pytest.raises(SiteError) as caught:
+        load_site(Options(source=source, output=source / "public"))
+    assert [str(p) for p in caught.value.problems] == [
+        "therapists/ana.yaml:1: expected fields such as 'title: ...', found only the text 'Ana Lima, PsyD'; "
+        "write each field on its own line as 'name: value'"]
