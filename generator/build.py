@@ -1,51 +1,41 @@
 """The pipeline as a table of contents: gather, check, freeze, render, publish."""
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
 
+from .cache import Cache, inputs_digest, output_keys
 from .config import load_config
 from .errors import Collector, Problem, SiteError
 from .lint import warnings as find_warnings
 from .load import load_sources
 from .markup import convert
 from .models import Site
-from .progress import Stages, expected_outputs
-from .publish import check_output, publish
-from .render import render
+from .options import Options, now
+from .progress import Stages
+from .publish import check_output, identity, publish
+from .render import plan, render_changed
 from .site import assemble
 from .validate import validate
 
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    source: Path
-    output: Path
-    drafts: bool = False
-    base_url: str = ""  #: overrides site.yaml's, e.g. for a preview host
-    strict: bool = False  #: warnings fail the build like errors
+__all__ = ["Options", "Result", "build", "load_site", "now"]
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    site: Site
     files: int
     seconds: float
+    articles: int
+    therapists: int
     warnings: tuple[Problem, ...] = ()  #: listed after a successful build
+    site: Site | None = None  #: None when nothing had changed and the last build still stands
+    reused: int = 0  #: outputs linked unchanged from the last build
 
 
-def now() -> datetime:
-    """The build's "now": SOURCE_DATE_EPOCH when set, so two builds of the same sources are identical."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
-
-
-def load_site(options: Options, stages: Stages | None = None) -> Site:
+def load_site(options: Options, stages: Stages | None = None, cache: Cache | None = None) -> Site:
     """Gather and check everything; raise one SiteError listing every problem. Writes nothing."""
     stage = stages or Stages(bar=False)
+    cache = cache or Cache(options.source, options.output, enabled=False)
     problems = Collector()
     with stage("read"):
         config = load_config(options.source, problems, base_url=options.base_url)
@@ -54,7 +44,8 @@ def load_site(options: Options, stages: Stages | None = None) -> Site:
         models = validate(sources, config, problems)
     # No stop here: route collisions among the valid documents belong in the same report.
     with stage("markdown"):
-        models = convert(models, config)
+        models, converted = convert(models, config, cache.markdown())
+        cache.remember_markdown(converted)
     with stage("assemble"):
         site = assemble(models, config, now(), options.drafts, problems)
     problems.raise_if_any()
@@ -62,15 +53,34 @@ def load_site(options: Options, stages: Stages | None = None) -> Site:
 
 
 def build(options: Options, stages: Stages | None = None) -> Result:
-    """Build the site into ``options.output``; on any problem nothing is written."""
+    """Build the site into ``options.output``, redoing only what changed; on any problem nothing is written."""
     started = time.perf_counter()
     stage = stages or Stages(bar=False)
     check_output(options.source, options.output)
-    site = load_site(options, stage)
+    cache = Cache(options.source, options.output, enabled=options.cache)
+    with stage("check cache"):
+        inputs = inputs_digest(options)
+        last = cache.unchanged(inputs, options.output, now())
+    if last:
+        return Result(last["files"], time.perf_counter() - started, last["articles"], last["therapists"],
+                      tuple(Problem(*w) for w in last["warnings"]), reused=last["files"])
+    site = load_site(options, stage, cache)
     with stage("warnings"):
         warnings = find_warnings(site, options.source)
     if options.strict and warnings:
         raise SiteError(warnings)
     with stage("render and write"):
-        files = publish(stage.track(render(site, options.source), expected_outputs(site)), options.output)
-    return Result(site, files, time.perf_counter() - started, warnings)
+        jobs = list(plan(site, options.source))
+        keys = output_keys(site, jobs, options.source)
+        reused = cache.reusable(keys, [job.path for job in jobs], options.output)
+        files = publish(stage.track(render_changed(jobs, reused), len(jobs)), options.output)
+    result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
+                    site, len(reused))
+    cache.save({
+        "inputs": inputs, "output": identity(options.output), "pages": dict(zip((job.path for job in jobs), keys)),
+        "built_at": site.now.timestamp(),
+        "valid_until": site.next_change.timestamp() if site.next_change else None,
+        "summary": {"files": files, "articles": result.articles, "therapists": result.therapists,
+                    "warnings": [[w.path, w.line, w.field, w.message, w.hint] for w in warnings]},
+    })
+    return result

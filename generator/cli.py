@@ -82,16 +82,20 @@ def _build(args) -> int:
 
     source = _site_folder(args.source)
     options = Options(source=source, output=args.output or source / "public", drafts=args.drafts,
-                      base_url=args.base_url, strict=args.strict)
+                      base_url=args.base_url, strict=args.strict, cache=not args.no_cache)
     stages = Stages(bar=False) if args.quiet else Stages()
     result = build(options, stages)
     if args.quiet:
         return 0
     if args.verbose:
         print(stages.report())
-    site, output = result.site, options.output
+    output = options.output
+    if result.site is None:
+        print(f"Nothing changed since the last build: {output} is up to date ({result.seconds:.2f} s)")
+        _print_warnings(result.warnings, "the site was built")
+        return 0
     pages = sum(1 for _ in output.rglob("*.html"))
-    print(f"Built {pages} pages ({len(site.articles)} articles, {len(site.therapists)} therapists) and "
+    print(f"Built {pages} pages ({result.articles} articles, {result.therapists} therapists) and "
           f"{result.files - pages} other files into {output} in {result.seconds:.2f} s")
     _print_warnings(result.warnings, "the site was built")
     return 0

@@ -32,6 +32,9 @@ class SiteError(Exception):
         self.problems = tuple(sorted(set(problems)))
         super().__init__(self.report())
 
+    def __reduce__(self):  # raised in a worker process, it must arrive in the parent with its problems
+        return (SiteError, (self.problems,))
+
     def report(self) -> str:
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found:"

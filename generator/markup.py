@@ -6,14 +6,17 @@ is typed by many people and pasted from elsewhere, so it must never become scrip
 from __future__ import annotations
 
 import re
-from html import unescape
 from dataclasses import replace
+from html import unescape
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import markdown
 import nh3
 
+from .cache import digest
 from .models import Config, Models
+from .pool import ordered_map
 
 EXTENSIONS = ["abbr", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html", "tables", "toc",
               "sane_lists"]
@@ -41,6 +44,8 @@ ROOTED = re.compile(r'\b(href|src)="/(?!/)')
 TAG = re.compile(r"<[^>]+>")
 
 _converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+# Everything that changes the HTML of a text: part of each cached conversion's key.
+SETTINGS = digest(markdown.__version__, nh3.__version__, Path(__file__).read_bytes())
 
 
 def to_html(text: str, unsafe: bool = False) -> str:
@@ -62,26 +67,36 @@ def excerpt(html: str, words: int = 50) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-def convert(models: Models, config: Config) -> Models:
-    """Return the models with every Markdown body converted to HTML."""
+def convert(models: Models, config: Config, cache: dict | None = None) -> tuple[Models, dict]:
+    """Return the models with every Markdown body converted to HTML, and the cache entries this site uses.
+
+    ``cache`` maps a digest of (settings, text) to (html, words) from an earlier build; only texts missing from
+    it are converted, on all cores.
+    """
+    cache = {} if cache is None else cache
+    unsafe = config.unsafe_html
+    texts = [a.body for a in models.articles] + [p.body for p in models.pages] + [n.body for n in models.notes]
+    texts += [t.bio for t in models.therapists]
+    keys = [digest(SETTINGS, str(unsafe), text) for text in texts]
+    missing = list(dict.fromkeys(key for key in keys if key not in cache))
+    by_key = dict(zip(keys, texts))
+    converted = ordered_map(_convert_one, [(by_key[key], unsafe) for key in missing])
+    used = {key: cache[key] for key in keys if key in cache}
+    used.update(zip(missing, converted))
     prefix = urlsplit(config.base_url).path
+    # Links written from the site root ('/about/') must follow the site when it lives under a path.
+    relink = (lambda html: ROOTED.sub(lambda m: f'{m.group(1)}="{prefix}', html)) if prefix != "/" else str
+    results = iter([(relink(used[key][0]), used[key][1]) for key in keys])
+    articles = tuple(replace(a, html=html, words=words) for a, (html, words) in zip(models.articles, results))
+    pages = tuple(replace(p, html=html) for p, (html, _) in zip(models.pages, results))
+    notes = tuple(replace(n, html=html) for n, (html, _) in zip(models.notes, results))
+    therapists = tuple(replace(t, bio_html=html) for t, (html, _) in zip(models.therapists, results))
+    return replace(models, articles=articles, pages=pages, notes=notes, therapists=therapists), used
 
-    def html(text: str) -> str:
-        out = to_html(text, config.unsafe_html)
-        # Links written from the site root ('/about/') must follow the site when it lives under a path.
-        return ROOTED.sub(lambda m: f'{m.group(1)}="{prefix}', out) if prefix != "/" else out
 
-    articles = []
-    for article in models.articles:
-        body = html(article.body)
-        articles.append(replace(article, html=body, words=count_words(body)))
-    return replace(
-        models,
-        articles=tuple(articles),
-        pages=tuple(replace(p, html=html(p.body)) for p in models.pages),
-        notes=tuple(replace(n, html=html(n.body)) for n in models.notes),
-        therapists=tuple(replace(t, bio_html=html(t.bio)) for t in models.therapists),
-    )
+def _convert_one(item: tuple[str, bool]) -> tuple[str, int]:
+    html = to_html(*item)
+    return html, count_words(html)
 
 
 def absolute_links(html: str, page_url: str) -> str:

@@ -5,10 +5,15 @@ This module imports nothing of ours.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Mapping
 from urllib.parse import urlsplit
+
+
+def _empty() -> Mapping:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +212,8 @@ class Therapist:
 
     @property
     def photo_url(self) -> str:
-        """Where the photo is served: beside the profiles, as it sits beside the YAML; "" without one."""
-        return f"/therapists/{self.photo}" if self.photo else ""
+        """The photo's largest web size, a JPEG (for sharing and search engines); "" without a photo."""
+        return f"/therapists/{self.slug}/photo.jpg" if self.photo else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,9 +281,13 @@ class Site:
     therapists: tuple[Therapist, ...]  #: accepting first, then by family name
     files: tuple[str, ...]
     photos: tuple[str, ...]
+    next_change: datetime | None  #: when the next future-dated article comes out, changing the site by itself
     therapist_index: Mapping[str, Therapist]  #: by slug, for bylines
     topic_index: Mapping[str, Topic]  #: by slug, for an article's topic links
     facets: tuple[Facet, ...] = ()  #: the directory's filters, in form order
+    related: Mapping[str, tuple[Article, ...]] = field(default_factory=_empty)  #: by slug: up to 3 sharing topics
+    older: Mapping[str, Article] = field(default_factory=_empty)  #: by slug: the article published just before
+    newer: Mapping[str, Article] = field(default_factory=_empty)  #: by slug: the article published just after
 
     @property
     def updated(self) -> datetime:

@@ -43,6 +43,15 @@ def _siblings(output: Path, kind: str) -> list[Path]:
     return sorted(output.parent.glob(f".{output.name}.{kind}-*"))
 
 
+def identity(output: Path) -> str | None:
+    """Tell this build's output apart from any other: its marker is a new file each build."""
+    try:
+        stat = (output / MARKER).stat()
+    except OSError:
+        return None
+    return f"{stat.st_ino}:{stat.st_mtime_ns}"
+
+
 def recover(output: Path) -> None:
     """Repair what a killed build left: restore a swapped-out site, remove stale staging folders."""
     old = _siblings(output, "old")
@@ -67,7 +76,16 @@ def locked(folder: Path, output: Path):
         os.close(fd)  # closing releases the lock, also when the process is killed
 
 
-def publish(outputs: Iterable[tuple[str, bytes | Path]], output: Path) -> int:
+class Reuse:
+    """An unchanged output of the last build: hard-linked into the new site instead of written again."""
+
+    __slots__ = ("file",)
+
+    def __init__(self, file: Path):
+        self.file = file
+
+
+def publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path) -> int:
     """Write every output into a staging folder beside ``output``, then swap it into place; return the count."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -75,25 +93,48 @@ def publish(outputs: Iterable[tuple[str, bytes | Path]], output: Path) -> int:
         return _publish(outputs, output)
 
 
-def _publish(outputs: Iterable[tuple[str, bytes | Path]], output: Path) -> int:
+def _publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path) -> int:
     recover(output)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     count = 0
+    folders: set[Path] = set()
     try:
         staging.mkdir()
         (staging / MARKER).write_text("This folder is built by therapist-site and replaced on every build.\n")
         for rel, data in outputs:
             target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(data, Path):
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            if isinstance(data, Reuse):
+                _link_or_copy(data.file, target)
+            elif isinstance(data, Path):
                 shutil.copyfile(data, target)
-            else:
+            elif not _same_bytes(output / rel, data, target):
                 target.write_bytes(data)
             count += 1
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return count
+
+
+def _same_bytes(old: Path, data: bytes, target: Path) -> bool:
+    """Link the published file when the new bytes are the same: unchanged files are never rewritten."""
+    try:
+        if old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
+
+
+def _link_or_copy(file: Path, target: Path) -> None:
+    try:
+        os.link(file, target)
+    except OSError:  # a file system without hard links, or the old file vanished: copy instead
+        shutil.copyfile(file, target)
 
 
 def _swap(staging: Path, output: Path) -> None:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import math
 import traceback
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import jinja2
 
@@ -18,6 +20,8 @@ from . import feeds, jsonld
 from .facets import slugs_of, state_name
 from .errors import Problem, SiteError
 from .models import Site
+from .pool import ordered_map, share, shared
+from .publish import Reuse
 from .validate import slugify
 
 THEME = Path(__file__).parent / "layouts"
@@ -68,16 +72,58 @@ def template_problem(exc: jinja2.TemplateError, template: str, source: Path) -> 
                    "check the {{ }} and {% %} tags on this line; names available to templates are in models.py")
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One output file: how to make it, and the long texts it shows (None: it may show any of them).
+
+    ``heavy`` lets the cache re-render an article's page when its body changes without re-rendering every list.
+    """
+
+    path: str
+    make: Callable[[], bytes] | bytes | Path
+    heavy: tuple[str, ...] | None = None
+
+    def run(self) -> Output:
+        return self.make() if callable(self.make) else self.make
+
+
 def render(site: Site, source: Path) -> Iterator[tuple[str, Output]]:
     """Yield every output of the site in a fixed order, one page at a time."""
+    for job in plan(site, source):
+        yield job.path, job.run()
+
+
+def render_changed(jobs: list[Job], reused: dict[int, Path]) -> Iterator[tuple[str, Output | Reuse]]:
+    """Yield every output in order: reused ones as links to the last build, the others made on all cores.
+
+    Pages stream out as workers finish them, so memory holds a few pages at a time, not the whole site.
+    """
+    share(jobs=jobs)
+    made = ordered_map(_run_shared, [i for i, job in enumerate(jobs) if i not in reused and callable(job.make)])
+    for i, job in enumerate(jobs):
+        if i in reused:
+            yield job.path, Reuse(reused[i])
+        else:
+            yield job.path, next(made) if callable(job.make) else job.make
+
+
+def _run_shared(index: int) -> Output:
+    return shared("jobs")[index].run()
+
+
+def _page(env: jinja2.Environment, source: Path, template: str, url: str, context: dict) -> bytes:
+    try:
+        return env.get_template(template).render(page_url=url, **context).encode()
+    except jinja2.TemplateError as exc:
+        raise SiteError([template_problem(exc, template, source)]) from None
+
+
+def plan(site: Site, source: Path) -> Iterator[Job]:
+    """Describe every output of the site in a fixed order, without making any yet."""
     env = environment(source, site)
 
-    def page(template: str, path: str, url: str, **context) -> tuple[str, bytes]:
-        try:
-            html = env.get_template(template).render(page_url=url, **context)
-        except jinja2.TemplateError as exc:
-            raise SiteError([template_problem(exc, template, source)]) from None
-        return path, html.encode()
+    def page(template: str, path: str, url: str, heavy: tuple[str, ...] | None = (), **context) -> Job:
+        return Job(path, partial(_page, env, source, template, url, context), heavy)
 
     yield page("home.html", "index.html", "/", articles=site.articles[:5],
                therapists=[t for t in site.therapists if t.accepting_new_clients][:6])
@@ -89,13 +135,15 @@ def render(site: Site, source: Path) -> Iterator[tuple[str, Output]]:
         yield page("articles.html", url.lstrip("/") + "index.html", url, articles=chunk, number=number,
                    pages=pages)
     for article in site.articles:
-        yield page("article.html", f"articles/{article.slug}/index.html", article.url, article=article)
+        yield page("article.html", f"articles/{article.slug}/index.html", article.url, heavy=(article.html,),
+                   article=article)
     yield page("topics.html", "topics/index.html", "/topics/")
     for topic in site.topics:
-        yield page("topic.html", f"topics/{topic.slug}/index.html", topic.url, topic=topic)
+        yield page("topic.html", f"topics/{topic.slug}/index.html", topic.url, heavy=(topic.description_html,),
+                   topic=topic)
     for therapist in site.therapists:
         yield page("therapist.html", f"therapists/{therapist.slug}/index.html", therapist.url,
-                   therapist=therapist, articles=[a for a in site.articles if therapist.slug in a.authors],
+                   heavy=(therapist.bio_html,), therapist=therapist, articles=[a for a in site.articles if therapist.slug in a.authors],
                    json_ld=jsonld.profile_page(site, therapist))
     yield page("therapists.html", "therapists/index.html", "/therapists/")
     for facet in site.facets:
@@ -104,20 +152,23 @@ def render(site: Site, source: Path) -> Iterator[tuple[str, Output]]:
         for value in facet.values:
             yield page("facet_value.html", f"therapists/{facet.name}/{value.slug}/index.html", value.url,
                        facet=facet, value=value)
-    yield "therapists/index.json", therapist_index(site)
+    yield Job("therapists/index.json", partial(therapist_index, site), ())
     for photo in sorted({t.photo for t in site.therapists if t.photo}):
-        yield f"therapists/{photo}", source / "therapists" / photo
+        yield Job(f"therapists/{photo}", source / "therapists" / photo)
     for standalone in site.pages:
-        yield page("page.html", f"{standalone.slug}/index.html", standalone.url, page=standalone)
+        yield page("page.html", f"{standalone.slug}/index.html", standalone.url, heavy=(standalone.html,),
+                   page=standalone)
     yield page("subscribe.html", "subscribe/index.html", "/subscribe/")
     yield page("404.html", "404.html", "/404.html")
-    yield "feed.xml", feeds.rss(site)
-    yield "atom.xml", feeds.atom(site)
-    yield "sitemap.xml", env.get_template("sitemap.xml").render().encode()
-    yield "robots.txt", env.get_template("robots.txt").render().encode()
-    yield from assets(source)
+    newest = tuple(a.html for a in site.articles[:feeds.LIMIT])
+    yield Job("feed.xml", partial(feeds.rss, site), newest)
+    yield Job("atom.xml", partial(feeds.atom, site), newest)
+    yield page("sitemap.xml", "sitemap.xml", "/sitemap.xml")
+    yield page("robots.txt", "robots.txt", "/robots.txt")
+    for path, file in assets(source):
+        yield Job(path, file)
     for file in site.files:
-        yield file[len("content/"):], source / file
+        yield Job(file[len("content/"):], source / file)
 
 
 def therapist_index(site: Site) -> bytes:

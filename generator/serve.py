@@ -11,7 +11,9 @@ import html
 import logging
 import mimetypes
 import re
+import signal
 import socket
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -71,7 +73,7 @@ def rebuild(options: Options, log: Log = say) -> tuple[Problem, ...]:
         log(traceback.format_exc())
         return (Problem("therapist-site", 0, "", f"unexpected error: {type(exc).__name__}: {exc}",
                         "this is a bug in therapist-site, not in your files; the details are in the terminal"),)
-    log(f"Rebuilt {len(result.site.articles)} articles and {len(result.site.therapists)} therapists in "
+    log(f"Rebuilt {result.articles} articles and {result.therapists} therapists in "
         f"{time.perf_counter() - started:.2f} s.")
     return ()
 
@@ -233,6 +235,8 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
 
     for name in WATCHED:
         server.watch(str(source / name), changed, ignore=_ignored)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None  # stop as cleanly as Ctrl-C
     try:
         _check_port(host, port)  # before the first build: say at once that the port is taken
         log(f"Building a preview of {source} (drafts included)...")
@@ -245,8 +249,15 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
             raise _port_error(host, port, exc) from None
     except KeyboardInterrupt:
         pass
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     log("Stopped.")
     return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _check_port(host: str, port: int) -> None:

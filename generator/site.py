@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from types import MappingProxyType
 
+from .crosslinks import neighbours, related
 from .errors import Collector
 from .facets import build_facets
 from .models import Article, Config, Models, Site, Therapist, Topic
@@ -14,7 +15,7 @@ from .validate import slugify
 
 #: Addresses the generator itself writes; a page or file claiming one is a collision.
 BUILT_IN = ("/articles/", "/topics/", "/therapists/", "/subscribe/", "/search/", "/assets/", "/feed.xml",
-            "/atom.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/404.html", "/index.html")
+            "/atom.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/404.html", "/index.html", "/pagefind/")
 
 
 def assemble(models: Models, config: Config, now: datetime, drafts: bool, problems: Collector) -> Site:
@@ -26,12 +27,16 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
                               key=lambda t: (not t.accepting_new_clients, t.family_name.lower(), t.slug)))
     _check_routes(articles, pages, models.files, problems)
     topics = _topics(models, articles, therapists)
+    older, newer = neighbours(articles)
     return Site(
-        config=config, now=now, articles=articles, pages=pages, topics=topics, therapists=therapists,
+        config=config, now=now, articles=articles,
+        next_change=min((a.date for a in models.articles if not a.draft and a.date > now and not drafts),
+                        default=None), pages=pages, topics=topics, therapists=therapists,
         files=models.files, photos=models.photos,
         therapist_index=MappingProxyType({t.slug: t for t in therapists}),
         topic_index=MappingProxyType({t.slug: t for t in topics}),
         facets=build_facets(therapists),
+        related=related(articles), older=older, newer=newer,
     )
 
 

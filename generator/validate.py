@@ -9,6 +9,7 @@ import posixpath
 import re
 import unicodedata
 import zoneinfo
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from .errors import Collector, did_you_mean
@@ -22,6 +23,7 @@ FACETS = ("specialty", "language", "insurance", "state", "format", "population",
 RESERVED_THERAPIST_SLUGS = ("index", *FACETS)
 
 
+@lru_cache(maxsize=65536)  # the same topic and facet names are slugged thousands of times on a large site
 def slugify(text: str) -> str:
     """Lowercase ASCII, words joined by '-': 'Grief and Loss' -> 'grief-and-loss', 'Café' -> 'cafe'."""
     text = re.sub(r"['\u2019]", "", text)  # "Men's Issues" -> "mens-issues", not "men-s-issues"

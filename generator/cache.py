@@ -1,0 +1,184 @@
+"""Cache stage: what an earlier build already made, so a rebuild redoes only what changed.
+
+Everything lives under ``<source>/.cache/build/`` and is content-addressed: Markdown HTML is keyed by the source
+text and the converter settings, each output file by a digest of everything it shows (the site's light data,
+the code and layouts, and the long texts it includes). A key that matches means the bytes would be the same, so a
+cached build never differs from a cold one; ``--no-cache`` neither reads nor writes any of it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Mapping
+
+from . import __version__
+from .publish import identity
+
+HEAVY = frozenset({"html", "body", "bio", "bio_html", "description_html", "words"})  # keyed per output
+# What lists show of a long text: a word count moves with every edit, the reading time shown on cards rarely.
+SHOWN = ("reading_minutes",)
+PACKAGE = Path(__file__).parent
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(*folders: Path, files: tuple[Path, ...] = ()) -> str:
+    """Digest the paths and bytes of every file under ``folders`` (and of ``files``), in sorted order."""
+    parts: list[str | bytes] = []
+    for folder in folders:
+        for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if file.is_file() and "__pycache__" not in file.parts and not file.name.startswith("."):
+                parts += [file.relative_to(folder).as_posix(), file.read_bytes()]
+    for file in files:
+        parts += [file.name, file.read_bytes() if file.is_file() else b""]
+    return digest(*parts)
+
+
+def code_digest(source: Path) -> str:
+    """The generator's own code and theme plus the site's layouts: a change to any re-renders everything."""
+    return digest(__version__, tree_digest(PACKAGE), tree_digest(source / "layouts"))
+
+
+def light_digest(value) -> str:
+    """Digest every field of the site model except the long texts, which outputs declare one by one."""
+    seen: dict[int, object] = {}
+
+    def light(obj):
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            if id(obj) not in seen:
+                seen[id(obj)] = tuple((f.name, light(getattr(obj, f.name))) for f in dataclasses.fields(obj)
+                                      if f.name not in HEAVY) + tuple(
+                    (name, getattr(obj, name)) for name in SHOWN if hasattr(obj, name))
+            return seen[id(obj)]
+        if isinstance(obj, (tuple, list)):
+            return tuple(light(item) for item in obj)
+        if isinstance(obj, Mapping):
+            return tuple((key, light(item)) for key, item in sorted(obj.items()))
+        if isinstance(obj, (datetime, date)):
+            return obj.isoformat()
+        return obj
+
+    return digest(repr(light(value)))
+
+
+def heavy_digest(site) -> str:
+    """Digest every long text of the site: the key part of outputs that did not say which texts they show."""
+    texts = [a.html for a in site.articles] + [t.bio_html for t in site.therapists] + [p.html for p in site.pages]
+    texts += [t.description_html for t in site.topics]
+    return digest(*texts)
+
+
+class Cache:
+    """The cache of one site folder for one output folder; inert when disabled (``--no-cache``)."""
+
+    def __init__(self, source: Path, output: Path, enabled: bool = True):
+        self.enabled = enabled
+        self.folder = source / ".cache" / "build"
+        self.manifest_file = self.folder / "outputs" / f"{digest(str(output.resolve()))}.json"
+        self.markdown_file = self.folder / "markdown.pickle"
+        self._markdown: dict[str, tuple[str, int]] | None = None
+        self._manifest: dict | None = None
+        self._used: dict[str, tuple[str, int]] = {}
+
+    # Markdown: HTML by source text and settings.
+    def markdown(self) -> dict[str, tuple[str, int]]:
+        if self._markdown is None:
+            self._markdown = _read_pickle(self.markdown_file) if self.enabled else {}
+        return self._markdown
+
+    def remember_markdown(self, entries: dict[str, tuple[str, int]]) -> None:
+        self._used = entries
+
+    # Outputs: the manifest of the last build into this output folder.
+    def manifest(self) -> dict:
+        if not self.enabled:
+            return {}
+        if self._manifest is None:
+            try:
+                self._manifest = json.loads(self.manifest_file.read_text())
+            except (OSError, ValueError):
+                self._manifest = {}
+        return self._manifest
+
+    def unchanged(self, inputs: str, output: Path, moment: datetime) -> dict | None:
+        """Return the last build's summary when nothing it depends on changed, else None.
+
+        Nothing changed when every source, layout and setting is the same, the output is still the one that build
+        made, and no future-dated article has come out since.
+        """
+        last = self.manifest()
+        if not last or last.get("inputs") != inputs or identity(output) != last.get("output"):
+            return None
+        until = last.get("valid_until") or float("inf")
+        if not last.get("built_at", float("inf")) <= moment.timestamp() < until:
+            return None
+        return last.get("summary")
+
+    def reusable(self, keys: list[str], paths: list[str], output: Path) -> dict[int, Path]:
+        """Outputs whose key matches the last build into ``output``: they are linked, not made again."""
+        last = self.manifest()
+        if not last or identity(output) != last.get("output"):
+            return {}
+        before = last.get("pages", {})
+        return {i: output / path for i, (path, key) in enumerate(zip(paths, keys))
+                if before.get(path) == key and (output / path).is_file()}
+
+    def save(self, manifest: dict) -> None:
+        """Keep what this build used (so the cache never grows past one site's worth) and its manifest."""
+        if not self.enabled:
+            return
+        self.folder.joinpath("outputs").mkdir(parents=True, exist_ok=True)
+        if self._used != self._markdown:
+            _write_atomic(self.markdown_file, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
+        _write_atomic(self.manifest_file, json.dumps(manifest, sort_keys=True).encode())
+
+
+def inputs_digest(options) -> str:
+    """Digest everything a build reads: the sources, the layouts, the code and the options."""
+    source = options.source
+    return digest(code_digest(source), tree_digest(source / "content", source / "therapists",
+                                                   files=(source / "site.yaml",)),
+                  repr((options.drafts, options.base_url, options.strict)))
+
+
+def output_keys(site, jobs, source: Path) -> list[str]:
+    """One key per output: equal keys mean equal bytes, so an output whose key did not change is reused."""
+    base = digest(code_digest(source), light_digest(replace(site, now=None)), site.updated.isoformat())
+    everything = heavy_digest(site)
+    keys = []
+    for job in jobs:
+        if isinstance(job.make, Path):  # a file copied as it is: its size and time stand for its bytes
+            stat = job.make.stat()
+            keys.append(digest(job.path, str(job.make), str(stat.st_size), str(stat.st_mtime_ns)))
+        elif isinstance(job.make, bytes):
+            keys.append(digest(job.path, job.make))
+        else:
+            keys.append(digest(base, job.path, everything if job.heavy is None else digest(*job.heavy)))
+    return keys
+
+
+def _read_pickle(file: Path) -> dict:
+    try:
+        data = pickle.loads(file.read_bytes())
+        return data if isinstance(data, dict) else {}
+    except Exception:  # a cache from another version or a torn write is only a cold start, never an error
+        return {}
+
+
+def _write_atomic(file: Path, data: bytes) -> None:
+    temporary = file.with_name(f".{file.name}.{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, file)

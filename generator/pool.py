@@ -1,0 +1,48 @@
+"""Parallel map over documents: a process pool on all cores, results gathered in order.
+
+Workers are forked, so they start with the parent's modules and with whatever ``share()`` set: the frozen site
+model is read in place, never pickled. Small jobs run in the calling process, where a pool would cost more than
+it saves.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+MIN_ITEMS = 64  # below this, forking costs more than it saves
+_shared: dict = {}
+
+
+def share(**values) -> None:
+    """Make ``values`` readable in workers forked after this call (via ``shared``)."""
+    _shared.clear()
+    _shared.update(values)
+
+
+def shared(name: str):
+    return _shared[name]
+
+
+def workers() -> int:
+    """Cores this process may use (THERAPIST_SITE_JOBS overrides, e.g. 1 for one core)."""
+    wanted = os.environ.get("THERAPIST_SITE_JOBS")
+    if wanted:
+        return max(1, int(wanted))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def ordered_map(func: Callable[[T], R], items: Sequence[T], chunksize: int = 16) -> Iterator[R]:
+    """Yield ``func(item)`` for every item, in order, computed on all cores when there are enough items."""
+    jobs = workers()
+    if jobs < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(func, items)
+        return
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(func, items, chunksize)
+
+
+def run_all(func: Callable[[T], R], items: Iterable[T]) -> list[R]:
+    return list(ordered_map(func, list(items)))

@@ -1,0 +1,138 @@
+"""The build cache: a rebuild redoes only what changed, and a cached build never differs from a cold one."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import snapshot
+from sitegen import generate_site
+
+
+@pytest.fixture
+def site(tmp_path):
+    return generate_site(tmp_path / "site", therapists=8, articles=24, seed=11)
+
+
+def cold(run, source, tmp_path, name="cold"):
+    out = tmp_path / name
+    result = run("build", "--source", source, "--output", out, "--no-cache")
+    assert result.code == 0, result.err
+    return snapshot(out)
+
+
+def cached(run, source, out):
+    result = run("build", "--source", source, "--output", out)
+    assert result.code == 0, result.err
+    return result
+
+
+def first_article(source):
+    return sorted((source / "content" / "articles").glob("*.md"))[0]
+
+
+def first_profile(source):
+    return sorted((source / "therapists").glob("*.yaml"))[0]
+
+
+EDITS = {
+    "article body": lambda s: first_article(s).write_text(first_article(s).read_text() + "\nA new closing line.\n"),
+    "article title": lambda s: first_article(s).write_text(
+        first_article(s).read_text().replace("title: ", "title: Edited ", 1)),
+    "layout": lambda s: (s / "layouts").mkdir(exist_ok=True) or (s / "layouts" / "footer_extra.html").write_text(
+        "<p>A footer from the site's own layout</p>\n"),
+    "profile shown in bylines": lambda s: first_profile(s).write_text(
+        first_profile(s).read_text().replace("name: ", "name: Dr. ", 1)),
+    "profile bio": lambda s: first_profile(s).write_text(
+        first_profile(s).read_text().replace("bio: ", "bio: Newly updated. ", 1)),
+    "site.yaml": lambda s: (s / "site.yaml").write_text(
+        (s / "site.yaml").read_text().replace("title: ", "title: Renamed ", 1)),
+    "topic description": lambda s: (s / "content" / "topics").mkdir(exist_ok=True) or (
+        s / "content" / "topics" / "anxiety.md").write_text("---\ntitle: Anxiety\n---\nWhat anxiety feels like.\n"),
+    "deleted article": lambda s: first_article(s).unlink(),
+    "renamed therapist": lambda s: _rename_therapist(s),
+    "added content file": lambda s: (s / "content" / "handout.txt").write_text("A handout.\n"),
+}
+
+
+def _rename_therapist(source):
+    profile = first_profile(source)
+    old, new = profile.stem, "renamed-" + profile.stem
+    profile.rename(profile.with_name(new + ".yaml"))
+    for article in (source / "content" / "articles").glob("*.md"):
+        article.write_text(article.read_text().replace(f"author: {old}\n", f"author: {new}\n")
+                           .replace(f"- {old}\n", f"- {new}\n").replace(f"[{old}", f"[{new}")
+                           .replace(f", {old}]", f", {new}]"))
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_cached_rebuild_after_an_edit_equals_a_cold_build(edit, site, run, tmp_path):
+    out = tmp_path / "out"
+    cached(run, site, out)
+    EDITS[edit](site)
+    cached(run, site, out)
+    assert snapshot(out) == cold(run, site, tmp_path)
+
+
+def test_a_rebuild_with_nothing_changed_does_nothing_and_says_so(site, run, tmp_path):
+    out = tmp_path / "out"
+    cached(run, site, out)
+    before = {p: (out / p).stat().st_mtime_ns for p in snapshot(out)}
+    result = cached(run, site, out)
+    assert result.out.startswith(f"Nothing changed since the last build: {out} is up to date")
+    assert {p: (out / p).stat().st_mtime_ns for p in snapshot(out)} == before
+
+
+def test_editing_one_article_body_rewrites_only_the_files_whose_bytes_change(site, run, tmp_path):
+    out = tmp_path / "out"
+    cached(run, site, out)
+    before = snapshot(out)
+    inodes = {p: (out / p).stat().st_ino for p in before}
+    article = first_article(site)
+    article.write_text(article.read_text() + "\nOne more sentence.\n")
+    cached(run, site, out)
+    after = snapshot(out)
+    rewritten = {p for p in after if p in inodes and (out / p).stat().st_ino != inodes[p]} - {".therapist-site"}
+    assert rewritten == {p for p in after if before.get(p) != after[p]}
+    assert f"articles/{article.stem}/index.html" in rewritten and len(rewritten) < 10, rewritten
+    assert after == cold(run, site, tmp_path)
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(site, run, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", "--source", site, "--output", out, "--no-cache").code == 0
+    assert not (site / ".cache").exists()
+    cached(run, site, out)
+    assert (site / ".cache" / "build" / "markdown.pickle").exists()
+    (site / ".cache" / "build" / "markdown.pickle").write_bytes(b"garbage from another version")
+    first_article(site).write_text(first_article(site).read_text() + "\nMore.\n")
+    cached(run, site, out)  # a broken cache is a cold start, never an error
+    assert snapshot(out) == cold(run, site, tmp_path)
+
+
+def test_an_output_changed_by_hand_is_rebuilt_not_trusted(site, run, tmp_path):
+    out = tmp_path / "out"
+    cached(run, site, out)
+    shutil.rmtree(out)
+    out.mkdir()
+    result = cached(run, site, out)
+    assert result.out.startswith("Built ")
+    assert snapshot(out) == cold(run, site, tmp_path)
+
+
+def test_a_future_article_appears_when_its_date_arrives_even_with_nothing_edited(site, run, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    (site / "content" / "articles" / "later.md").write_text("---\ntitle: Later\ndate: 2027-06-01\n---\nSoon.\n")
+    cached(run, site, out)
+    assert not (out / "articles" / "later").exists()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1812000000")  # 2027-06-03
+    cached(run, site, out)
+    assert (out / "articles" / "later" / "index.html").exists()
+
+
+def test_one_core_and_many_give_byte_identical_output(site, run, tmp_path, monkeypatch):
+    big = generate_site(tmp_path / "big", therapists=30, articles=120, seed=4)  # enough for the process pool
+    monkeypatch.setenv("THERAPIST_SITE_JOBS", "1")
+    one = cold(run, big, tmp_path, "one")
+    monkeypatch.setenv("THERAPIST_SITE_JOBS", "2")
+    assert cold(run, big, tmp_path, "two") == one
