@@ -71,7 +71,7 @@ def light_digest(value) -> str:
             return obj.isoformat()
         return obj
 
-    return digest(repr(light(value)))
+    return digest(pickle.dumps(light(value), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def heavy_digest(site) -> str:
