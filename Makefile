@@ -25,3 +25,10 @@ check: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) public .cache
+
+# Benchmark against Pelican and Hugo (bench/run.py; installs them into bench/work/venv). Not part of `make test`.
+# make bench BENCH_ARGS="--write-docs"   also records the table in docs/performance.md; add --large for 10,000 + 2,000
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
