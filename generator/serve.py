@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import mimetypes
+import os
 import re
 import signal
 import socket
@@ -236,7 +237,7 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
     for name in WATCHED:
         server.watch(str(source / name), changed, ignore=_ignored)
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None  # stop as cleanly as Ctrl-C
+    previous = signal.signal(signal.SIGTERM, _interrupter(os.getpid())) if main_thread else None
     try:
         _check_port(host, port)  # before the first build: say at once that the port is taken
         log(f"Building a preview of {source} (drafts included)...")
@@ -256,8 +257,17 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
     return 0
 
 
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+def _interrupter(owner: int):
+    """Stop serve on SIGTERM as cleanly as on Ctrl-C; a build worker forked from it just ends, as by default."""
+
+    def interrupt(signum, frame) -> None:
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    return interrupt
 
 
 def _check_port(host: str, port: int) -> None:

@@ -9,6 +9,7 @@ from generator import progress
 from generator.build import Options, load_site
 from generator.lint import warnings
 from generator.progress import Stages
+from sitegen import _png as png
 
 ARTICLE = "---\ntitle: {title}\ndate: 2026-01-0{day}\nauthor: ana-lima\ntopics: [{topics}]\n{extra}---\nBody.\n"
 PHOTO = "photo: ana.png\nphoto_alt: Ana smiling\n"
@@ -17,7 +18,7 @@ PHOTO = "photo: ana.png\nphoto_alt: Ana smiling\n"
 def site_files(photo: str = PHOTO, summary: str = "summary: S.\n", topics: str = "Trauma") -> dict:
     return {
         "therapists/ana-lima.yaml": f"name: Ana Lima\n{photo}specialties: [Trauma]\n",
-        "therapists/ana.png": b"png",
+        "therapists/ana.png": png(0),  # a real picture: photos are resized, so a file that is none is an error
         "content/articles/a.md": ARTICLE.format(title="A", day=1, topics=topics, extra=summary),
         "content/articles/b.md": ARTICLE.format(title="B", day=2, topics="Trauma", extra="summary: S.\n"),
     }
@@ -79,7 +80,8 @@ def test_verbose_adds_the_time_of_each_stage_before_the_summary(make_site, run, 
     result = run("build", "--source", make_site(site_files()), "--output", tmp_path / "out", "--verbose")
     lines = result.out.splitlines()
     names = [line.split("  ")[1].strip() for line in lines[:-1]]
-    assert names == ["read", "validate", "markdown", "assemble", "warnings", "render and write"]
+    pipeline = ["read", "validate", "markdown", "assemble", "warnings", "render and write"]
+    assert [name for name in names if name in pipeline] == pipeline  # other stages may come and go between
     assert all(re.search(r"\d\.\d{3} s$", line) for line in lines[:-1])
     assert lines[-1].startswith("Built ")
 

@@ -1,8 +1,12 @@
 """new: an article or a profile with every field present and a note on each, valid as made, never overwriting."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 import yaml
 
+from conftest import EPOCH
 from generator.validate import ARTICLE, THERAPIST
 
 HONOLULU = "title: Test Practice\nbase_url: https://test.example.org/\ntimezone: Pacific/Honolulu\n"
@@ -22,7 +26,9 @@ def test_new_article_is_a_draft_dated_today_in_the_sites_time_zone(make_site, ru
                           "then set 'draft: false' to publish it.\n")
     data, _ = front_matter((source / "content/articles/coping-with-grief.md").read_text())
     assert data["draft"] is True
-    assert str(data["date"]) == "2026-10-25"  # SOURCE_DATE_EPOCH is 2026-10-26 07:33 UTC: still the 25th there
+    moment = datetime.fromtimestamp(int(EPOCH), timezone.utc)
+    assert moment.astimezone(ZoneInfo("Pacific/Honolulu")).date() != moment.date()  # the zone must matter
+    assert data["date"] == moment.astimezone(ZoneInfo("Pacific/Honolulu")).date()
     assert data["title"] == "Coping With Grief"
 
 

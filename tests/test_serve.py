@@ -195,7 +195,10 @@ class Served:
         with self.out.open("w") as out, self.err.open("w") as err:
             self.proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--source", str(source),
                                           "--port", str(self.port)], stdout=out, stderr=err, env=env)
-        assert wait_for(lambda: fetch(self.url + "/"), 20, 0.1), self.err.read_text()
+        if not wait_for(lambda: fetch(self.url + "/"), 20, 0.1):
+            self.proc.kill()
+            self.proc.wait(10)
+            pytest.fail(f"serve did not answer within 20 s:\n{self.err.read_text()}")
 
     def page(self, path: str) -> str:
         return fetch(self.url + path)
@@ -263,6 +266,20 @@ def test_a_burst_of_saves_is_rebuilt_once(served):
     assert rebuilds() == before + 1
 
 
+def test_terminate_stops_serve_like_ctrl_c_but_a_forked_build_worker_just_ends():
+    handler = serve_module._interrupter(os.getpid())
+    with pytest.raises(KeyboardInterrupt):
+        handler(signal.SIGTERM, None)
+    child = os.fork()  # what a parallel build does; a pool stops its workers with SIGTERM
+    if child == 0:
+        try:
+            handler(signal.SIGTERM, None)
+        finally:
+            os._exit(3)  # reached only if the worker raised (and printed a traceback) instead of ending
+    _, status = os.waitpid(child, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+
+
 def test_open_pages_are_told_to_reload_after_a_rebuild(served):
     async def listen() -> dict:
         from tornado.websocket import websocket_connect
@@ -283,7 +300,9 @@ def test_open_pages_are_told_to_reload_after_a_rebuild(served):
     assert fetch(served.url + "/livereload.js").startswith("(function")
 
 
-def test_ctrl_c_stops_the_server_cleanly(served):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "terminate"])
+def test_ctrl_c_or_a_terminate_signal_stops_the_server_cleanly(served, stop_signal):
+    served.proc.send_signal(stop_signal)
     assert served.stop() == 0
     out, err = served.out.read_text(), served.err.read_text()
     assert "Traceback" not in err and "Traceback" not in out
