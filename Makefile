@@ -32,3 +32,9 @@ BENCH_ARGS ?=
 .PHONY: bench
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Screenshots of the example site at phone and desktop widths, with Debian's chromium (docs/screenshots/, shown in
+# the README). Not part of `make test`.
+.PHONY: screenshots
+screenshots: $(BIN)/.installed
+	$(BIN)/python docs/screenshots/make.py

@@ -4,68 +4,32 @@ facet links that work with JavaScript off. In CI (CI=true) a missing Chromium fa
 """
 from __future__ import annotations
 
-import functools
-import os
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from conftest import EPOCH
-from generator.build import Options, build
-from sitegen import generate_site
+from browser import built_site, launched, served as serving
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 VISIBLE_CARDS = "#therapist-list [data-slug]:visible"
-
-
-def chromium_path() -> str:
-    """Debian's chromium, or fail in CI and skip elsewhere: Playwright's own download cannot be used here."""
-    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
-    pytest.skip("Chromium is not installed (apt-get install chromium); CI runs these tests")
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """(base URL, profiles by slug, directory order) of the generated site, built and served on 127.0.0.1."""
-    root = generate_site(tmp_path_factory.mktemp("browser") / "site", therapists=30, articles=60)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        build(Options(source=root, output=root / "public"))
+    public = built_site("generated", tmp_path_factory)
+    root = public.parent
     profiles = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (root / "therapists").glob("*.yaml")}
     order = sorted(profiles, key=lambda s: (not profiles[s]["accepting_new_clients"],
                                             profiles[s]["name"].split()[-1].lower(), s))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "public")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", profiles, order
-    server.shutdown()
-    server.server_close()
+    with serving(public) as base:
+        yield base, profiles, order
 
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=ARGS)
-        yield launched
-        launched.close()
+    with launched() as launched_browser:
+        yield launched_browser
 
 
 @pytest.fixture

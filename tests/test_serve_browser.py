@@ -4,25 +4,10 @@ problem list is blocked by the page's Content-Security-Policy. Debian's Chromium
 """
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
+from browser import ARGS, chromium_path
 from test_serve import ARTICLE, PROFILE, SITE, Served, save
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-def chromium_path() -> str:
-    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
-    pytest.skip("Chromium is not installed (apt-get install chromium); CI runs these tests")
 
 
 @pytest.fixture
