@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from . import search
 from .cache import Cache, inputs_digest, output_keys
 from .config import load_config
 from .errors import Collector, Problem, SiteError
@@ -70,10 +71,11 @@ def build(options: Options, stages: Stages | None = None) -> Result:
     if options.strict and warnings:
         raise SiteError(warnings)
     with stage("render and write"):
-        jobs = list(plan(site, options.source))
+        jobs = list(plan(site, options.source, options.cache))
         keys = output_keys(site, jobs, options.source)
         reused = cache.reusable(keys, [job.path for job in jobs], options.output)
-        files = publish(stage.track(render_changed(jobs, reused), len(jobs)), options.output)
+        files = publish(stage.track(render_changed(jobs, reused), len(jobs)), options.output,
+                        finish=search.finisher(options, stage))  # Pagefind indexes the staged site before the swap
     result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
                     site, len(reused))
     cache.save({

@@ -1,40 +1,140 @@
-"""Feeds stage: the Site -> the newsletter as RSS 2.0 and Atom bytes, built with feedgen.
+"""Feeds stage: the Site -> every feed as bytes: the newsletter (RSS 2.0, Atom, JSON Feed) and one RSS per topic
+and per therapist, built with feedgen (JSON Feed: jsonfeed.py).
 
 Subscribers and RSS-to-email services see every change as a new post, so everything here is stable: dates come
-from the content (never the clock), entries keep their order, every link is absolute, guid = permalink.
+from the content (never the clock), entries keep their order, every link is absolute, guid = permalink. An
+article's image travels as an enclosure with its size and type, which is what mail services and readers show.
 """
 from __future__ import annotations
 
-from feedgen.feed import FeedGenerator
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterator, Mapping
 
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from . import jsonfeed
 from .markup import absolute_links, excerpt
-from .models import Article, Site
+from .models import Article, Site, Therapist, Topic
 
 LIMIT = 20  # newest articles in a feed; readers keep what they fetched before
+RSS, ATOM = "application/rss+xml", "application/atom+xml"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+IMAGE_TYPES = {".avif": "image/avif", ".gif": "image/gif", ".jpeg": "image/jpeg", ".jpg": "image/jpeg",
+               ".png": "image/png", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
 
-def _generator(site: Site, articles: tuple[Article, ...], self_url: str, kind: str) -> FeedGenerator:
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """An article's image as feeds carry it: absolute URL, size in bytes and media type."""
+
+    url: str
+    length: int
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """What a feed is about: its title, description, the page it follows and its own address (site URLs)."""
+
+    title: str
+    description: str
+    link: str
+    self_url: str
+
+
+def newsletter(site: Site, self_url: str) -> Channel:
+    config = site.config
+    return Channel(config.newsletter_title or config.title,
+                   config.newsletter_description or config.description or config.title, "/", self_url)
+
+
+def topic_channel(site: Site, topic: Topic) -> Channel:
+    config = site.config
+    return Channel(f"{config.newsletter_title or config.title}: {topic.name}",
+                   f"New articles about {topic.name} from {config.practice.name or config.title}.",
+                   topic.url, topic_feed_url(topic))
+
+
+def therapist_channel(site: Site, therapist: Therapist) -> Channel:
+    config = site.config
+    return Channel(f"{config.newsletter_title or config.title}: articles by {therapist.display_name}",
+                   f"New articles by {therapist.display_name} at {config.practice.name or config.title}.",
+                   therapist.url, therapist_feed_url(therapist))
+
+
+def topic_feed_url(topic: Topic) -> str:
+    return f"{topic.url}feed.xml"
+
+
+def therapist_feed_url(therapist: Therapist) -> str:
+    return f"{therapist.url}feed.xml"
+
+
+def enclosures(site: Site, source: Path) -> Mapping[str, Enclosure]:
+    """Return, by article slug, the enclosure of every article that has an image (its file is in content/)."""
+    found = {}
+    for article in site.articles:
+        if article.image:
+            file = source / "content" / article.image.lstrip("/")
+            found[article.slug] = Enclosure(site.config.absolute(article.image), file.stat().st_size,
+                                            IMAGE_TYPES.get(PurePosixPath(article.image).suffix.lower(),
+                                                            "application/octet-stream"))
+    return found
+
+
+def plan(site: Site, source: Path) -> Iterator[tuple[str, Callable[[], bytes], tuple[str, ...]]]:
+    """Describe every feed: (output path, how to make it, every text its bytes depend on besides the site's
+    light data: the articles' HTML and their enclosures), newsletter first, then topics, then therapists."""
+    images = enclosures(site, source)
+
+    def texts(articles: tuple[Article, ...]) -> tuple[str, ...]:
+        shown = articles[:LIMIT]
+        return tuple(a.html for a in shown) + tuple(repr(images[a.slug]) for a in shown if a.slug in images)
+
+    newest = site.articles[:LIMIT]
+    yield "feed.xml", partial(rss, site, newest, newsletter(site, "/feed.xml"), images), texts(newest)
+    yield "atom.xml", partial(atom, site, newest, newsletter(site, "/atom.xml"), images), texts(newest)
+    yield "feed.json", partial(jsonfeed.feed, site, newest, "/feed.json", images), texts(newest)
+    for topic in site.topics:
+        yield (topic_feed_url(topic).lstrip("/"), partial(rss, site, topic.articles, topic_channel(site, topic),
+                                                          images), texts(topic.articles))
+    by_author: dict[str, list[Article]] = {}
+    for article in site.articles:
+        for slug in article.authors:
+            by_author.setdefault(slug, []).append(article)
+    for therapist in site.therapists:
+        theirs = tuple(by_author.get(therapist.slug, ()))
+        yield (therapist_feed_url(therapist).lstrip("/"),
+               partial(rss, site, theirs, therapist_channel(site, therapist), images), texts(theirs))
+
+
+def _generator(site: Site, articles: tuple[Article, ...], channel: Channel, kind: str,
+               images: Mapping[str, Enclosure]) -> FeedGenerator:
     config = site.config
     fg = FeedGenerator()
     fg.load_extension("dc")  # RSS <author> needs an email; dc:creator carries the name alone
-    fg.id(config.base_url)
-    fg.title(config.newsletter_title or config.title)
-    fg.subtitle(config.newsletter_description or config.description or config.title)
+    fg.id(config.absolute(channel.link))
+    fg.title(channel.title)
+    fg.subtitle(channel.description)
     fg.language(config.language)
-    # feedgen takes the RSS channel <link> from the last link added: add rel=self first, the site last.
-    fg.link(href=config.absolute(self_url), rel="self", type=kind)
-    fg.link(href=config.base_url, rel="alternate")
+    # feedgen takes the RSS channel <link> from the last link added: add rel=self first, the page last.
+    fg.link(href=config.absolute(channel.self_url), rel="self", type=kind)
+    fg.link(href=config.absolute(channel.link), rel="alternate")
     fg.generator("therapist-site", uri=None)
+    # A feed with no article yet (a new topic, a therapist who has not written) dates from the site's newest one.
     updated = max((a.modified for a in articles), default=site.updated)
     fg.updated(updated)
     fg.lastBuildDate(updated)
     fg.pubDate(max((a.date for a in articles), default=updated))
     for article in articles:
-        _entry(fg.add_entry(order="append"), site, article)
+        _entry(fg.add_entry(order="append"), site, article, images.get(article.slug), kind)
     return fg
 
 
-def _entry(entry, site: Site, article: Article) -> None:
+def _entry(entry, site: Site, article: Article, image: Enclosure | None, kind: str) -> None:
     config = site.config
     link = config.absolute(article.url)
     entry.id(link)
@@ -45,7 +145,9 @@ def _entry(entry, site: Site, article: Article) -> None:
     entry.updated(article.modified)
     # feedgen writes content:encoded only beside a description, so an article without a summary gets an excerpt.
     entry.description(article.summary or excerpt(article.html))
-    entry.content(absolute_links(article.html, link), type="html")
+    entry.content(full_html(article.html, link), type="html")
+    if image and kind == RSS:  # Atom's enclosure links are added by _atom_enclosures: feedgen drops their rel
+        entry.enclosure(image.url, str(image.length), image.type)
     for slug in article.authors:
         therapist = site.therapist_index[slug]
         entry.author(name=therapist.name, uri=config.absolute(therapist.url))
@@ -55,13 +157,38 @@ def _entry(entry, site: Site, article: Article) -> None:
         entry.category(term=topic.name, label=topic.name, scheme=config.absolute(topic.url))
 
 
-def rss(site: Site, articles: tuple[Article, ...] | None = None, self_url: str = "/feed.xml") -> bytes:
-    """Return the RSS 2.0 feed of ``articles`` (default: the newest of the site), full text in content:encoded."""
-    chosen = site.articles[:LIMIT] if articles is None else articles[:LIMIT]
-    return _generator(site, chosen, self_url, "application/rss+xml").rss_str(pretty=True)
+@lru_cache(maxsize=256)
+def full_html(html: str, link: str) -> str:
+    """The article's HTML with absolute links; remembered, as one article appears in several feeds."""
+    return absolute_links(html, link)
 
 
-def atom(site: Site, articles: tuple[Article, ...] | None = None, self_url: str = "/atom.xml") -> bytes:
+def rss(site: Site, articles: tuple[Article, ...] | None = None, channel: Channel | None = None,
+        images: Mapping[str, Enclosure] | None = None) -> bytes:
+    """Return an RSS 2.0 feed of ``articles`` (default: the newest of the site), full text in content:encoded."""
+    chosen = (site.articles if articles is None else articles)[:LIMIT]
+    return _generator(site, chosen, channel or newsletter(site, "/feed.xml"), RSS, images or {}).rss_str(pretty=True)
+
+
+def atom(site: Site, articles: tuple[Article, ...] | None = None, channel: Channel | None = None,
+         images: Mapping[str, Enclosure] | None = None) -> bytes:
     """Return the Atom feed of ``articles`` (default: the newest of the site)."""
-    chosen = site.articles[:LIMIT] if articles is None else articles[:LIMIT]
-    return _generator(site, chosen, self_url, "application/atom+xml").atom_str(pretty=True)
+    chosen = (site.articles if articles is None else articles)[:LIMIT]
+    xml = _generator(site, chosen, channel or newsletter(site, "/atom.xml"), ATOM, images or {}).atom_str(pretty=True)
+    wanted = {site.config.absolute(a.url): images[a.slug] for a in chosen if images and a.slug in images}
+    return _atom_enclosures(xml, wanted) if wanted else xml
+
+
+def _atom_enclosures(xml: bytes, images: Mapping[str, Enclosure]) -> bytes:
+    """Add <link rel="enclosure"> to the entries whose id is in ``images`` (feedgen 1.0 writes entry links without
+    their rel, which would turn an image into a second link to the article)."""
+    root = etree.fromstring(xml)
+    for entry in root.iter(f"{{{ATOM_NS}}}entry"):
+        image = images.get(entry.findtext(f"{{{ATOM_NS}}}id", ""))
+        if image:
+            link = entry.find(f"{{{ATOM_NS}}}link")
+            enclosure = etree.Element(f"{{{ATOM_NS}}}link", href=image.url, rel="enclosure", type=image.type,
+                                      length=str(image.length))
+            enclosure.tail = link.tail
+            link.addnext(enclosure)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")

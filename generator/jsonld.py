@@ -2,11 +2,18 @@
 
 Templates serialize these with the ``tojson_ld`` filter, which escapes what could close the <script> element.
 Only what a profile states is said: nothing is guessed (no licensing board is named when the YAML names none).
+Home: the practice as a MedicalBusiness and the site with its search; articles: a BlogPosting whose authors are
+the Persons of their profiles (the same @id), profiles: a ProfilePage.
 """
 from __future__ import annotations
 
+import re
+
 from .facets import STATES, state_name
-from .models import Site, Therapist
+from .models import Article, Site, Therapist
+
+#: "100 Example Way, San Diego, CA 92101": the one-line practice address of site.yaml, when it has this shape.
+US_ADDRESS = re.compile(r"^(?P<street>.+),\s*(?P<city>[^,]+),\s*(?P<state>[A-Z]{2})\s+(?P<zip>\d{5}(?:-\d{4})?)$")
 
 
 def profile_page(site: Site, therapist: Therapist) -> dict:
@@ -59,3 +66,62 @@ def _area(code: str) -> dict:
     if code in STATES:
         area["identifier"] = f"US-{code}"
     return area
+
+
+def _person_ref(site: Site, therapist: Therapist) -> dict:
+    url = site.config.absolute(therapist.url)
+    return {"@type": "Person", "@id": url + "#person", "name": therapist.name, "url": url}
+
+
+def _organization(site: Site) -> dict:
+    config = site.config
+    return {"@type": "Organization", "@id": config.base_url + "#practice", "name": config.practice.name or config.title,
+            "url": config.base_url}
+
+
+def blog_posting(site: Site, article: Article) -> dict:
+    """A BlogPosting: headline, dates, authors linking their profiles, topics, image and the practice."""
+    config = site.config
+    url = config.absolute(article.url)
+    data: dict = {
+        "@context": "https://schema.org", "@type": "BlogPosting", "@id": url + "#article", "url": url,
+        "mainEntityOfPage": url, "headline": article.title, "datePublished": article.date.isoformat(),
+        "dateModified": article.modified.isoformat(), "inLanguage": config.language,
+        "publisher": _organization(site), "wordCount": article.words,
+    }
+    if article.summary:
+        data["description"] = article.summary
+    if article.authors:
+        data["author"] = [_person_ref(site, site.therapist_index[slug]) for slug in article.authors]
+    if article.topics:
+        data["keywords"] = [site.topic_index[slug].name for slug in article.topics]
+    if article.image:
+        data["image"] = {"@type": "ImageObject", "url": config.absolute(article.image),
+                         "description": article.image_alt}
+    return data
+
+
+def home(site: Site) -> dict:
+    """The practice (a MedicalBusiness with its address and telephone) and the website with its search."""
+    config = site.config
+    practice = config.practice
+    business: dict = {"@type": "MedicalBusiness", "@id": config.base_url + "#practice",
+                      "name": practice.name or config.title, "url": config.base_url}
+    if config.description:
+        business["description"] = config.description
+    if practice.phone:
+        business["telephone"] = practice.phone
+    if practice.email:
+        business["email"] = practice.email
+    if practice.address:
+        match = US_ADDRESS.match(practice.address.strip())
+        business["address"] = {"@type": "PostalAddress", **({
+            "streetAddress": match["street"], "addressLocality": match["city"], "addressRegion": match["state"],
+            "postalCode": match["zip"], "addressCountry": "US"} if match and match["state"] in STATES
+            else {"streetAddress": practice.address})}
+    website = {"@type": "WebSite", "@id": config.base_url + "#website", "url": config.base_url,
+               "name": config.title, "inLanguage": config.language, "publisher": {"@id": business["@id"]},
+               "potentialAction": {"@type": "SearchAction",
+                                   "target": config.absolute("/search/") + "?q={search_term_string}",
+                                   "query-input": "required name=search_term_string"}}
+    return {"@context": "https://schema.org", "@graph": [business, website]}

@@ -106,6 +106,8 @@ def _file(path: str, routes: Routes) -> str | None:
 def _suggest(target: str, routes: Routes) -> str:
     urls = ["/" + (path[: -len("index.html")] if path.endswith("index.html") else path) for path in routes]
     urls = [url for url in urls if not target.startswith(url)]  # "/articles/" is no answer for "/articles/x/"
+    if target.endswith("/"):  # a page was meant: "/fees/" is no typo of "/feed.json"
+        urls = [url for url in urls if url.endswith("/")]
     close = difflib.get_close_matches(target, sorted(urls), n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"

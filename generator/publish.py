@@ -14,7 +14,7 @@ import shutil
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .errors import UsageError
 
@@ -85,15 +85,20 @@ class Reuse:
         self.file = file
 
 
-def publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path) -> int:
-    """Write every output into a staging folder beside ``output``, then swap it into place; return the count."""
+def publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path,
+            finish: Callable[[Path], object] | None = None) -> int:
+    """Write every output into a staging folder beside ``output``, then swap it into place; return the count.
+
+    ``finish(staging)`` runs on the complete staging folder before the swap (the search index is built there).
+    """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     with locked(output.parent, output):
-        return _publish(outputs, output)
+        return _publish(outputs, output, finish)
 
 
-def _publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path) -> int:
+def _publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path,
+             finish: Callable[[Path], object] | None = None) -> int:
     recover(output)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     count = 0
@@ -113,6 +118,8 @@ def _publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path) 
             elif not _same_bytes(output / rel, data, target):
                 target.write_bytes(data)
             count += 1
+        if finish is not None:
+            finish(staging)
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from . import feeds, jsonld
+from . import feeds, jsonld, photos
 from .facets import slugs_of, state_name
 from .errors import Problem, SiteError
 from .models import Site
@@ -48,7 +48,7 @@ def environment(source: Path, site: Site) -> jinja2.Environment:
         isodate=lambda moment: moment.isoformat(), tojson_ld=_json_ld,
         slugify=slugify, state_name=state_name, facet_slugs=slugs_of,
     )
-    env.globals.update(site=site, config=config)
+    env.globals.update(site=site, config=config, jsonld=jsonld)
     return env
 
 
@@ -118,9 +118,11 @@ def _page(env: jinja2.Environment, source: Path, template: str, url: str, contex
         raise SiteError([template_problem(exc, template, source)]) from None
 
 
-def plan(site: Site, source: Path) -> Iterator[Job]:
+def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
     """Describe every output of the site in a fixed order, without making any yet."""
     env = environment(source, site)
+    pictures = photos.prepare(site, source)  # every photo's sizes, for <picture>; unreadable photos fail here
+    env.globals.update(pictures=pictures)
 
     def page(template: str, path: str, url: str, heavy: tuple[str, ...] | None = (), **context) -> Job:
         return Job(path, partial(_page, env, source, template, url, context), heavy)
@@ -143,7 +145,8 @@ def plan(site: Site, source: Path) -> Iterator[Job]:
                    topic=topic)
     for therapist in site.therapists:
         yield page("therapist.html", f"therapists/{therapist.slug}/index.html", therapist.url,
-                   heavy=(therapist.bio_html,), therapist=therapist, articles=[a for a in site.articles if therapist.slug in a.authors],
+                   heavy=(therapist.bio_html, pictures[therapist.slug].key if therapist.slug in pictures else ""),
+                   therapist=therapist, articles=[a for a in site.articles if therapist.slug in a.authors],
                    json_ld=jsonld.profile_page(site, therapist))
     yield page("therapists.html", "therapists/index.html", "/therapists/")
     for facet in site.facets:
@@ -153,16 +156,16 @@ def plan(site: Site, source: Path) -> Iterator[Job]:
             yield page("facet_value.html", f"therapists/{facet.name}/{value.slug}/index.html", value.url,
                        facet=facet, value=value)
     yield Job("therapists/index.json", partial(therapist_index, site), ())
-    for photo in sorted({t.photo for t in site.therapists if t.photo}):
-        yield Job(f"therapists/{photo}", source / "therapists" / photo)
+    for path, make, key in photos.plan(pictures, source / ".cache" / "photos" if cache else None):
+        yield Job(path, make, (key,))  # the key: a digest of the photo's bytes and of how it is encoded
     for standalone in site.pages:
         yield page("page.html", f"{standalone.slug}/index.html", standalone.url, heavy=(standalone.html,),
                    page=standalone)
     yield page("subscribe.html", "subscribe/index.html", "/subscribe/")
+    yield page("search.html", "search/index.html", "/search/")
     yield page("404.html", "404.html", "/404.html")
-    newest = tuple(a.html for a in site.articles[:feeds.LIMIT])
-    yield Job("feed.xml", partial(feeds.rss, site), newest)
-    yield Job("atom.xml", partial(feeds.atom, site), newest)
+    for path, make, texts in feeds.plan(site, source):  # the newsletter, then a feed per topic and therapist
+        yield Job(path, make, texts)
     yield page("sitemap.xml", "sitemap.xml", "/sitemap.xml")
     yield page("robots.txt", "robots.txt", "/robots.txt")
     for path, file in assets(source):

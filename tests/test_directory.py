@@ -160,7 +160,8 @@ def test_directory_cards_carry_each_facet_value_slug_for_the_script(site):
 
 def test_the_filter_form_has_a_labelled_control_for_every_facet_with_value_slugs_as_options(site):
     html = site.page("/therapists/")
-    form = html[html.index('<form class="filters"'): html.index("</form>")]
+    start = html.index('<form class="filters"')
+    form = html[start: html.index("</form>", start)]
     assert 'method="get"' in form and 'action="/therapists/"' in form
     facets = expected_facets(site.profiles)
     for facet in FACETS[:6]:
@@ -250,12 +251,14 @@ def test_facet_pages_are_in_the_sitemap(site):
     assert "<loc>https://generated.example.org/therapists/accepting/yes/</loc>" in sitemap
 
 
-def test_the_photo_is_published_beside_the_profiles_and_shown_with_its_alt_text(site):
+def test_the_photo_is_published_in_the_profiles_folder_and_shown_with_its_alt_text(site):
     slug, profile = next((s, p) for s, p in sorted(site.profiles.items()) if p.get("photo"))
     html = site.page(f"/therapists/{slug}/")
-    assert f'<img class="profile-photo" src="/therapists/{profile["photo"]}" alt="{profile["photo_alt"]}">' in html
-    assert (site.out / "therapists" / profile["photo"]).read_bytes().startswith(b"\x89PNG")
-    assert person(html)["image"] == f"https://generated.example.org/therapists/{profile['photo']}"
+    # A 2 x 2 photo is never enlarged: one size, in WebP and in JPEG (tests/test_photos.py covers the sizes).
+    assert f'src="/therapists/{slug}/photo.jpg"' in html and f'alt="{profile["photo_alt"]}"' in html
+    assert (site.out / "therapists" / slug / "photo.jpg").read_bytes().startswith(b"\xff\xd8")
+    assert (site.out / "therapists" / slug / "photo.webp").read_bytes()[8:12] == b"WEBP"
+    assert person(html)["image"] == f"https://generated.example.org/therapists/{slug}/photo.jpg"
 
 
 def test_generate_site_writes_the_same_bytes_for_the_same_seed(tmp_path):

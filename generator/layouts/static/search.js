@@ -1,0 +1,40 @@
+/* Search page: starts Pagefind's search box (files under /pagefind/, made at the end of the build) and runs the
+   search named in the address (?q=...), which is where the search box in every page's header leads.
+   A large site's index comes in shards (pagefind/shards.json); they are merged into one list of results. */
+(function () {
+  "use strict";
+  var box = document.getElementById("search");
+  if (!box || typeof window.PagefindUI !== "function") return;
+  var bundle = box.getAttribute("data-bundle");
+  var query = new URLSearchParams(window.location.search).get("q") || "";
+  var header = document.getElementById("site-search-q");
+  if (header) header.value = query;
+
+  function start(shards) {
+    var notice = document.getElementById("search-needs-javascript");
+    if (notice) notice.hidden = true;  // shown to browsers that never run this script
+    var ui = new window.PagefindUI({
+      element: "#search",
+      bundlePath: bundle,
+      baseUrl: box.getAttribute("data-base"),
+      mergeIndex: shards.map(function (shard) { return { bundlePath: bundle + shard }; }),
+      showImages: false,
+      showSubResults: true,
+      resetStyles: false,
+      autofocus: !query,
+      processTerm: function (term) {
+        // Keep the address in step with the box, so a search can be shared, bookmarked or reloaded.
+        var url = new URL(window.location.href);
+        if (term) url.searchParams.set("q", term); else url.searchParams.delete("q");
+        window.history.replaceState(null, "", url);
+        return term;
+      }
+    });
+    if (query) ui.triggerSearch(query);
+  }
+
+  fetch(bundle + "shards.json")
+    .then(function (response) { return response.ok ? response.json() : []; })
+    .catch(function () { return []; })
+    .then(start);
+})();

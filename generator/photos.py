@@ -1,0 +1,178 @@
+"""Photos (part of the render stage): each therapist's ``photo:`` -> web sizes in WebP and JPEG, cached.
+
+Input: the site's therapists and the source folder. Output: a ``Picture`` per therapist with a photo, which is
+what the profile's ``<picture>`` needs (the sizes, their addresses, width and height), and the image files for
+the output folder, served beside the profile: ``/therapists/<slug>/photo-<width>.webp|jpg`` for the smaller
+sizes and ``photo.webp`` / ``photo.jpg`` for the largest, the one shared with search engines and social sites.
+
+A photo is never enlarged: a small one gets fewer sizes. Metadata is dropped (a phone's EXIF can carry the GPS
+position of where the picture was taken); the orientation is applied first and the colour profile kept.
+
+Encoding is the slow part, so each file is kept under ``<source>/.cache/photos/<key>/`` (not with --no-cache),
+the key being a hash of the photo's bytes and of the recipe (sizes, qualities, Pillow's version): a changed photo
+or recipe gets a new key, so a cached file is always the one a cold build would make. Each size is one output of
+its own, made on whichever core is free.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import struct
+import warnings
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+from PIL import Image, ImageOps
+from PIL import __version__ as PILLOW
+
+from .errors import Problem, SiteError
+from .lint import line_of
+from .models import Site, Therapist
+
+WIDTHS = (200, 400, 800)  #: shown 10rem wide (layouts/photo.html): 1x, 2x, and the largest for sharing
+JPEG_QUALITY = 82
+WEBP_QUALITY = 80
+BUDGET = 195_000  #: bytes: a file larger than this is encoded again at a lower quality (down to MIN_QUALITY)
+MIN_QUALITY = 50
+BACKGROUND = (255, 255, 255)  #: what a transparent photo sits on in the JPEG, which has no transparency
+RECIPE = (f"widths={WIDTHS} jpeg={JPEG_QUALITY} webp={WEBP_QUALITY} budget={BUDGET}/{MIN_QUALITY} bg={BACKGROUND} "
+          f"pillow={PILLOW} v1").encode()
+
+
+@dataclass(frozen=True, slots=True)
+class Size:
+    """One web size of a photo, in both formats."""
+
+    width: int
+    height: int
+    webp: str  #: site URL of the WebP file
+    jpeg: str  #: site URL of the JPEG file
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A therapist's photo as the profile shows it: templates read ``sizes``, ``fallback`` and ``alt``."""
+
+    slug: str
+    source: Path  #: the original file
+    key: str  #: hash of the original's bytes and the recipe: names the cache folder
+    sizes: tuple[Size, ...]  #: smallest first; the last is the largest (photo.webp / photo.jpg)
+    alt: str
+
+    @property
+    def fallback(self) -> Size:
+        """The size an old browser gets from ``<img src>``: the one for ordinary screens."""
+        return self.sizes[min(1, len(self.sizes) - 1)]
+
+    @property
+    def largest(self) -> Size:
+        return self.sizes[-1]
+
+
+def prepare(site: Site, source: Path) -> Mapping[str, Picture]:
+    """Read every therapist's photo (header only) and plan its sizes; raise one SiteError for unreadable ones."""
+    pictures: dict[str, Picture] = {}
+    problems: list[Problem] = []
+    for therapist in site.therapists:
+        if not therapist.photo:
+            continue
+        file = source / "therapists" / therapist.photo
+        try:
+            data = file.read_bytes()
+            width, height = _upright_size(data)
+        except (OSError, SyntaxError, ValueError, struct.error, Image.DecompressionBombError,
+                Image.DecompressionBombWarning) as exc:  # what Pillow raises for files that are no picture
+            problems.append(_unreadable(therapist, source, exc))
+            continue
+        key = hashlib.sha256(RECIPE + b"\0" + data).hexdigest()[:32]
+        pictures[therapist.slug] = Picture(therapist.slug, file, key, _sizes(therapist, width, height),
+                                           therapist.photo_alt)
+    if problems:
+        raise SiteError(problems)
+    return pictures
+
+
+def plan(pictures: Mapping[str, Picture], cache: Path | None) -> Iterator[tuple[str, Callable[[], bytes], str]]:
+    """Describe every web size of every photo: (output path, how to make it, the key its bytes depend on)."""
+    for slug in sorted(pictures):
+        picture = pictures[slug]
+        for size in picture.sizes:
+            for url in (size.webp, size.jpeg):
+                yield url.lstrip("/"), partial(make, picture, url.rsplit("/", 1)[1], cache), picture.key
+
+
+def make(picture: Picture, name: str, cache: Path | None) -> bytes:
+    """Return the bytes of one web size (``photo-200.webp``...), from the cache or encoded now and kept there."""
+    kept = cache / picture.key / name if cache is not None else None
+    if kept is not None and kept.is_file():
+        return kept.read_bytes()
+    size = next(s for s in picture.sizes if name in (s.webp.rsplit("/", 1)[1], s.jpeg.rsplit("/", 1)[1]))
+    data = _encode(picture, size, "WEBP" if name.endswith(".webp") else "JPEG")
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial_file = kept.with_name(f".{name}.{os.getpid()}")
+        partial_file.write_bytes(data)
+        os.replace(partial_file, kept)  # whole or not at all, also when two builds store it at once
+    return data
+
+
+def _sizes(therapist: Therapist, width: int, height: int) -> tuple[Size, ...]:
+    widths = sorted({min(w, width) for w in WIDTHS})
+    folder = f"/therapists/{therapist.slug}/"
+    sizes = []
+    for w in widths:
+        name = "photo" if w == widths[-1] else f"photo-{w}"
+        sizes.append(Size(w, max(1, round(height * w / width)), f"{folder}{name}.webp", f"{folder}{name}.jpg"))
+    return tuple(sizes)
+
+
+def _upright_size(data: bytes) -> tuple[int, int]:
+    """Return (width, height) as the photo is meant to be seen, after its EXIF orientation; check the file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)  # a 100-megapixel "photo" is a mistake
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()  # checks the structure (PNG checksums, truncated headers) without decoding pixels
+        with Image.open(io.BytesIO(data)) as image:  # verify() leaves the image unusable: open it again
+            width, height = image.size
+            orientation = image.getexif().get(0x0112, 1)
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def _unreadable(therapist: Therapist, source: Path, exc: Exception) -> Problem:
+    return Problem(therapist.source, line_of(source, therapist.source, "photo"), "photo",
+                   f"cannot read therapists/{therapist.photo} as a picture ({exc})",
+                   "save the photo again as .jpg, .png or .webp, under 100 megapixels, and build again")
+
+
+def _encode(picture: Picture, size: Size, fmt: str) -> bytes:
+    """Encode one size of the photo in one format."""
+    try:
+        with Image.open(picture.source) as opened:
+            image = ImageOps.exif_transpose(opened)
+            icc = opened.info.get("icc_profile")
+            image.load()
+    except (OSError, ValueError) as exc:  # verify() passed, yet the pixels cannot be decoded: a truncated file
+        raise SiteError([Problem(f"therapists/{picture.source.name}", 0, "",
+                                 f"cannot decode the photo ({exc})", "save the photo again and build again")])
+    alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+    image = image.convert("RGBA" if alpha else "RGB")
+    if image.width != size.width:
+        image = image.resize((size.width, size.height), Image.Resampling.LANCZOS)
+    extra = {"icc_profile": icc} if icc else {}
+    if fmt == "JPEG" and alpha:  # JPEG has no transparency: the photo sits on a plain background
+        flat = Image.new("RGB", image.size, BACKGROUND)
+        flat.paste(image, mask=image.getchannel("A"))
+        image = flat
+    quality = WEBP_QUALITY if fmt == "WEBP" else JPEG_QUALITY
+    while True:  # a grainy photo can be large at the usual quality: lower it until the file fits the budget
+        buffer = io.BytesIO()
+        if fmt == "WEBP":
+            image.save(buffer, "WEBP", quality=quality, method=6, **extra)
+        else:
+            image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True, **extra)
+        if buffer.tell() <= BUDGET or quality <= MIN_QUALITY:
+            return buffer.getvalue()
+        quality = max(MIN_QUALITY, quality - 8)

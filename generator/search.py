@@ -1,0 +1,227 @@
+"""Search index (the last step of publishing): the staged site's pages -> a Pagefind bundle under /pagefind/.
+
+Input: the staging folder, complete but not yet swapped in. Output: ``pagefind/`` inside it, so the index always
+matches the pages it is published with and the swap stays one atomic step. The pagefind binary comes from the
+pagefind-bin package on PyPI; it reads and writes local files only, and in the browser the bundle loads nothing
+but its own files from the same site. Pages opt in with ``data-pagefind-body`` (articles, profiles, topics); if no
+page does (a site's own layouts), every page is indexed, as Pagefind itself would.
+
+Pagefind cannot update an index, and a large site takes it half a minute, so the pages are split into shards by a
+hash of their address (one shard up to ``SHARD_PAGES`` pages: every small site has one) and each shard's bundle is
+kept under ``<source>/.cache/search/<key>/``, the key being a digest of the shard's pages and Pagefind's version.
+Editing one article re-indexes the few shards whose pages changed; the browser merges the shards listed in
+``pagefind/shards.json``. Shards sit at ``pagefind/`` (the first, with the UI files) and ``pagefind/shard-N/``.
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Callable, Iterator
+
+BUNDLE = "pagefind"
+MARK = b"data-pagefind-body"
+SHARD_PAGES = 500
+KEEP_SECONDS = 7 * 24 * 3600  # cached shards unused for a week are removed
+PR_SET_PDEATHSIG = 1
+
+
+def executable() -> Path:
+    """The pagefind binary shipped by the pagefind-bin package (a dependency: ``pip install 'pagefind[bin]'``)."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as exc:  # pragma: no cover - a broken install, not a mistake in the sources
+        raise RuntimeError("the pagefind binary is missing: install the package again with "
+                           "pip install 'pagefind[bin]'") from exc
+    return get_executable()
+
+
+def version() -> str:
+    try:
+        return metadata.version("pagefind-bin")
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
+def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path | None = None) -> int:
+    """Write the search bundle into ``folder``/pagefind, reusing cached shards; return how many pages it holds.
+
+    ``previous``: the site being replaced; a bundle file with the same bytes there is linked, not written again.
+    """
+    pages = indexed_pages(folder)
+    shards = [shard for shard in split(pages) if shard]
+    salt = f"pagefind {version()} shard v1".encode()
+    keys = [_digest(salt, *(part for rel, page in shard for part in (rel.encode(), page))) for shard in shards]
+    with _store(cache, folder) as store:
+        missing = sorted((key, shard) for key, shard in zip(keys, shards)
+                         if not (store / key / "pagefind-entry.json").is_file())
+        running: list[tuple[subprocess.Popen, Path, Path]] = []
+        try:
+            while missing or running:  # at most ``jobs`` pagefind processes at once
+                while missing and len(running) < max(1, jobs):
+                    running.append(_start(folder, store, *missing.pop(0)))
+                _finish(*running.pop(0))
+        finally:
+            for process, work, _ in running:  # an error in one shard: stop the others
+                process.kill()
+                process.wait()
+                shutil.rmtree(work, ignore_errors=True)
+        target = folder / BUNDLE
+        for number, key in enumerate(keys):
+            sub = f"shard-{number}/" if number else ""
+            _link_tree(store / key, target / sub, previous / BUNDLE / sub if previous else None)
+            os.utime(store / key)  # in use: spared by the clean-up below
+        listing = store / f".shards-{os.getpid()}.json"  # which shards the search page merges
+        listing.write_text(json.dumps([f"shard-{n}/" for n in range(1, len(keys))]) + "\n")
+        _link(_same(previous / BUNDLE / "shards.json", listing) if previous else listing, target / "shards.json")
+        listing.unlink()
+        if cache is not None:
+            _prune(store, set(keys))
+    return len(pages)
+
+
+def indexed_pages(folder: Path) -> list[tuple[str, bytes]]:
+    """Return (path, digest) of every page marked for the index (all pages when none is), sorted by path."""
+    marked, every = [], []
+    for file in sorted(folder.rglob("*.html")):
+        rel = file.relative_to(folder).as_posix()
+        if rel.startswith((f"{BUNDLE}/", ".")):
+            continue
+        data = file.read_bytes()
+        entry = (rel, hashlib.blake2b(data, digest_size=16).digest())
+        every.append(entry)
+        if MARK in data:
+            marked.append(entry)
+    return marked or every
+
+
+def split(pages: list[tuple[str, bytes]]) -> list[list[tuple[str, bytes]]]:
+    """Deal pages into shards by a hash of their path: a page stays in its shard while the site grows, until the
+    number of shards doubles (a power of two at least pages / SHARD_PAGES)."""
+    count = 1
+    while count * SHARD_PAGES < len(pages):
+        count *= 2
+    shards: list[list[tuple[str, bytes]]] = [[] for _ in range(count)]
+    for rel, page in pages:
+        shards[int.from_bytes(hashlib.blake2b(rel.encode(), digest_size=8).digest(), "big") % count].append(
+            (rel, page))
+    return shards
+
+
+def _start(folder: Path, store: Path, key: str, shard: list[tuple[str, bytes]]):
+    """Start pagefind over the pages of one shard (linked into a folder of their own), into ``store``/key."""
+    work = store / f".work-{key}-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    for rel, _ in shard:
+        target = work / "site" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link(folder / rel, target)
+    process = subprocess.Popen([str(executable()), "--site", str(work / "site"), "--output-path", str(work / "out"),
+                                "--silent"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               preexec_fn=_die_with_parent)
+    return process, work, store / key
+
+
+def _finish(process: subprocess.Popen, work: Path, done: Path) -> None:
+    try:
+        output = process.communicate()[0].decode(errors="replace").strip()
+        if process.returncode != 0 or not (work / "out" / "pagefind-entry.json").is_file():
+            raise RuntimeError(f"pagefind could not index the site (exit {process.returncode}): {output}")
+        try:
+            (work / "out").rename(done)  # whole or not at all: a killed build leaves only .work folders
+        except OSError:
+            pass  # another build stored the same shard first: its bundle is the same
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _die_with_parent() -> None:
+    """In the child, before pagefind starts: end it when the build is killed, so nothing writes on after."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: a killed build's pagefind finishes its shard, then stops
+        pass
+
+
+@contextmanager
+def _store(cache: Path | None, folder: Path) -> Iterator[Path]:
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        yield cache
+        return
+    # --no-cache: work inside the staging folder itself, the one place a build may write besides the cache.
+    work = folder / ".search-work"
+    work.mkdir()
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _link_tree(source: Path, target: Path, previous: Path | None) -> None:
+    for file in sorted(source.rglob("*")):
+        if file.is_file():
+            rel = file.relative_to(source)
+            destination = target / rel
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            _link(_same(previous / rel, file) if previous else file, destination)
+
+
+def _same(old: Path, new: Path) -> Path:
+    """The published file when its bytes are the same as the new one (so an upload sees it unchanged), else new."""
+    try:
+        if old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes():
+            return old
+    except OSError:
+        pass
+    return new
+
+
+def _link(file: Path, target: Path) -> None:
+    """Hard-link (the files are never changed in place, only replaced), or copy across file systems."""
+    try:
+        os.link(file, target)
+    except OSError:
+        shutil.copyfile(file, target)
+
+
+def _prune(store: Path, used: set[str]) -> None:
+    cutoff = time.time() - KEEP_SECONDS
+    for entry in store.iterdir():
+        try:
+            stale = entry.name not in used and entry.stat().st_mtime < cutoff
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def finisher(options, stage=None) -> Callable[[Path], int]:
+    """The step publish runs on the staging folder: index it, with the cache unless ``--no-cache``."""
+    from .pool import workers
+
+    cache = options.source / ".cache" / "search" if options.cache else None
+
+    def finish(staging: Path) -> int:
+        if stage is None:
+            return index(staging, cache, workers(), options.output)
+        with stage("search index"):
+            return index(staging, cache, workers(), options.output)
+
+    return finish

@@ -1,0 +1,151 @@
+"""Search and the subscribe page in a real browser: Debian's Chromium driven by Playwright, the example site built and
+served from 127.0.0.1. A search for a word of the Wizards essay finds it; no request leaves 127.0.0.1 and the
+page's Content-Security-Policy blocks nothing. In CI (CI=true) a missing Chromium fails; elsewhere it skips.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import EPOCH, REPO
+from generator.build import Options, build
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+WIZARDS = "/articles/therapists-as-wizards/"
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
+    pytest.skip("Chromium is not installed (apt-get install chromium); CI runs these tests")
+
+
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The example site (copied, so the working tree is never touched), built and served on 127.0.0.1."""
+    root = tmp_path_factory.mktemp("example") / "site"
+    root.mkdir()
+    for name in ("site.yaml", "content", "therapists"):
+        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copyfile
+        copy(REPO / name, root / name)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        build(Options(source=root, output=root / "public"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "public")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page_factory(browser):
+    """page_factory(javascript=True) -> a fresh page that records requests to other hosts, script errors and
+    everything the Content-Security-Policy refused."""
+    contexts, outside, problems = [], [], []
+
+    def make(javascript: bool = True, **options):
+        context = browser.new_context(java_script_enabled=javascript, **options)
+        contexts.append(context)
+
+        def guard(route):
+            if urlsplit(route.request.url).hostname == "127.0.0.1":
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("console", lambda message: problems.append(message.text)
+                if message.type == "error" or "Content Security Policy" in message.text else None)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert outside == [], "requests left 127.0.0.1"
+    assert problems == [], "the page reported errors or the policy refused something"
+
+
+def results(page) -> list[str]:
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    return page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.pathname)")
+
+
+def test_searching_for_rogers_finds_the_wizards_essay_with_no_request_elsewhere(base, page_factory):
+    page = page_factory()
+    page.goto(f"{base}/search/")
+    page.locator(".pagefind-ui__search-input").fill("Rogers")
+    assert results(page)[0] == WIZARDS
+    expect(page.locator("#search-needs-javascript")).to_be_hidden()
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["Rogers"]}  # the address follows the search box
+
+
+def test_the_search_box_in_the_header_leads_to_the_results(base, page_factory):
+    page = page_factory()
+    page.goto(f"{base}/topics/")
+    page.locator("#site-search-q").fill("Rogers")
+    page.locator(".site-search button").click()
+    page.wait_for_url("**/search/?q=Rogers")
+    assert WIZARDS in results(page)
+    assert page.locator(".pagefind-ui__search-input").input_value() == "Rogers"
+    page.locator(".pagefind-ui__result-link", has_text="Wizards").first.click()
+    page.wait_for_url(f"**{WIZARDS}")
+
+
+def test_without_javascript_the_header_search_still_leads_to_the_search_page_which_says_why(base, page_factory):
+    page = page_factory(javascript=False)
+    page.goto(f"{base}/")
+    page.locator("#site-search-q").fill("grief")
+    page.locator(".site-search button").click()
+    page.wait_for_url("**/search/?q=grief")
+    assert page.get_by_text("Search needs JavaScript").is_visible()
+    page.get_by_role("link", name="article", exact=True).click()
+    page.wait_for_url("**/articles/")
+
+
+def test_the_copy_button_puts_a_feed_address_on_the_clipboard(base, page_factory):
+    page = page_factory(permissions=["clipboard-read", "clipboard-write"])
+    page.goto(f"{base}/subscribe/")
+    button = page.locator('button[data-copy$="/topics/anxiety/feed.xml"]')
+    button.click()
+    assert page.evaluate("navigator.clipboard.readText()") == "https://harborlight.example.org/topics/anxiety/feed.xml"
+    expect(page.locator("#copy-status")).to_have_text("Copied https://harborlight.example.org/topics/anxiety/feed.xml")
+    expect(button).to_contain_text("Copied")
+
+
+def test_without_javascript_the_copy_buttons_stay_hidden_and_the_addresses_show(base, page_factory):
+    page = page_factory(javascript=False)
+    page.goto(f"{base}/subscribe/")
+    assert page.locator("button[data-copy]").first.is_hidden()
+    assert page.get_by_text("https://harborlight.example.org/feed.json").is_visible()

@@ -1,0 +1,133 @@
+"""Photos: a therapist's photo becomes web sizes in WebP and JPEG with a srcset, explicit width and height and the
+alt text; small photos are never enlarged; results are cached by the photo's bytes; a profile without a photo
+gets an initials placeholder; a file that is no picture is an error that names the profile and the line.
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+import followed
+from conftest import snapshot
+from generator import photos
+
+BUDGET = 200_000  # "under 200 kB"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = followed.make(tmp_path_factory)
+    followed.build(root)
+    return root
+
+
+def picture_tag(html: str) -> str:
+    return re.search(r"<picture>.*?</picture>", html, re.S).group(0)
+
+
+def test_a_1200_by_1500_png_becomes_webp_and_jpeg_sizes_each_under_200_kb(site):
+    original = Image.open(site / "therapists/ana-lima.png")
+    assert original.size == (1200, 1500) and (site / "therapists/ana-lima.png").stat().st_size > 1_000_000
+    folder = site / "public/therapists/ana-lima"
+    made = sorted(p.name for p in folder.iterdir() if p.name.startswith("photo"))
+    assert made == ["photo-200.jpg", "photo-200.webp", "photo-400.jpg", "photo-400.webp", "photo.jpg", "photo.webp"]
+    sizes = {"photo-200": (200, 250), "photo-400": (400, 500), "photo": (800, 1000)}
+    for name in made:
+        data = (folder / name).read_bytes()
+        assert len(data) < BUDGET, (name, len(data))
+        image = Image.open(io.BytesIO(data))
+        assert image.format == ("WEBP" if name.endswith(".webp") else "JPEG")
+        assert image.size == sizes[name.rsplit(".", 1)[0]]
+    assert not (site / "public/therapists/ana-lima.png").exists(), "the original is not published"
+
+
+def test_the_profile_shows_a_picture_with_srcsets_width_height_and_alt(site):
+    tag = picture_tag((site / "public/therapists/ana-lima/index.html").read_text())
+    assert ('<source type="image/webp" sizes="10rem" srcset="/therapists/ana-lima/photo-200.webp 200w, '
+            '/therapists/ana-lima/photo-400.webp 400w, /therapists/ana-lima/photo.webp 800w">') in tag
+    img = re.search(r"<img [^>]*>", tag).group(0)
+    assert 'src="/therapists/ana-lima/photo-400.jpg"' in img
+    assert 'srcset="/therapists/ana-lima/photo-200.jpg 200w, /therapists/ana-lima/photo-400.jpg 400w, ' \
+           '/therapists/ana-lima/photo.jpg 800w"' in img
+    assert 'width="400" height="500"' in img and 'alt="Ana Lima smiling in her office"' in img
+
+
+def test_a_profile_without_a_photo_gets_a_calm_initials_placeholder_without_inline_style(site):
+    html = (site / "public/therapists/ben-okafor/index.html").read_text()
+    assert '<div class="profile-photo photo-placeholder" aria-hidden="true">BO</div>' in html
+    assert "<picture>" not in html and "style=" not in html
+    assert ".photo-placeholder" in (site / "public/assets/site.css").read_text()
+
+
+def test_photo_metadata_is_dropped_and_the_orientation_applied(make_site, run, tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # taken sideways: the picture is stored 300 x 200 but shown 200 x 300
+    exif[0x010F] = "PhoneMaker"
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (120, 160, 150)).save(buffer, "JPEG", exif=exif)
+    source = make_site({"therapists/ana.yaml": "name: Ana Lima\nphoto: ana.jpg\nphoto_alt: Ana\n",
+                        "therapists/ana.jpg": buffer.getvalue()})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    for name in ("photo.jpg", "photo.webp"):
+        image = Image.open(tmp_path / "out/therapists/ana" / name)
+        assert image.size == (200, 300)
+        assert not image.getexif(), name
+    assert 'width="200" height="300"' in (tmp_path / "out/therapists/ana/index.html").read_text()
+
+
+def test_a_small_photo_is_never_enlarged(make_site, run, tmp_path):
+    buffer = io.BytesIO()
+    Image.new("RGBA", (300, 300), (120, 160, 150, 128)).save(buffer, "PNG")  # transparent: JPEG gets a background
+    source = make_site({"therapists/ana.yaml": "name: Ana Lima\nphoto: ana.png\nphoto_alt: Ana\n",
+                        "therapists/ana.png": buffer.getvalue()})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    folder = tmp_path / "out/therapists/ana"
+    assert sorted(p.name for p in folder.glob("photo*")) == ["photo-200.jpg", "photo-200.webp", "photo.jpg",
+                                                             "photo.webp"]
+    assert Image.open(folder / "photo.jpg").size == (300, 300)
+    assert Image.open(folder / "photo.jpg").mode == "RGB" and Image.open(folder / "photo.webp").mode == "RGBA"
+    tag = picture_tag((folder / "index.html").read_text())
+    assert "photo-200.webp 200w, /therapists/ana/photo.webp 300w" in tag and 'width="300" height="300"' in tag
+
+
+def test_a_file_that_is_no_picture_is_an_error_naming_the_profile_line_and_field(make_site, run, tmp_path):
+    source = make_site({"therapists/ana.yaml": "name: Ana Lima\nphoto: ana.jpg\nphoto_alt: Ana\n",
+                        "therapists/ben.yaml": "name: Ben Okafor\n\nphoto: ben.png\nphoto_alt: Ben\n",
+                        "therapists/ana.jpg": b"this is a text file",
+                        "therapists/ben.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 40})
+    result = run("build", "--source", source, "--output", tmp_path / "out")
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert lines[0] == "2 problems found:"
+    assert lines[1].startswith("therapists/ana.yaml:2: photo: cannot read therapists/ana.jpg as a picture")
+    assert lines[2].startswith("therapists/ben.yaml:3: photo: cannot read therapists/ben.png as a picture")
+    assert not (tmp_path / "out").exists()
+
+
+def test_sizes_are_cached_by_the_photos_bytes_and_a_changed_photo_is_encoded_again(site, monkeypatch):
+    cache = site / ".cache/photos"
+    assert len(list(cache.iterdir())) == 1  # one photo: one key, holding its six files
+    before = snapshot(site / "public/therapists/ana-lima")
+
+    def refuse(*args):
+        raise AssertionError("encoded although the cache holds every size")
+
+    monkeypatch.setattr(photos, "_encode", refuse)
+    followed.build(site, output=site / "cached")
+    assert snapshot(site / "cached/therapists/ana-lima") == before
+    monkeypatch.undo()
+    (site / "therapists/ana-lima.png").write_bytes(followed.portrait(seed=8))
+    followed.build(site, output=site / "changed")
+    changed = snapshot(site / "changed/therapists/ana-lima")
+    assert changed["photo.jpg"] != before["photo.jpg"] and len(list(cache.iterdir())) == 2
+
+
+def test_no_cache_writes_no_photo_cache_and_gives_the_same_bytes(site, tmp_path_factory):
+    root = followed.make(tmp_path_factory, "nocache")
+    followed.build(root, "--no-cache")
+    assert not (root / ".cache/photos").exists()
+    assert snapshot(root / "public/therapists/ana-lima") == snapshot(site / "public/therapists/ana-lima")

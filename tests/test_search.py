@@ -1,0 +1,142 @@
+"""Search: Pagefind indexes the staged site before the swap (articles, profiles and topics, nothing unpublished), in
+shards cached by their pages; the search page has the one policy exception WebAssembly needs, and every page's
+header has a search form that works as a plain link to /search/.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+import followed
+from conftest import snapshot
+from generator import search
+from generator.build import Options, build
+
+PUBLISHED = {"/articles/on-grief/", "/articles/calm-breathing/", "/articles/after-a-loss/",
+             "/articles/trauma-and-trust/", "/therapists/ana-lima/", "/therapists/ben-okafor/",
+             "/therapists/cara-nguyen/", "/topics/anxiety/", "/topics/couples/", "/topics/grief-and-loss/",
+             "/topics/trauma/"}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    return followed.build(followed.make(tmp_path_factory))
+
+
+def fragments(bundle: Path) -> list[dict]:
+    """Every page record of a Pagefind bundle and its shards (gzip, then a 12-byte signature, then JSON)."""
+    records = []
+    for file in sorted(bundle.rglob("*.pf_fragment")):
+        data = gzip.decompress(file.read_bytes())
+        assert data[:12] == b"pagefind_dcd"
+        records.append(json.loads(data[12:]))
+    return records
+
+
+def test_the_index_holds_exactly_the_published_articles_profiles_and_topics(out):
+    records = fragments(out / "pagefind")
+    assert {r["url"] for r in records} == PUBLISHED
+    assert len(records) == len(PUBLISHED)
+    wizard = next(r for r in records if r["url"] == "/articles/trauma-and-trust/")
+    assert wizard["meta"]["title"] == "Trauma and Trust" and "Carl Rogers" in wizard["content"]
+    assert "Subscribe" not in wizard["content"], "the subscribe note is left out of the index"
+
+
+def test_drafts_and_future_articles_are_not_in_the_search_index(out):
+    text = " ".join(r["content"] for r in fragments(out / "pagefind"))
+    assert "Zephyrine" in text  # a word of a published article is found...
+    assert "Quillwort" not in text and "Moonwhistle" not in text  # ...the draft's and the future one's are not
+
+
+def test_the_search_page_alone_allows_webassembly_and_loads_only_files_of_the_site(out):
+    pages = followed.html_pages(out)
+    policy = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+    for url, html in pages.items():
+        [found] = policy.findall(html)
+        assert found.startswith("default-src 'self'"), url
+        assert ("'wasm-unsafe-eval'" in found) == (url == "/search/"), url
+    html = pages["/search/"]
+    assert policy.findall(html) == ["default-src 'self'; base-uri 'self'; form-action 'self'; object-src 'none'; "
+                                    "script-src 'self' 'wasm-unsafe-eval'"]
+    assert re.findall(r'<script src="([^"]+)"', html) == ["/pagefind/pagefind-ui.js", "/assets/search.js"]
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', html) == ["/assets/site.css",
+                                                                          "/pagefind/pagefind-ui.css"]
+    assert "<script>" not in html and '<meta name="robots" content="noindex">' in html
+    for name in ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-entry.json", "shards.json"):
+        assert (out / "pagefind" / name).is_file(), name
+    assert (out / "assets/search.js").is_file()
+
+
+def test_every_page_has_a_search_form_in_its_header_that_works_without_javascript(out):
+    for url, html in followed.html_pages(out).items():
+        header = html[html.index('<header class="site-header">'): html.index("</header>")]
+        form = re.search(r'<form class="site-search" role="search" method="get" action="/search/">(.*?)</form>',
+                         header, re.S)
+        assert form, url
+        assert '<input type="search" id="site-search-q" name="q"' in form.group(1)
+        assert '<label class="visually-hidden" for="site-search-q">' in form.group(1)
+
+
+def test_the_search_bundle_is_byte_identical_across_builds(tmp_path_factory, out):
+    root = followed.make(tmp_path_factory, "again")
+    again = followed.build(root, "--no-cache")
+    assert snapshot(again / "pagefind") == snapshot(out / "pagefind")
+    assert not (root / ".cache/search").exists() and not list(again.rglob(".search-work"))
+
+
+def test_a_large_site_is_indexed_in_shards_that_the_search_page_merges(tmp_path_factory, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)  # 11 pages: four shards of about three
+    root = followed.make(tmp_path_factory, "shards")
+    out = followed.build(root)
+    shards = json.loads((out / "pagefind/shards.json").read_text())
+    assert shards == ["shard-1/", "shard-2/", "shard-3/"]
+    for shard in ["", *shards]:
+        assert (out / "pagefind" / shard / "pagefind-entry.json").is_file()
+    assert {r["url"] for r in fragments(out / "pagefind")} == PUBLISHED
+    assert len(fragments(out / "pagefind")) == len(PUBLISHED)
+
+
+def test_editing_one_article_indexes_again_only_the_shards_whose_pages_changed(tmp_path_factory, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # eight shards
+    root = followed.make(tmp_path_factory, "edit")
+    started = []
+    original = search._start
+
+    def counting(folder, store, key, shard):
+        started.append([rel for rel, _ in shard])
+        return original(folder, store, key, shard)
+
+    monkeypatch.setattr(search, "_start", counting)
+    out = followed.build(root)
+    assert sum(len(pages) for pages in started) == len(PUBLISHED)
+    started.clear()
+    article = root / "content/articles/calm-breathing.md"
+    article.write_text(article.read_text().replace("Zephyrine", "Zephyrine and Bellflower"))
+    out = followed.build(root)
+    indexed_again = {page for pages in started for page in pages}
+    assert "articles/calm-breathing/index.html" in indexed_again
+    assert 0 < len(started) < 8 and len(indexed_again) < len(PUBLISHED)
+    text = " ".join(r["content"] for r in fragments(out / "pagefind"))
+    assert "Bellflower" in text
+
+
+def test_when_pagefind_fails_the_published_site_stays_as_it_was(tmp_path_factory, monkeypatch):
+    root = followed.make(tmp_path_factory, "failing")
+    out = followed.build(root)
+    before = snapshot(out)
+    broken = root.parent / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'pagefind: out of cheese' >&2\nexit 3\n")
+    broken.chmod(broken.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(search, "executable", lambda: broken)
+    (root / "content/articles/calm-breathing.md").write_text(
+        (root / "content/articles/calm-breathing.md").read_text() + "\nA new line.\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", followed.EPOCH)
+    with pytest.raises(RuntimeError, match="out of cheese"):
+        build(Options(source=root, output=out))
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".public")) == []
