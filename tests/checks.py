@@ -275,14 +275,16 @@ def vnu_errors(files: list[Path], root: Path | None = None) -> list[str]:
 
 def axe_violations(page, tags: tuple[str, ...] = WCAG_22_AA, rules: tuple[str, ...] = ()) -> list[str]:
     """Run axe-core (shipped inside axe-playwright-python, injected: no CDN) on the page: the rules of ``tags``
-    plus the best-practice ``rules`` named; one line per violation."""
+    plus the best-practice ``rules`` named (with no tags: those rules alone); one line per violation."""
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
         missing("axe-playwright-python is not installed: pip install -e '.[test]'")
-    run_tags = list(tags) + (["best-practice"] if rules else [])
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": run_tags},
-                                       "resultTypes": ["violations"]})
+    if tags:
+        only = {"type": "tag", "values": list(tags) + (["best-practice"] if rules else [])}
+    else:
+        only = {"type": "rule", "values": list(rules)}
+    results = Axe().run(page, options={"runOnly": only, "resultTypes": ["violations"]})
     return [f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
             for v in results.response["violations"] if set(v["tags"]) & set(tags) or v["id"] in rules]
 

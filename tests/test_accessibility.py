@@ -145,7 +145,8 @@ def test_every_filter_control_is_labelled(sites, new_page):
 
 @pytest.mark.parametrize("site", SITES)
 def test_text_reflows_without_horizontal_scrolling_at_320_px_and_at_200_percent_zoom(sites, new_page, site):
-    """320 CSS px wide (WCAG 1.4.10), a 1280 px window zoomed to 200 % (640 CSS px), and text alone at 200 %."""
+    """320 CSS px wide (WCAG 1.4.10), a 1280 px window zoomed to 200 % (640 CSS px), and text alone at 200 %; and
+    no box scrolls sideways inside the page where the keyboard cannot reach it (a wide table, say)."""
     base, kinds = sites[site]
     found = {}
     for name, options in (("320 px", {"viewport": {"width": 320, "height": 640}}),
@@ -156,6 +157,10 @@ def test_text_reflows_without_horizontal_scrolling_at_320_px_and_at_200_percent_
             wider = overflow(page)
             if wider:
                 found[f"{name} {kind} {path}"] = f"{wider} px too wide"
+            if name == "320 px":
+                boxes = axe_violations(page, tags=(), rules=("scrollable-region-focusable",))
+                if boxes:
+                    found[f"{name} {kind} {path} scrolling box"] = boxes
     page = new_page(viewport={"width": 1280, "height": 800})
     for kind, path in kinds.items():
         page.goto(base + path)

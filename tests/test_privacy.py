@@ -72,7 +72,8 @@ def test_the_privacy_page_says_so_in_plain_words_and_no_page_collects_messages(t
     public = built_site("example", tmp_path_factory)
     words = re.sub(r"<[^>]+>|\s+", " ", (public / "privacy" / "index.html").read_text())
     for promise in ("does not set any cookies", "served from this site itself", "no analytics tools",
-                    "do not collect messages through forms", "not to tell the other site which page you came from"):
+                    "do not collect messages through forms", "not to tell the other site which page you came from",
+                    "what you type is not sent to any other company", "may appear in the server logs"):
         assert promise in words
     for page in html_pages(public):
         parsed = Page(page.read_text())
