@@ -90,7 +90,7 @@ class Markup(HTMLParser):
                 self.found.append(f"<{tag} {name}={attrs[name]}>")
         if tag == "script":
             self.script = attrs
-            if "src" in attrs and not attrs["src"].startswith("/assets/"):
+            if "src" in attrs and not attrs["src"].startswith(("/assets/", "/pagefind/")):  # the site's own
                 self.found.append(f"<script src={attrs['src']}>")
 
     def handle_endtag(self, tag):
