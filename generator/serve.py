@@ -249,7 +249,8 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
         except OSError as exc:
             raise _port_error(host, port, exc) from None
     except KeyboardInterrupt:
-        pass
+        if main_thread:  # a second Ctrl-C while stopping must not end in a traceback
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

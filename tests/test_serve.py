@@ -203,9 +203,9 @@ class Served:
     def page(self, path: str) -> str:
         return fetch(self.url + path)
 
-    def stop(self) -> int:
+    def stop(self, stop_signal: int = signal.SIGINT) -> int:
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(stop_signal)
         try:
             return self.proc.wait(10)
         except subprocess.TimeoutExpired:
@@ -302,8 +302,7 @@ def test_open_pages_are_told_to_reload_after_a_rebuild(served):
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "terminate"])
 def test_ctrl_c_or_a_terminate_signal_stops_the_server_cleanly(served, stop_signal):
-    served.proc.send_signal(stop_signal)
-    assert served.stop() == 0
+    assert served.stop(stop_signal) == 0
     out, err = served.out.read_text(), served.err.read_text()
     assert "Traceback" not in err and "Traceback" not in out
     assert out.splitlines()[-1] == "Stopped."
