@@ -19,7 +19,7 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
     for therapist in site.therapists:
         if not therapist.photo:
             found.add(therapist.source, line_of(source, therapist.source, "photo"), "photo",
-                      "no photo: the profile and the directory show the name without a picture",
+                      "no photo: the profile and the directory show initials instead of a face",
                       "put a .jpg, .png or .webp photo in therapists/, write its file name after 'photo:' "
                       "and describe it after 'photo_alt:'")
     for article in site.articles:

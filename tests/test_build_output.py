@@ -44,9 +44,9 @@ def test_warnings_are_listed_after_a_successful_build_without_failing_it(make_si
         "words instead; add a line 'summary: ...' with one or two sentences about the article",
         "content/articles/a.md:5: topics: the topic 'Traumma' has only this article and nothing else on its page; "
         "did you mean 'Trauma'?",
-        "therapists/ana-lima.yaml: photo: no photo: the profile and the directory show the name without a "
-        "picture; put a .jpg, .png or .webp photo in therapists/, write its file name after 'photo:' and "
-        "describe it after 'photo_alt:'",
+        "therapists/ana-lima.yaml: photo: no photo: the profile and the directory show initials instead of a "
+        "face; put a .jpg, .png or .webp photo in therapists/, write its file name after 'photo:' and describe "
+        "it after 'photo_alt:'",
     ]
     assert (tmp_path / "out" / "index.html").is_file()
 
