@@ -364,8 +364,6 @@ def visit_problems(context, base: str, paths: list[str], act=None) -> list[str]:
     def request(sent):
         if urlsplit(sent.url).hostname != host:
             problems.append(f"a request left {host}: {sent.url}")
-        elif "referer" in sent.headers:
-            problems.append(f"a request told which page it came from: {sent.url} (Referer: {sent.headers['referer']})")
 
     def console(message):
         if "Content Security Policy" in message.text or "Refused to" in message.text:

@@ -83,6 +83,21 @@ def test_the_privacy_page_says_so_in_plain_words_and_no_page_collects_messages(t
     assert "sets no cookies and loads nothing from other websites" in (public / "index.html").read_text()
 
 
+def test_following_a_link_does_not_tell_the_next_page_where_the_visitor_came_from(browser, tmp_path_factory):
+    """The referrer policy at work: what a crisis chat or a booking site would learn from a click is nothing."""
+    with served(built_site("example", tmp_path_factory)) as base:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(base + "/articles/therapists-as-wizards/")
+            with page.expect_navigation():
+                page.locator("main a[href^='/therapists/']").first.click()
+            assert page.url.startswith(base + "/therapists/")
+            assert page.evaluate("document.referrer") == ""
+        finally:
+            context.close()
+
+
 @pytest.mark.parametrize("site", SITES)
 def test_every_page_shows_the_988_lifeline_call_text_and_chat(site, tmp_path_factory):
     public = built_site(site, tmp_path_factory)
