@@ -1,6 +1,8 @@
 """Shared test helpers: a site factory, an in-process CLI runner and the golden-tree flag."""
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+
+# Hypothesis keeps its example database beside the tests by default: keep the working tree untouched.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "therapist-site-hypothesis"))
 
 EPOCH = "1793000000"  # 2026-10-27 UTC: after every example article, so none is "in the future"
 

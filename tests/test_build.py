@@ -57,7 +57,7 @@ def test_articles_are_paginated_newest_first(make_site, run, tmp_path):
 
 def test_example_site_essay_shows_epigraph_body_references_and_topic_links(run, tmp_path):
     out = tmp_path / "out"
-    result = run("build", "--source", REPO, "--output", out)
+    result = run("build", "--source", REPO, "--output", out, "--no-cache")
     assert result.code == 0, result.err
     html = (out / "articles" / "therapists-as-wizards" / "index.html").read_text()
     epigraph = re.search(r'<div class="prose">\s*<blockquote>(.*?)</blockquote>', html, re.S).group(1)
@@ -73,7 +73,7 @@ def test_example_site_essay_shows_epigraph_body_references_and_topic_links(run, 
 
 def test_every_page_has_crisis_line_canonical_csp_and_feed_link(run, tmp_path):
     out = tmp_path / "out"
-    assert run("build", "--source", REPO, "--output", out).code == 0
+    assert run("build", "--source", REPO, "--output", out, "--no-cache").code == 0
     pages = sorted(out.rglob("*.html"))
     assert len(pages) > 20
     for page in pages:
@@ -86,8 +86,8 @@ def test_every_page_has_crisis_line_canonical_csp_and_feed_link(run, tmp_path):
 
 
 def test_two_builds_with_the_same_epoch_are_byte_identical(run, tmp_path):
-    assert run("build", "--source", REPO, "--output", tmp_path / "a").code == 0
-    assert run("build", "--source", REPO, "--output", tmp_path / "b").code == 0
+    assert run("build", "--source", REPO, "--output", tmp_path / "a", "--no-cache").code == 0
+    assert run("build", "--source", REPO, "--output", tmp_path / "b", "--no-cache").code == 0
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
 
 
