@@ -125,7 +125,7 @@ def _generator(site: Site, articles: tuple[Article, ...], channel: Channel, kind
     fg.link(href=config.absolute(channel.link), rel="alternate")
     fg.generator("therapist-site", uri=None)
     # A feed with no article yet (a new topic, a therapist who has not written) dates from the site's newest one.
-    updated = max((a.modified for a in articles), default=site.updated)
+    updated = max(a.modified for a in articles) if articles else site.updated  # site.updated reads every article
     fg.updated(updated)
     fg.lastBuildDate(updated)
     fg.pubDate(max((a.date for a in articles), default=updated))
