@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"therapist-site: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: the staging folder is removed and the published site was never touched
+        print("therapist-site: stopped; the published site was not changed.", file=sys.stderr)
+        return 130
 
 
 def _site_folder(source: Path) -> Path:

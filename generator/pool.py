@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from typing import Callable, Iterable, Iterator, Sequence, TypeVar
+import signal
+from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,9 +41,10 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], chunksize: int = 16)
     if jobs < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(func, items)
         return
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupt) as pool:
         yield from pool.imap(func, items, chunksize)
 
 
-def run_all(func: Callable[[T], R], items: Iterable[T]) -> list[R]:
-    return list(ordered_map(func, list(items)))
+def _ignore_interrupt() -> None:
+    """Ctrl-C is the parent's to handle: it ends the pool; workers printing tracebacks would only alarm."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -77,3 +77,19 @@ def test_a_second_build_into_the_same_output_waits_for_the_first(tmp_path):
     assert waiting.wait(timeout=60) == 0
     assert "therapist-site: waiting for another build into" in waiting.stderr.read()
     assert (output / "index.html").exists()
+
+
+def test_ctrl_c_during_a_build_stops_quietly_and_leaves_the_old_site(tmp_path):
+    source = generate_site(tmp_path / "src", therapists=20, articles=150, seed=5)
+    output = tmp_path / "out"
+    subprocess.run(build_cmd(source, output), check=True, env=env())
+    before = snapshot(output)
+    (source / "site.yaml").write_text((source / "site.yaml").read_text().replace("title: ", "title: New ", 1))
+    process = subprocess.Popen(build_cmd(source, output), env=env(), stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    time.sleep(0.8)  # mid-build: reading, converting or rendering on the worker processes
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: to the build and its workers
+    stderr = process.communicate(timeout=60)[1]
+    assert process.returncode == 130
+    assert stderr == "therapist-site: stopped; the published site was not changed.\n"
+    assert snapshot(output) == before
