@@ -21,7 +21,7 @@
       showImages: false,
       showSubResults: true,
       resetStyles: false,
-      autofocus: !query,
+      autofocus: false,  // the box appears after the index loads: focus moving then would jump under the keyboard
       processTerm: function (term) {
         // Keep the address in step with the box, so a search can be shared, bookmarked or reloaded.
         var url = new URL(window.location.href);
