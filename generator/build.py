@@ -78,11 +78,5 @@ def build(options: Options, stages: Stages | None = None) -> Result:
                         finish=search.finisher(options, stage))  # Pagefind indexes the staged site before the swap
     result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
                     site, len(reused))
-    cache.save({
-        "inputs": inputs, "output": identity(options.output), "pages": dict(zip((job.path for job in jobs), keys)),
-        "built_at": site.now.timestamp(),
-        "valid_until": site.next_change.timestamp() if site.next_change else None,
-        "summary": {"files": files, "articles": result.articles, "therapists": result.therapists,
-                    "warnings": [[w.path, w.line, w.field, w.message, w.hint] for w in warnings]},
-    })
+    cache.record(inputs, identity(options.output), [job.path for job in jobs], keys, site, result)
     return result

@@ -136,6 +136,16 @@ class Cache:
         return {i: output / path for i, (path, key) in enumerate(zip(paths, keys))
                 if before.get(path) == key and (output / path).is_file()}
 
+    def record(self, inputs: str, output: str | None, paths: list[str], keys: list[str], site, result) -> None:
+        """Remember this build: what it read, which output it made, each output's key and its summary."""
+        self.save({
+            "inputs": inputs, "output": output, "pages": dict(zip(paths, keys)),
+            "built_at": site.now.timestamp(),
+            "valid_until": site.next_change.timestamp() if site.next_change else None,
+            "summary": {"files": result.files, "articles": result.articles, "therapists": result.therapists,
+                        "warnings": [[w.path, w.line, w.field, w.message, w.hint] for w in result.warnings]},
+        })
+
     def save(self, manifest: dict) -> None:
         """Keep what this build used (so the cache never grows past one site's worth) and its manifest."""
         if not self.enabled:
