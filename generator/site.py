@@ -29,9 +29,8 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
     topics = _topics(models, articles, therapists)
     older, newer = neighbours(articles)
     return Site(
-        config=config, now=now, articles=articles,
-        next_change=min((a.date for a in models.articles if not a.draft and a.date > now and not drafts),
-                        default=None), pages=pages, topics=topics, therapists=therapists,
+        config=config, now=now, articles=articles, next_change=None if drafts else _next_change(models, now),
+        pages=pages, topics=topics, therapists=therapists,
         files=models.files, photos=models.photos,
         therapist_index=MappingProxyType({t.slug: t for t in therapists}),
         topic_index=MappingProxyType({t.slug: t for t in topics}),
@@ -42,6 +41,11 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
 
 def _published(article: Article, now: datetime) -> bool:
     return not article.draft and article.date <= now
+
+
+def _next_change(models: Models, now: datetime) -> datetime | None:
+    """When the first future-dated article comes out: the site changes then with no source edited."""
+    return min((a.date for a in models.articles if not a.draft and a.date > now), default=None)
 
 
 def _check_routes(articles, pages, files, problems: Collector) -> None:
