@@ -31,6 +31,7 @@ class Result:
     warnings: tuple[Problem, ...] = ()  #: listed after a successful build
     site: Site | None = None  #: None when nothing had changed and the last build still stands
     reused: int = 0  #: outputs linked unchanged from the last build
+    pages: int = 0  #: how many of the files are HTML pages
 
 
 def load_site(options: Options, stages: Stages | None = None, cache: Cache | None = None) -> Site:
@@ -40,7 +41,7 @@ def load_site(options: Options, stages: Stages | None = None, cache: Cache | Non
     problems = Collector()
     with stage("read"):
         config = load_config(options.source, problems, base_url=options.base_url)
-        sources = load_sources(options.source, problems)
+        sources = load_sources(options.source, problems, *cache.parsed())
     with stage("validate"):
         models = validate(sources, config, problems)
     # No stop here: route collisions among the valid documents belong in the same report.
@@ -64,7 +65,7 @@ def build(options: Options, stages: Stages | None = None) -> Result:
         last = cache.unchanged(inputs, options.output, now())
     if last:
         return Result(last["files"], time.perf_counter() - started, last["articles"], last["therapists"],
-                      tuple(Problem(*w) for w in last["warnings"]), reused=last["files"])
+                      tuple(Problem(*w) for w in last["warnings"]), reused=last["files"], pages=last["pages"])
     site = load_site(options, stage, cache)
     with stage("warnings"):
         warnings = find_warnings(site, options.source)
@@ -73,10 +74,12 @@ def build(options: Options, stages: Stages | None = None) -> Result:
     with stage("render and write"):
         jobs = list(plan(site, options.source, options.cache))
         keys = output_keys(site, jobs, options.source)
-        reused = cache.reusable(keys, [job.path for job in jobs], options.output)
-        files = publish(stage.track(render_changed(jobs, reused), len(jobs)), options.output,
-                        finish=search.finisher(options, stage))  # Pagefind indexes the staged site before the swap
+        paths = [job.path for job in jobs]
+        reused = cache.reusable(keys, paths, options.output)
+        files = publish(stage.track(render_changed(jobs, reused), len(jobs)), options.output,  # Pagefind indexes
+                        finish=search.finisher(options, stage, dict(zip(paths, keys))),  # the staged site first
+                        spare=cache.spare(options.output))
     result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
-                    site, len(reused))
-    cache.record(inputs, identity(options.output), [job.path for job in jobs], keys, site, result)
+                    site, len(reused), sum(path.endswith(".html") for path in paths))
+    cache.record(inputs, identity(options.output), paths, keys, site, result)
     return result

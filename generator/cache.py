@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -54,24 +55,30 @@ def code_digest(source: Path) -> str:
 
 def light_digest(value) -> str:
     """Digest every field of the site model except the long texts, which outputs declare one by one."""
-    seen: dict[int, object] = {}
+    buffer = io.BytesIO()
+    _LightPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return digest(buffer.getvalue())
 
-    def light(obj):
-        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            if id(obj) not in seen:
-                seen[id(obj)] = tuple((f.name, light(getattr(obj, f.name))) for f in dataclasses.fields(obj)
-                                      if f.name not in HEAVY) + tuple(
-                    (name, getattr(obj, name)) for name in SHOWN if hasattr(obj, name))
-            return seen[id(obj)]
-        if isinstance(obj, (tuple, list)):
-            return tuple(light(item) for item in obj)
-        if isinstance(obj, Mapping):
-            return tuple((key, light(item)) for key, item in sorted(obj.items()))
-        if isinstance(obj, (datetime, date)):
-            return obj.isoformat()
-        return obj
 
-    return digest(pickle.dumps(light(value), protocol=pickle.HIGHEST_PROTOCOL))
+class _LightPickler(pickle.Pickler):
+    """Pickles the model with each dataclass as its light fields (and SHOWN properties), mappings sorted, and
+    dates as text: pickle's C loop walks the model, and shared objects are written once."""
+
+    _fields: dict[type, tuple[str, ...]] = {}
+
+    def reducer_override(self, obj):
+        kind = type(obj)
+        names = self._fields.get(kind)
+        if names is None:
+            if not dataclasses.is_dataclass(kind):
+                if isinstance(obj, Mapping):
+                    return tuple, (tuple(sorted(obj.items())),)
+                if isinstance(obj, (datetime, date)):
+                    return str, (obj.isoformat(),)
+                return NotImplemented
+            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.name not in HEAVY) + \
+                tuple(name for name in SHOWN if hasattr(kind, name))
+        return tuple, ((kind.__name__, *(getattr(obj, name) for name in names)),)
 
 
 def heavy_digest(site) -> str:
@@ -89,9 +96,19 @@ class Cache:
         self.folder = source / ".cache" / "build"
         self.manifest_file = self.folder / "outputs" / f"{digest(str(output.resolve()))}.json"
         self.markdown_file = self.folder / "markdown.pickle"
+        self.parsed_file = self.folder / "parsed.pickle"
         self._markdown: dict[str, tuple[str, int]] | None = None
+        self._parsed: dict | None = None
+        self._parsed_used: dict = {}
         self._manifest: dict | None = None
         self._used: dict[str, tuple[str, int]] = {}
+
+    # Sources: each file's parsed front matter by its bytes (see load.load_document).
+    def parsed(self) -> tuple[dict, dict]:
+        """(what earlier builds parsed, where this build puts what it uses); both empty when disabled."""
+        if self._parsed is None:
+            self._parsed = _read_pickle(self.parsed_file) if self.enabled else {}
+        return self._parsed, self._parsed_used
 
     # Markdown: HTML by source text and settings.
     def markdown(self) -> dict[str, tuple[str, int]]:
@@ -101,6 +118,10 @@ class Cache:
 
     def remember_markdown(self, entries: dict[str, tuple[str, int]]) -> None:
         self._used = entries
+
+    def spare(self, output: Path) -> Path | None:
+        """Where publishing keeps the site a build replaces, for the next build to stage in (see publish)."""
+        return self.folder / "spare" / digest(str(output.resolve())) if self.enabled else None
 
     # Outputs: the manifest of the last build into this output folder.
     def manifest(self) -> dict:
@@ -142,7 +163,8 @@ class Cache:
             "inputs": inputs, "output": output, "pages": dict(zip(paths, keys)),
             "built_at": site.now.timestamp(),
             "valid_until": site.next_change.timestamp() if site.next_change else None,
-            "summary": {"files": result.files, "articles": result.articles, "therapists": result.therapists,
+            "summary": {"files": result.files, "pages": result.pages, "articles": result.articles,
+                        "therapists": result.therapists,
                         "warnings": [[w.path, w.line, w.field, w.message, w.hint] for w in result.warnings]},
         })
 
@@ -153,6 +175,8 @@ class Cache:
         self.folder.joinpath("outputs").mkdir(parents=True, exist_ok=True)
         if self._used != self._markdown:
             _write_atomic(self.markdown_file, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
+        if self._parsed_used.keys() != (self._parsed or {}).keys():
+            _write_atomic(self.parsed_file, pickle.dumps(self._parsed_used, protocol=pickle.HIGHEST_PROTOCOL))
         _write_atomic(self.manifest_file, json.dumps(manifest, sort_keys=True).encode())
 
 

@@ -97,7 +97,7 @@ def _build(args) -> int:
         print(f"Nothing changed since the last build: {output} is up to date ({result.seconds:.2f} s)")
         _print_warnings(result.warnings, "the site was built")
         return 0
-    pages = sum(1 for _ in output.rglob("*.html"))
+    pages = result.pages
     print(f"Built {pages} pages ({result.articles} articles, {result.therapists} therapists) and "
           f"{result.files - pages} other files into {output} in {result.seconds:.2f} s")
     _print_warnings(result.warnings, "the site was built")

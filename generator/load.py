@@ -5,6 +5,7 @@ stages can name the exact line of a mistake. YAML errors become problems with fi
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ IGNORED = re.compile(r"(^|/)(\.|_|~)|~$|\.swp$")  # dotfiles, editor backups, pa
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# What a cached parse depends on besides the file: this module's code and the YAML library.
+PARSER = hashlib.blake2b(Path(__file__).read_bytes() + yaml.__version__.encode(), digest_size=8).hexdigest()
 # libyaml parses about 14 times faster than pure Python: it matters for sites with thousands of files.
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -169,7 +172,10 @@ def _walk(node, at: tuple, first_line: int, lines: dict, path: str, problems: Co
 
 def read_text(file: Path, rel: str, problems: Collector) -> str | None:
     """Read a file as UTF-8 with Unix line ends, or report where it is not UTF-8."""
-    raw = file.read_bytes()
+    return decode_text(file.read_bytes(), rel, problems)
+
+
+def decode_text(raw: bytes, rel: str, problems: Collector) -> str | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -195,9 +201,29 @@ def split_front_matter(text: str, rel: str, problems: Collector) -> tuple[str, s
     return None
 
 
-def load_document(source: Path, rel: str, kind: str, problems: Collector) -> RawDoc | None:
-    """Read one Markdown or YAML source into a RawDoc, reporting problems instead of raising."""
-    text = read_text(source / rel, rel, problems)
+def load_document(source: Path, rel: str, kind: str, problems: Collector,
+                  parsed: dict[str, RawDoc] | None = None, used: dict[str, RawDoc] | None = None) -> RawDoc | None:
+    """Read one Markdown or YAML source into a RawDoc, reporting problems instead of raising.
+
+    ``parsed``: RawDocs of earlier builds by a digest of the file's path, kind and bytes; a file found there is
+    not parsed again. Every clean RawDoc this returns is put in ``used`` under that digest.
+    """
+    raw = (source / rel).read_bytes()
+    key = hashlib.blake2b(f"{PARSER}\0{rel}\0{kind}\0".encode() + raw, digest_size=16).hexdigest()
+    if parsed is not None and key in parsed:
+        doc = parsed[key]
+    else:
+        before = len(problems.problems)
+        doc = _parse_document(raw, rel, kind, problems)
+        if doc is None or len(problems.problems) > before:
+            return doc  # a file with mistakes is read again next time, to report them again
+    if used is not None:
+        used[key] = doc
+    return doc
+
+
+def _parse_document(raw: bytes, rel: str, kind: str, problems: Collector) -> RawDoc | None:
+    text = decode_text(raw, rel, problems)
     if text is None:
         return None
     if kind == "therapist":
@@ -257,9 +283,12 @@ def discover(source: Path, problems: Collector) -> tuple[list[tuple[str, str]], 
     return docs, files, photos
 
 
-def load_sources(source: Path, problems: Collector) -> Sources:
-    """Read every source document; unreadable ones are reported to ``problems`` and left out."""
+def load_sources(source: Path, problems: Collector, parsed: dict[str, RawDoc] | None = None,
+                 used: dict[str, RawDoc] | None = None) -> Sources:
+    """Read every source document; unreadable ones are reported to ``problems`` and left out.
+
+    ``parsed`` and ``used``: the parse cache, as in ``load_document``."""
     found, files, photos = discover(source, problems)
-    docs = [doc for rel, kind in found if (doc := load_document(source, rel, kind, problems))]
+    docs = [doc for rel, kind in found if (doc := load_document(source, rel, kind, problems, parsed, used))]
     profiles = frozenset(Path(rel).stem for rel, kind in found if kind == "therapist")
     return Sources(tuple(docs), tuple(files), tuple(photos), profiles)

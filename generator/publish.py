@@ -86,55 +86,143 @@ class Reuse:
 
 
 def publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path,
-            finish: Callable[[Path], object] | None = None) -> int:
+            finish: Callable[[Path], object] | None = None, spare: Path | None = None) -> int:
     """Write every output into a staging folder beside ``output``, then swap it into place; return the count.
 
     ``finish(staging)`` runs on the complete staging folder before the swap (the search index is built there).
+    ``spare``: where to keep the site this build replaces (on the output's file system, in the cache). The next
+    build stages in it: its folders already stand and most of its files are already the right ones, so a rebuild
+    changes a few entries instead of making thousands of folders, and nothing has to delete the old site.
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     with locked(output.parent, output):
-        return _publish(outputs, output, finish)
+        return _publish(outputs, output, finish, spare)
 
 
 def _publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path,
-             finish: Callable[[Path], object] | None = None) -> int:
+             finish: Callable[[Path], object] | None = None, spare: Path | None = None) -> int:
     recover(output)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     count = 0
-    folders: set[Path] = set()
     try:
-        staging.mkdir()
-        (staging / MARKER).write_text("This folder is built by therapist-site and replaced on every build.\n")
+        tree = _Staging(staging, output, spare)
         for rel, data in outputs:
-            target = staging / rel
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            if isinstance(data, Reuse):
-                _link_or_copy(data.file, target)
-            elif isinstance(data, Path):
-                shutil.copyfile(data, target)
-            elif not _same_bytes(output / rel, data, target):
-                target.write_bytes(data)
+            tree.put(rel, data)
             count += 1
+        tree.remove_the_rest()
         if finish is not None:
             finish(staging)
-        _swap(staging, output)
+        if _swap(staging, output) and spare is not None:
+            try:
+                spare.parent.mkdir(parents=True, exist_ok=True)
+                staging.rename(spare)  # the replaced site, kept for the next build to stage in
+            except OSError:
+                pass
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return count
 
 
-def _same_bytes(old: Path, data: bytes, target: Path) -> bool:
-    """Link the published file when the new bytes are the same: unchanged files are never rewritten."""
+class _Staging:
+    """The folder a build writes into: new, or the spare site of the last build brought up to date.
+
+    Files are never changed in place, since the published site and the caches share them as hard links: a file
+    that must change is unlinked, then made anew.
+    """
+
+    def __init__(self, staging: Path, output: Path, spare: Path | None):
+        self.root, self.output = staging, output
+        self.old: set[str] = set()
+        self.folders: set[str] = {"."}
+        try:
+            if spare is None or not (spare / MARKER).is_file():
+                raise OSError
+            spare.rename(staging)
+        except OSError:
+            staging.mkdir()
+        else:
+            for folder, subfolders, files in os.walk(staging):
+                rel = os.path.relpath(folder, staging)
+                self.old.update(name if rel == "." else f"{rel}/{name}" for name in files)
+                self.folders.update(name if rel == "." else f"{rel}/{name}" for name in subfolders)
+            self.old.discard(MARKER)
+            os.unlink(staging / MARKER)
+        self.kept = set(self.folders)  # folders of the spare, until remove_the_rest keeps only those in use
+        self.used: set[str] = {"."}
+        (staging / MARKER).write_text("This folder is built by therapist-site and replaced on every build.\n")
+
+    def put(self, rel: str, data: bytes | Path | Reuse) -> None:
+        target = self.root / rel
+        self._folder(os.path.dirname(rel) or ".")
+        existed = rel in self.old or rel in self.folders  # a folder of the last build where a file goes now
+        self.old.discard(rel)
+        if isinstance(data, Reuse):
+            source = data.file
+        elif isinstance(data, Path):
+            source = None
+        else:
+            source = self.output / rel if _same_bytes(self.output / rel, data) else None
+        if source is not None and existed and _same_file(source, target):
+            return  # the spare already holds this very file
+        if existed:
+            _remove(target)
+        if source is not None:
+            _link_or_copy(source, target)
+        elif isinstance(data, Path):
+            shutil.copyfile(data, target)
+        else:
+            target.write_bytes(data)
+
+    def remove_the_rest(self) -> None:
+        """Remove what the spare holds that this build did not make, and the folders left empty."""
+        for rel in self.old:
+            _remove(self.root / rel)
+        for rel in sorted(self.kept - self.used, key=lambda name: name.count("/"), reverse=True):
+            try:
+                os.rmdir(self.root / rel)
+            except OSError:
+                pass  # not empty: a folder of outputs below it
+
+    def _folder(self, rel: str) -> None:
+        if rel in self.used:
+            return
+        parts = rel.split("/")
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            self.used.add(folder)
+            if folder in self.folders:
+                continue
+            path = self.root / folder
+            if folder in self.old:  # a file of the last build stands where this build needs a folder
+                self.old.discard(folder)
+                _remove(path)
+            path.mkdir()
+            self.folders.add(folder)
+
+
+def _same_bytes(old: Path, data: bytes) -> bool:
+    """Whether the published file holds these bytes: unchanged files are linked, never rewritten."""
     try:
-        if old.stat().st_size != len(data) or old.read_bytes() != data:
-            return False
-        os.link(old, target)
+        return old.stat().st_size == len(data) and old.read_bytes() == data
     except OSError:
         return False
-    return True
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except IsADirectoryError:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
 
 
 def _link_or_copy(file: Path, target: Path) -> None:
@@ -144,16 +232,18 @@ def _link_or_copy(file: Path, target: Path) -> None:
         shutil.copyfile(file, target)
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path) -> bool:
+    """Put the staged site in place; return True when ``staging`` now holds the replaced site."""
     if not output.exists():
         staging.rename(output)
-        return
+        return False
     if _exchange(staging, output):
-        return  # staging now holds the old site and is removed by the caller
+        return True
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     output.rename(old)
     staging.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+    old.rename(staging)
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:

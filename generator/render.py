@@ -20,7 +20,7 @@ from . import feeds, jsonld, photos
 from .facets import slugs_of, state_name
 from .errors import Problem, SiteError
 from .models import Site
-from .pool import ordered_map, share, shared
+from .pool import MIN_ITEMS, ordered_map, share, shared
 from .publish import Reuse
 from .validate import slugify
 
@@ -36,8 +36,10 @@ def human_date(moment) -> str:
     return f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
 
 
-def environment(source: Path, site: Site) -> jinja2.Environment:
+def environment(source: Path, site: Site, compiled: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment; ``compiled``: a folder where compiled templates are kept between builds."""
     env = jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(source / "layouts"), jinja2.FileSystemLoader(THEME)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -88,8 +90,8 @@ class Job:
 
 
 def render(site: Site, source: Path) -> Iterator[tuple[str, Output]]:
-    """Yield every output of the site in a fixed order, one page at a time."""
-    for job in plan(site, source):
+    """Yield every output of the site in a fixed order, one page at a time, writing nothing (no cache)."""
+    for job in plan(site, source, cache=False):
         yield job.path, job.run()
 
 
@@ -99,7 +101,12 @@ def render_changed(jobs: list[Job], reused: dict[int, Path]) -> Iterator[tuple[s
     Pages stream out as workers finish them, so memory holds a few pages at a time, not the whole site.
     """
     share(jobs=jobs)
-    made = ordered_map(_run_shared, [i for i, job in enumerate(jobs) if i not in reused and callable(job.make)])
+    todo = [i for i, job in enumerate(jobs) if i not in reused and callable(job.make)]
+    if len(todo) >= MIN_ITEMS:  # made on all cores: compile templates once here, so workers inherit them
+        for env, template in {(job.make.args[0], job.make.args[2]) for job in (jobs[i] for i in todo)
+                              if isinstance(job.make, partial) and job.make.func is _page}:
+            env.get_template(template)
+    made = ordered_map(_run_shared, todo)
     for i, job in enumerate(jobs):
         if i in reused:
             yield job.path, Reuse(reused[i])
@@ -120,7 +127,10 @@ def _page(env: jinja2.Environment, source: Path, template: str, url: str, contex
 
 def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
     """Describe every output of the site in a fixed order, without making any yet."""
-    env = environment(source, site)
+    compiled = source / ".cache" / "templates" if cache else None
+    if compiled:
+        compiled.mkdir(parents=True, exist_ok=True)
+    env = environment(source, site, compiled)
     pictures = photos.prepare(site, source)  # every photo's sizes, for <picture>; unreadable photos fail here
     env.globals.update(pictures=pictures)
 

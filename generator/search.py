@@ -18,18 +18,23 @@ import ctypes
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import time
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 BUNDLE = "pagefind"
 MARK = b"data-pagefind-body"
-SHARD_PAGES = 500
+SHARD_PAGES = 100  # an edit re-indexes one shard: about a tenth of a second of Pagefind
+MAX_SHARDS = 64  # the search page fetches a little of every shard: past this, shards grow instead
+# The search page loads these from the first shard only; the others need just their index and fragments.
+PRIMARY_ONLY = re.compile(r"pagefind(-component-ui|-modular-ui|-ui|-highlight|-worker)?\.(js|css)$|wasm\.")
+GLOB_SAFE = re.compile(r"[A-Za-z0-9._~/-]+")  # paths Pagefind's --glob takes as they are
+GLOB_LIMIT = 100_000  # one argument of a command line may hold at most 128 kB on Linux
 KEEP_SECONDS = 7 * 24 * 3600  # cached shards unused for a week are removed
 PR_SET_PDEATHSIG = 1
 
@@ -45,23 +50,25 @@ def executable() -> Path:
 
 
 def version() -> str:
-    try:
-        return metadata.version("pagefind-bin")
-    except metadata.PackageNotFoundError:  # pragma: no cover
-        return "unknown"
+    """What the index depends on besides the pages: the pagefind binary (asking pip's metadata costs 20 ms)."""
+    binary = executable()
+    stat = binary.stat()
+    return f"{binary.name} {stat.st_size} {stat.st_mtime_ns}"
 
 
-def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path | None = None) -> int:
+def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path | None = None,
+          keys: Mapping[str, str] | None = None) -> int:
     """Write the search bundle into ``folder``/pagefind, reusing cached shards; return how many pages it holds.
 
     ``previous``: the site being replaced; a bundle file with the same bytes there is linked, not written again.
+    ``keys``: each output's cache key (equal keys, equal bytes), so pages need not be read again to be told apart.
     """
-    pages = indexed_pages(folder)
-    shards = [shard for shard in split(pages) if shard]
-    salt = f"pagefind {version()} shard v1".encode()
-    keys = [_digest(salt, *(part for rel, page in shard for part in (rel.encode(), page))) for shard in shards]
     with _store(cache, folder) as store:
-        missing = sorted((key, shard) for key, shard in zip(keys, shards)
+        pages = indexed_pages(folder, keys, store if cache is not None else None)
+        shards = [shard for shard in split(pages) if shard]
+        salt = f"pagefind {version()} shard v2".encode()
+        digests = [_digest(salt, *(part for rel, page in shard for part in (rel.encode(), page))) for shard in shards]
+        missing = sorted((key, shard) for key, shard in zip(digests, shards)
                          if not (store / key / "pagefind-entry.json").is_file())
         running: list[tuple[subprocess.Popen, Path, Path]] = []
         try:
@@ -75,39 +82,57 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
                 process.wait()
                 shutil.rmtree(work, ignore_errors=True)
         target = folder / BUNDLE
-        for number, key in enumerate(keys):
+        for number, key in enumerate(digests):
             sub = f"shard-{number}/" if number else ""
-            _link_tree(store / key, target / sub, previous / BUNDLE / sub if previous else None)
+            _link_tree(store / key, target / sub, previous / BUNDLE / sub if previous else None, primary=not number)
             os.utime(store / key)  # in use: spared by the clean-up below
         listing = store / f".shards-{os.getpid()}.json"  # which shards the search page merges
-        listing.write_text(json.dumps([f"shard-{n}/" for n in range(1, len(keys))]) + "\n")
+        listing.write_text(json.dumps([f"shard-{n}/" for n in range(1, len(digests))]) + "\n")
         _link(_same(previous / BUNDLE / "shards.json", listing) if previous else listing, target / "shards.json")
         listing.unlink()
         if cache is not None:
-            _prune(store, set(keys))
+            _prune(store, set(digests))
     return len(pages)
 
 
-def indexed_pages(folder: Path) -> list[tuple[str, bytes]]:
-    """Return (path, digest) of every page marked for the index (all pages when none is), sorted by path."""
+def indexed_pages(folder: Path, keys: Mapping[str, str] | None = None,
+                  store: Path | None = None) -> list[tuple[str, bytes]]:
+    """Return (path, digest) of every page marked for the index (all pages when none is), sorted by path.
+
+    With ``keys``, a page's key stands for its bytes, and whether it is marked is remembered by key in
+    ``store``/marks.json: a rebuild reads only the pages it made anew.
+    """
+    if keys is None:
+        found = sorted(file.relative_to(folder).as_posix() for file in folder.rglob("*.html"))
+    else:
+        found = sorted(rel for rel in keys if rel.endswith(".html"))
+    known: dict[str, bool] = _read_marks(store) if store is not None and keys is not None else {}
+    marks: dict[str, bool] = {}
     marked, every = [], []
-    for file in sorted(folder.rglob("*.html")):
-        rel = file.relative_to(folder).as_posix()
+    for rel in found:
         if rel.startswith((f"{BUNDLE}/", ".")):
             continue
-        data = file.read_bytes()
-        entry = (rel, hashlib.blake2b(data, digest_size=16).digest())
+        key = keys[rel] if keys is not None else None
+        if key is not None and key in known:
+            entry, mark = (rel, key.encode()), known[key]
+        else:
+            data = (folder / rel).read_bytes()
+            entry, mark = (rel, key.encode() if key else hashlib.blake2b(data, digest_size=16).digest()), MARK in data
+        if key is not None:
+            marks[key] = mark
         every.append(entry)
-        if MARK in data:
+        if mark:
             marked.append(entry)
+    if store is not None and keys is not None and marks != known:
+        _write_marks(store, marks)
     return marked or every
 
 
 def split(pages: list[tuple[str, bytes]]) -> list[list[tuple[str, bytes]]]:
     """Deal pages into shards by a hash of their path: a page stays in its shard while the site grows, until the
-    number of shards doubles (a power of two at least pages / SHARD_PAGES)."""
+    number of shards doubles (a power of two at least pages / SHARD_PAGES, at most MAX_SHARDS)."""
     count = 1
-    while count * SHARD_PAGES < len(pages):
+    while count * SHARD_PAGES < len(pages) and count < MAX_SHARDS:
         count *= 2
     shards: list[list[tuple[str, bytes]]] = [[] for _ in range(count)]
     for rel, page in pages:
@@ -117,15 +142,26 @@ def split(pages: list[tuple[str, bytes]]) -> list[list[tuple[str, bytes]]]:
 
 
 def _start(folder: Path, store: Path, key: str, shard: list[tuple[str, bytes]]):
-    """Start pagefind over the pages of one shard (linked into a folder of their own), into ``store``/key."""
+    """Start pagefind over the pages of one shard, into ``store``/key.
+
+    The shard's pages are named to pagefind as one --glob; a path the glob cannot carry as it is (or a glob too
+    long for a command line) makes the shard a folder of links to its pages instead.
+    """
     work = store / f".work-{key}-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
-    for rel, _ in shard:
-        target = work / "site" / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _link(folder / rel, target)
-    process = subprocess.Popen([str(executable()), "--site", str(work / "site"), "--output-path", str(work / "out"),
-                                "--silent"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    paths = [rel for rel, _ in shard]
+    glob = "{" + ",".join(paths) + "}"
+    if len(glob) < GLOB_LIMIT and all(GLOB_SAFE.fullmatch(rel) for rel in paths):
+        site, options = folder, ["--glob", glob]
+    else:
+        site, options = work / "site", []
+        for rel in paths:
+            target = site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link(folder / rel, target)
+    work.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen([str(executable()), "--site", str(site), "--output-path", str(work / "out"),
+                                "--silent", *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                preexec_fn=_die_with_parent)
     return process, work, store / key
 
@@ -166,13 +202,45 @@ def _store(cache: Path | None, folder: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _link_tree(source: Path, target: Path, previous: Path | None) -> None:
-    for file in sorted(source.rglob("*")):
-        if file.is_file():
-            rel = file.relative_to(source)
-            destination = target / rel
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            _link(_same(previous / rel, file) if previous else file, destination)
+def _link_tree(source: Path, target: Path, previous: Path | None, primary: bool = True) -> None:
+    """Link one shard's bundle into the site, keeping the published file wherever the bytes are the same.
+
+    Pagefind names index and fragment files by their content and its entry file names them all, so a shard whose
+    entry file is unchanged is the published shard: its files are linked without being compared one by one.
+    """
+    unchanged = previous is not None and _same(previous / "pagefind-entry.json",
+                                               source / "pagefind-entry.json") != source / "pagefind-entry.json"
+    for folder, _, files in os.walk(source):
+        rel = os.path.relpath(folder, source)
+        destination = target if rel == "." else target / rel
+        destination.mkdir(parents=True, exist_ok=True)
+        for name in sorted(files):
+            if rel == "." and not primary and PRIMARY_ONLY.match(name):
+                continue
+            file = Path(folder, name)
+            if previous is None:
+                _link(file, destination / name)
+            elif unchanged:
+                try:
+                    os.link(previous / rel / name, destination / name)
+                except OSError:
+                    _link(file, destination / name)
+            else:
+                _link(_same(previous / rel / name, file), destination / name)
+
+
+def _read_marks(store: Path) -> dict[str, bool]:
+    try:
+        data = json.loads((store / "marks.json").read_text())
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_marks(store: Path, marks: dict[str, bool]) -> None:
+    temporary = store / f".marks-{os.getpid()}.json"
+    temporary.write_text(json.dumps(marks, sort_keys=True))
+    os.replace(temporary, store / "marks.json")
 
 
 def _same(old: Path, new: Path) -> Path:
@@ -197,7 +265,7 @@ def _prune(store: Path, used: set[str]) -> None:
     cutoff = time.time() - KEEP_SECONDS
     for entry in store.iterdir():
         try:
-            stale = entry.name not in used and entry.stat().st_mtime < cutoff
+            stale = entry.name not in used and entry.is_dir() and entry.stat().st_mtime < cutoff
         except OSError:
             continue
         if stale:
@@ -212,16 +280,18 @@ def _digest(*parts: bytes) -> str:
     return h.hexdigest()
 
 
-def finisher(options, stage=None) -> Callable[[Path], int]:
-    """The step publish runs on the staging folder: index it, with the cache unless ``--no-cache``."""
+def finisher(options, stage=None, keys: Mapping[str, str] | None = None) -> Callable[[Path], int]:
+    """The step publish runs on the staging folder: index it, with the cache unless ``--no-cache``.
+
+    ``keys``: each output's cache key by path (see ``index``)."""
     from .pool import workers
 
     cache = options.source / ".cache" / "search" if options.cache else None
 
     def finish(staging: Path) -> int:
         if stage is None:
-            return index(staging, cache, workers(), options.output)
+            return index(staging, cache, workers(), options.output, keys)
         with stage("search index"):
-            return index(staging, cache, workers(), options.output)
+            return index(staging, cache, workers(), options.output, keys)
 
     return finish

@@ -87,7 +87,9 @@ def test_ctrl_c_during_a_build_stops_quietly_and_leaves_the_old_site(tmp_path):
     (source / "site.yaml").write_text((source / "site.yaml").read_text().replace("title: ", "title: New ", 1))
     process = subprocess.Popen(build_cmd(source, output), env=env(), stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
-    time.sleep(0.8)  # mid-build: reading, converting or rendering on the worker processes
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".out.staging-*")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)  # mid-build: the moment the build starts writing, its workers still rendering
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: to the build and its workers
     stderr = process.communicate(timeout=60)[1]
     assert process.returncode == 130
