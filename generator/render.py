@@ -153,10 +153,14 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
     for topic in site.topics:
         yield page("topic.html", f"topics/{topic.slug}/index.html", topic.url, heavy=(topic.description_html,),
                    topic=topic)
+    written: dict[str, list] = {}  # each therapist's articles, newest first: one pass, not one per therapist
+    for article in site.articles:
+        for slug in dict.fromkeys(article.authors):
+            written.setdefault(slug, []).append(article)
     for therapist in site.therapists:
         yield page("therapist.html", f"therapists/{therapist.slug}/index.html", therapist.url,
                    heavy=(therapist.bio_html, pictures[therapist.slug].key if therapist.slug in pictures else ""),
-                   therapist=therapist, articles=[a for a in site.articles if therapist.slug in a.authors],
+                   therapist=therapist, articles=written.get(therapist.slug, []),
                    json_ld=jsonld.profile_page(site, therapist))
     yield page("therapists.html", "therapists/index.html", "/therapists/")
     for facet in site.facets:
