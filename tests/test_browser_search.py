@@ -1,10 +1,13 @@
 """Search and the subscribe page in a real browser: Debian's Chromium driven by Playwright, the example site built and
-served from 127.0.0.1. A search for a word of the Wizards essay finds it; no request leaves 127.0.0.1 and the
-page's Content-Security-Policy blocks nothing. In CI (CI=true) a missing Chromium fails; elsewhere it skips.
+served from 127.0.0.1. A search for a word of the Wizards essay finds it, also when the index comes in many shards;
+no request leaves 127.0.0.1 and the page's Content-Security-Policy blocks nothing. In CI (CI=true) a missing Chromium fails; elsewhere it skips.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import gzip
+import json
 import os
 import shutil
 import threading
@@ -16,11 +19,13 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import EPOCH, REPO
+from generator import search
 from generator.build import Options, build
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 WIZARDS = "/articles/therapists-as-wizards/"
+GROUNDING = "/articles/grounding-when-anxiety-spikes/"  # the one page with the word "alphabet"
 
 
 def chromium_path() -> str:
@@ -37,22 +42,41 @@ class Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    """The example site (copied, so the working tree is never touched), built and served on 127.0.0.1."""
-    root = tmp_path_factory.mktemp("example") / "site"
+@contextlib.contextmanager
+def example_site(tmp_path_factory, name: str, shard_pages: int | None = None):
+    """The example site (copied, so the working tree is never touched), built and served on 127.0.0.1: yields the
+    address and the built folder. ``shard_pages``: a search index shard's size, to split the index into many."""
+    root = tmp_path_factory.mktemp(name) / "site"
     root.mkdir()
-    for name in ("site.yaml", "content", "therapists"):
-        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copyfile
-        copy(REPO / name, root / name)
+    for part in ("site.yaml", "content", "therapists"):
+        copy = shutil.copytree if (REPO / part).is_dir() else shutil.copyfile
+        copy(REPO / part, root / part)
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        if shard_pages is not None:
+            env.setattr(search, "SHARD_PAGES", shard_pages)
         build(Options(source=root, output=root / "public"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(root / "public")))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", root / "public"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The example site, built and served on 127.0.0.1: its address."""
+    with example_site(tmp_path_factory, "example") as (address, _):
+        yield address
+
+
+@pytest.fixture(scope="module")
+def sharded(tmp_path_factory):
+    """The example site with its search index in shards of about two pages: (address, built folder)."""
+    with example_site(tmp_path_factory, "sharded", shard_pages=2) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +173,29 @@ def test_without_javascript_the_copy_buttons_stay_hidden_and_the_addresses_show(
     page.goto(f"{base}/subscribe/")
     assert page.locator("button[data-copy]").first.is_hidden()
     assert page.get_by_text("https://harborlight.example.org/feed.json").is_visible()
+
+
+def shard_of(public: Path) -> dict[str, str]:
+    """Which shard of the search index holds each page: {url: "" for the first, or "shard-N/"}."""
+    bundle = public / "pagefind"
+    found = {}
+    for shard in ["", *json.loads((bundle / "shards.json").read_text())]:
+        for file in (bundle / shard / "fragment").glob("*.pf_fragment"):
+            found[json.loads(gzip.decompress(file.read_bytes())[12:])["url"]] = shard
+    return found
+
+
+def test_a_search_index_in_many_shards_finds_pages_of_every_shard(sharded, page_factory):
+    base, public = sharded
+    shards = shard_of(public)
+    assert len(set(shards.values())) > 2, shards
+    # Both pages in shards the search page merges, and not the same one (if the example site changes so that they
+    # share a shard, choose a word of a page in another).
+    assert shards[WIZARDS] and shards[GROUNDING] and shards[WIZARDS] != shards[GROUNDING], shards
+    page = page_factory()
+    page.goto(f"{base}/search/")
+    page.locator(".pagefind-ui__search-input").fill("Rogers")
+    assert results(page)[0] == WIZARDS
+    page = page_factory()
+    page.goto(f"{base}/search/?q=alphabet")
+    assert GROUNDING in results(page)

@@ -1,11 +1,15 @@
 """The build cache: a rebuild redoes only what changed, and a cached build never differs from a cold one."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
-from conftest import snapshot
+from conftest import REPO, snapshot
 from sitegen import generate_site
 
 
@@ -137,3 +141,71 @@ def test_one_core_and_many_give_byte_identical_output(site, run, tmp_path, monke
     one = cold(run, big, tmp_path, "one")
     monkeypatch.setenv("THERAPIST_SITE_JOBS", "2")
     assert cold(run, big, tmp_path, "two") == one
+
+
+MISTAKES = {
+    "a colon inside a value": (lambda text: text.replace("title: ", "title: Grief: what helps, ", 1),
+                               "cannot read this file"),  # unreadable: no document
+    "a field given twice": (lambda text: text.replace("title: ", "title: Twice\ntitle: ", 1),
+                            "appears twice"),  # read, with a problem
+}
+
+
+@pytest.mark.parametrize("mistake", sorted(MISTAKES))
+def test_a_source_with_a_mistake_is_reported_on_every_build_until_it_is_fixed(mistake, site, run, tmp_path):
+    out = tmp_path / "out"
+    cached(run, site, out)  # the parse cache now holds every source
+    before = snapshot(out)
+    article = first_article(site)
+    good = article.read_text()
+    spoil, message = MISTAKES[mistake]
+    article.write_text(spoil(good))
+    reports = []
+    for _ in range(3):  # the parse cache must not keep the file: each build reads it again and says why it fails
+        result = run("build", "--source", site, "--output", out)
+        assert result.code == 1 and message in result.err, result.err
+        reports.append(result.err)
+    assert reports[0] == reports[1] == reports[2] and f"content/articles/{article.name}:" in reports[0]
+    assert snapshot(out) == before
+    article.write_text(good + "\nFixed.\n")
+    cached(run, site, out)
+    assert snapshot(out) == cold(run, site, tmp_path)
+
+
+def test_a_copied_source_with_the_same_bytes_is_a_document_of_its_own(site, run, tmp_path):
+    out = tmp_path / "out"
+    cached(run, site, out)
+    article = first_article(site)
+    shutil.copyfile(article, article.with_name("copy-" + article.name))  # cached by its bytes, found by its path
+    cached(run, site, out)
+    assert (out / "articles" / ("copy-" + article.stem) / "index.html").is_file()
+    assert (out / "articles" / article.stem / "index.html").is_file()
+    assert snapshot(out) == cold(run, site, tmp_path)
+
+
+def subprocess_build(source, out, hash_seed: str) -> None:
+    """Build in a Python of its own, with its own string hashing, as two runs of `therapist-site build` are."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": hash_seed}
+    assert env["SOURCE_DATE_EPOCH"]  # set for every test by conftest's fixed_now
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--source", str(source), "--output", str(out),
+                           "--quiet"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def output_keys(source) -> dict[str, str]:
+    [manifest] = (source / ".cache" / "build" / "outputs").glob("*.json")
+    return json.loads(manifest.read_text())["pages"]
+
+
+def test_outputs_are_reused_across_runs_whatever_python_hashes_strings_with(site, tmp_path):
+    out = tmp_path / "out"
+    subprocess_build(site, out, "1")
+    first = output_keys(site)
+    article = first_article(site)
+    article.write_text(article.read_text() + "\nOne more sentence.\n")  # a long text: the light digest stays
+    subprocess_build(site, out, "2")
+    second = output_keys(site)
+    assert first.keys() == second.keys()
+    changed = {path for path in first if first[path] != second[path]}
+    assert f"articles/{article.stem}/index.html" in changed
+    assert len(changed) < 10, f"{len(changed)} of {len(first)} outputs made again: {sorted(changed)}"

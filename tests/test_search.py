@@ -140,3 +140,53 @@ def test_when_pagefind_fails_the_published_site_stays_as_it_was(tmp_path_factory
         build(Options(source=root, output=out))
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".public")) == []
+
+
+def test_secondary_shards_hold_only_their_index_and_the_first_shard_the_search_page_files(tmp_path_factory,
+                                                                                          monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)  # 11 pages: four shards
+    out = followed.build(followed.make(tmp_path_factory, "secondary"))
+    bundle = out / "pagefind"
+    shards = json.loads((bundle / "shards.json").read_text())
+    assert len(shards) == 3
+    ui = ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-worker.js", "pagefind-highlight.js",
+          "pagefind-modular-ui.js", "pagefind-component-ui.js")
+    for name in ui:
+        assert (bundle / name).is_file(), name
+    assert list(bundle.glob("wasm.*")) and list(bundle.glob("*.pf_meta"))
+    for shard in shards:
+        names = sorted(p.name for p in (bundle / shard).iterdir())
+        assert "pagefind-entry.json" in names and "index" in names and "fragment" in names, shard
+        assert [n for n in names if n.endswith(".pf_meta")], shard
+        assert not [n for n in names if n in ui or n.startswith("wasm.") or n.endswith((".js", ".css"))], shard
+        assert list((bundle / shard / "index").glob("*.pf_index")) and list((bundle / shard / "fragment").iterdir())
+    assert {r["url"] for r in fragments(bundle)} == PUBLISHED
+
+
+# "[mehr]" is a character class and ", " splits a brace list in a glob: Pagefind's --glob cannot name this page.
+UNUSUAL = "files/Über uns, [mehr].html"
+
+
+@pytest.mark.parametrize("shard_pages", [100, 3])  # one shard of 12 pages; four, the others named by --glob
+def test_a_page_whose_path_a_glob_cannot_carry_is_still_indexed(shard_pages, tmp_path_factory, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", shard_pages)
+    root = followed.make(tmp_path_factory, "unusual")
+    (root / "content" / UNUSUAL).parent.mkdir(parents=True)
+    (root / "content" / UNUSUAL).write_text(
+        '<!doctype html><html lang="en"><head><title>Über uns</title></head><body><main data-pagefind-body>'
+        "<h1>Über uns</h1><p>Wir trinken Kaffee und sprechen über Brombeerhecken.</p></main></body></html>\n")
+    shards = []
+    original = search._start
+
+    def recording(folder, store, key, shard):
+        shards.append([rel for rel, _ in shard])
+        return original(folder, store, key, shard)
+
+    monkeypatch.setattr(search, "_start", recording)
+    out = followed.build(root)
+    assert len(shards) == (1 if shard_pages == 100 else 4) and sum(UNUSUAL in pages for pages in shards) == 1
+    records = fragments(out / "pagefind")
+    assert {r["url"] for r in records} == PUBLISHED | {"/" + UNUSUAL}
+    [unusual] = [r for r in records if r["url"] == "/" + UNUSUAL]
+    assert "Brombeerhecken" in unusual["content"] and unusual["meta"]["title"] == "Über uns"
+    assert not [p for p in (root / ".cache/search").iterdir() if p.name.startswith(".work")]
