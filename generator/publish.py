@@ -155,8 +155,11 @@ class _Staging:
     def put(self, rel: str, data: bytes | Path | Reuse) -> None:
         target = self.root / rel
         self._folder(os.path.dirname(rel) or ".")
-        existed = rel in self.old or rel in self.folders  # a folder of the last build where a file goes now
+        existed = rel in self.old
         self.old.discard(rel)
+        if rel in self.folders:  # a folder of the last build where a file goes now: it goes, with its files
+            existed = True
+            self.old.difference_update([name for name in self.old if name.startswith(f"{rel}/")])
         if isinstance(data, Reuse):
             source = data.file
         elif isinstance(data, Path):
@@ -221,7 +224,7 @@ def _remove(path: Path) -> None:
         os.unlink(path)
     except IsADirectoryError:
         shutil.rmtree(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         pass
 
 

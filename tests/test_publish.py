@@ -116,8 +116,6 @@ def test_a_publish_with_a_spare_stages_in_the_replaced_site_and_equals_a_fresh_p
     publish_in_turn(tmp_path, [A, X, B, Y, C])
 
 
-@pytest.mark.xfail(strict=True, raises=NotADirectoryError,
-                   reason="bug: staging in a spare where a folder becomes a file fails in remove_the_rest")
 def test_a_publish_with_a_spare_where_a_folder_becomes_a_file(tmp_path):
     folder = {"index.html": b"home", "b/index.html": b"b is a folder", "b/deep/x.txt": b"x"}
     file = {"index.html": b"home", "b": b"b is a file now"}
