@@ -134,6 +134,15 @@ class Cache:
                 self._manifest = {}
         return self._manifest
 
+    def forget(self, paths: list[str]) -> None:
+        """Outputs changed outside a build (serve's quick preview): the next build makes them again."""
+        last = self.manifest()
+        if last:
+            last["inputs"] = None  # not the site the last build made any more: no "nothing changed"
+            for path in paths:
+                last.get("pages", {}).pop(path, None)
+            _write_atomic(self.manifest_file, json.dumps(last, sort_keys=True).encode())
+
     def unchanged(self, inputs: str, output: Path, moment: datetime) -> dict | None:
         """Return the last build's summary when nothing it depends on changed, else None.
 

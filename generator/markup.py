@@ -83,15 +83,25 @@ def convert(models: Models, config: Config, cache: dict | None = None) -> tuple[
     converted = ordered_map(_convert_one, [(by_key[key], unsafe) for key in missing])
     used = {key: cache[key] for key in keys if key in cache}
     used.update(zip(missing, converted))
-    prefix = urlsplit(config.base_url).path
-    # Links written from the site root ('/about/') must follow the site when it lives under a path.
-    relink = (lambda html: ROOTED.sub(lambda m: f'{m.group(1)}="{prefix}', html)) if prefix != "/" else str
+    relink = _relinker(config)
     results = iter([(relink(used[key][0]), used[key][1]) for key in keys])
     articles = tuple(replace(a, html=html, words=words) for a, (html, words) in zip(models.articles, results))
     pages = tuple(replace(p, html=html) for p, (html, _) in zip(models.pages, results))
     notes = tuple(replace(n, html=html) for n, (html, _) in zip(models.notes, results))
     therapists = tuple(replace(t, bio_html=html) for t, (html, _) in zip(models.therapists, results))
     return replace(models, articles=articles, pages=pages, notes=notes, therapists=therapists), used
+
+
+def convert_one(text: str, config: Config) -> tuple[str, int]:
+    """One Markdown text -> (HTML as convert makes it, its word count), without the cache or the pool."""
+    html, words = _convert_one((text, config.unsafe_html))
+    return _relinker(config)(html), words
+
+
+def _relinker(config: Config):
+    """Links written from the site root ('/about/') must follow the site when it lives under a path."""
+    prefix = urlsplit(config.base_url).path
+    return (lambda html: ROOTED.sub(lambda m: f'{m.group(1)}="{prefix}', html)) if prefix != "/" else str
 
 
 def _convert_one(item: tuple[str, bool]) -> tuple[str, int]:

@@ -103,8 +103,7 @@ def render_changed(jobs: list[Job], reused: dict[int, Path]) -> Iterator[tuple[s
     share(jobs=jobs)
     todo = [i for i, job in enumerate(jobs) if i not in reused and callable(job.make)]
     if len(todo) >= MIN_ITEMS:  # made on all cores: compile templates once here, so workers inherit them
-        for env, template in {(job.make.args[0], job.make.args[2]) for job in (jobs[i] for i in todo)
-                              if isinstance(job.make, partial) and job.make.func is _page}:
+        for env, template in {found for i in todo if (found := _template_of(jobs[i]))}:
             env.get_template(template)
     made = ordered_map(_run_shared, todo)
     for i, job in enumerate(jobs):
@@ -112,6 +111,15 @@ def render_changed(jobs: list[Job], reused: dict[int, Path]) -> Iterator[tuple[s
             yield job.path, Reuse(reused[i])
         else:
             yield job.path, next(made) if callable(job.make) else job.make
+
+
+def _template_of(job: Job) -> tuple[jinja2.Environment, str] | None:
+    make = job.make
+    if isinstance(make, partial) and make.func is _page:
+        return make.args[0], make.args[2]
+    if isinstance(make, partial) and make.func is article_page:
+        return make.args[0], "article.html"
+    return None
 
 
 def _run_shared(index: int) -> Output:
@@ -125,14 +133,29 @@ def _page(env: jinja2.Environment, source: Path, template: str, url: str, contex
         raise SiteError([template_problem(exc, template, source)]) from None
 
 
-def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
-    """Describe every output of the site in a fixed order, without making any yet."""
+def page_environment(site: Site, source: Path, cache: bool = True) -> jinja2.Environment:
+    """The environment pages render in: templates (compiled ones kept in the cache) and every photo's sizes."""
     compiled = source / ".cache" / "templates" if cache else None
     if compiled:
         compiled.mkdir(parents=True, exist_ok=True)
     env = environment(source, site, compiled)
-    pictures = photos.prepare(site, source)  # every photo's sizes, for <picture>; unreadable photos fail here
-    env.globals.update(pictures=pictures)
+    env.globals.update(pictures=photos.prepare(site, source))  # for <picture>; unreadable photos fail here
+    return env
+
+
+def article_path(article) -> str:
+    return f"articles/{article.slug}/index.html"
+
+
+def article_page(env: jinja2.Environment, source: Path, article) -> bytes:
+    """An article's page (serve's quick preview renders one alone, with the same call)."""
+    return _page(env, source, "article.html", article.url, {"article": article})
+
+
+def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
+    """Describe every output of the site in a fixed order, without making any yet."""
+    env = page_environment(site, source, cache)
+    pictures = env.globals["pictures"]
 
     def page(template: str, path: str, url: str, heavy: tuple[str, ...] | None = (), **context) -> Job:
         return Job(path, partial(_page, env, source, template, url, context), heavy)
@@ -147,8 +170,7 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
         yield page("articles.html", url.lstrip("/") + "index.html", url, articles=chunk, number=number,
                    pages=pages)
     for article in site.articles:
-        yield page("article.html", f"articles/{article.slug}/index.html", article.url, heavy=(article.html,),
-                   article=article)
+        yield Job(article_path(article), partial(article_page, env, source, article), (article.html,))
     yield page("topics.html", "topics/index.html", "/topics/")
     for topic in site.topics:
         yield page("topic.html", f"topics/{topic.slug}/index.html", topic.url, heavy=(topic.description_html,),

@@ -26,13 +26,18 @@ from livereload.server import LiveScriptContainer
 from livereload.watcher import Watcher
 from tornado import ioloop, web
 
-from .build import Options, build
+from . import quick
+from .build import Options, build, load_site
+from .cache import Cache
 from .errors import Problem, SiteError, UsageError
+from .models import Site
+from .render import article_path, page_environment
 
 CACHE = Path(".cache") / "serve" / "site"
 WATCHED = ("site.yaml", "content", "therapists", "layouts")
 POLL_MS = 100  # how often the sources are looked at
 DEBOUNCE = 0.25  # seconds of quiet after a change before rebuilding: a burst of saves builds once
+FOLLOW = 0.5  # seconds between the quick preview of an edited article and the full rebuild (see quick.py)
 OVERLAY_URL = "/__therapist-site__/problems.css"
 CSP = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE)
 BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
@@ -59,11 +64,15 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def rebuild(options: Options, log: Log = say) -> tuple[Problem, ...]:
-    """Build the preview; return its problems (none when it built). Never raises: a bad save must not stop serve."""
+def rebuild(options: Options, log: Log = say, built: Callable | None = None) -> tuple[Problem, ...]:
+    """Build the preview; return its problems (none when it built). Never raises: a bad save must not stop serve.
+
+    ``built(result)`` is called after a good build."""
     started = time.perf_counter()
     try:
         result = build(options)
+        if built is not None:
+            built(result)
     except SiteError as exc:
         log(exc.report() + "\nThe browser shows the last good version, with these problems at the top.")
         return exc.problems
@@ -134,10 +143,38 @@ class Preview:
         self.options, self.log = options, log
         self.root = options.output
         self.problems: tuple[Problem, ...] = ()
+        self.site: Site | None = None  # the last good build's model and page environment, for show_quickly
+        self.env = None
+        self.stamps: dict[str, tuple[int, int]] = {}  # the article files that build read
 
     def rebuild(self) -> tuple[Problem, ...]:
-        self.problems = rebuild(self.options, self.log)
+        stamps = quick.stamps(self.options.source)  # before building: a save during the build is seen next time
+        self.problems = rebuild(self.options, self.log, self._built)
+        if not self.problems:
+            self.stamps = stamps
         return self.problems
+
+    def _built(self, result) -> None:
+        if result.site is None and self.site is not None:
+            return  # nothing changed: what is kept is still right
+        cache = Cache(self.options.source, self.root)
+        self.site = result.site or load_site(self.options, cache=cache)
+        self.env = page_environment(self.site, self.options.source)
+
+    def show_quickly(self) -> bool:
+        """Write at once the page of each article whose body alone changed (see quick.py); say if there was one."""
+        if self.problems or self.site is None or self.env is None:
+            return False  # the sources are wrong: only the full rebuild can show what and where
+        started = time.perf_counter()
+        try:
+            shown = quick.show(self.site, self.env, self.options.source, self.root, self.stamps)
+        except Exception:  # only a head start: any trouble is for the full rebuild to report
+            return False
+        if shown:
+            Cache(self.options.source, self.root).forget([article_path(article) for article in shown])
+            self.log(f"Showed {', '.join(article.url for article in shown)} in {time.perf_counter() - started:.2f} s;"
+                     " rebuilding the rest...")
+        return bool(shown)
 
     def app(self, environ, start_response):
         """WSGI: serve a file of the last good build; HTML pages get the live reload script and the problems."""
@@ -229,6 +266,15 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
         pending = loop.call_later(DEBOUNCE, rebuild_and_reload)
 
     def rebuild_and_reload() -> None:
+        nonlocal pending
+        pending = None
+        if preview.show_quickly():  # the edited article's own page first, then everything else
+            LiveReloadHandler.reload_waiters("*")
+            pending = ioloop.IOLoop.current().call_later(FOLLOW, rebuild_all)  # once the browser has the page
+            return
+        rebuild_all()
+
+    def rebuild_all() -> None:
         nonlocal pending
         pending = None
         preview.rebuild()

@@ -94,13 +94,9 @@ THERAPIST = Fields(
 def validate(sources: Sources, config: Config, problems: Collector) -> Models:
     """Turn every raw document into its model; documents with problems are reported and left out."""
     timezone = zoneinfo.ZoneInfo(config.timezone)
-    make = {"article": _article, "page": _page, "topic": _topic, "therapist": _therapist}
-    tables = {"article": ARTICLE, "page": PAGE, "topic": TOPIC, "therapist": THERAPIST}
-    built: dict[str, list] = {kind: [] for kind in make}
+    built: dict[str, list] = {kind: [] for kind in TABLES}
     for doc in sources.docs:
-        values, ok = check_document(doc, tables[doc.kind], problems, timezone)
-        # The builders also check references (authors, files) on the valid values, so all is reported at once.
-        model = make[doc.kind](doc, values, Ctx(doc, problems), sources, ok)
+        model = document(doc, sources, problems, timezone)
         if model is not None:
             built[doc.kind].append(model)
     return Models(tuple(built["article"]), tuple(built["page"]), tuple(built["topic"]),
@@ -221,3 +217,14 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
         accepting_new_clients=v.get("accepting_new_clients", False), contact=Contact(**contact),
     )
 
+
+
+TABLES = {"article": ARTICLE, "page": PAGE, "topic": TOPIC, "therapist": THERAPIST}
+_MAKERS = {"article": _article, "page": _page, "topic": _topic, "therapist": _therapist}
+
+
+def document(doc: RawDoc, sources: Sources, problems: Collector, timezone: zoneinfo.ZoneInfo):
+    """Check one raw document and build its model; None, with every problem reported, when it has mistakes."""
+    values, ok = check_document(doc, TABLES[doc.kind], problems, timezone)
+    # The builders also check references (authors, files) on the valid values, so all is reported at once.
+    return _MAKERS[doc.kind](doc, values, Ctx(doc, problems), sources, ok)

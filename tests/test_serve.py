@@ -237,6 +237,14 @@ def test_an_edit_to_an_article_shows_in_the_served_page_within_two_seconds(serve
     assert not (served.source / "public").exists()
 
 
+def test_an_edited_article_body_is_shown_before_the_full_rebuild_which_then_follows(served):
+    assert "The first version." in served.page("/articles/hello/")
+    save(served.source / "content/articles/hello.md", ARTICLE.replace("The first version.", "The quick one."))
+    assert wait_for(lambda: "The quick one." in served.page("/articles/hello/"), 2.0)
+    assert wait_for(lambda: "Rebuilt " in served.out.read_text().split("Showed /articles/hello/ in ", 1)[-1]
+                    and "Showed /articles/hello/ in " in served.out.read_text(), 5.0), served.out.read_text()
+
+
 def test_a_profile_saved_with_broken_yaml_keeps_the_last_good_page_with_the_problem_on_top_until_fixed(served):
     profile = served.source / "therapists/ana-lima.yaml"
     save(profile, 'name: "Ana Lima"\nlanguages: [English, Portuguese\nbio: A new bio.\n')
