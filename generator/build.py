@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import search
 from .cache import Cache, inputs_digest, output_keys
@@ -76,9 +77,12 @@ def build(options: Options, stages: Stages | None = None) -> Result:
         keys = output_keys(site, jobs, options.source)
         paths = [job.path for job in jobs]
         reused = cache.reusable(keys, paths, options.output)
-        files = publish(stage.track(render_changed(jobs, reused), len(jobs)), options.output,  # Pagefind indexes
-                        finish=search.finisher(options, stage, dict(zip(paths, keys))),  # the staged site first
-                        spare=cache.spare(options.output))
+
+        def outputs(staging: Path):  # the workers that make pages write them into the staging folder themselves
+            return stage.track(render_changed(jobs, reused, (staging, options.output)), len(jobs))
+
+        files = publish(outputs, options.output, finish=search.finisher(options, stage, dict(zip(paths, keys))),
+                        spare=cache.spare(options.output))  # Pagefind indexes the staged site before the swap
     result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
                     site, len(reused), sum(path.endswith(".html") for path in paths))
     cache.record(inputs, identity(options.output), paths, keys, site, result)

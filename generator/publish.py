@@ -85,9 +85,47 @@ class Reuse:
         self.file = file
 
 
-def publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path,
+class Written:
+    """An output already written into the staging folder by the process that made it (see ``write``)."""
+
+    __slots__ = ()
+
+
+WRITTEN = Written()
+Outputs = Iterable[tuple[str, bytes | Path | Reuse | Written]]
+
+
+def write(staging: Path, output: Path, rel: str, data: bytes) -> bool:
+    """Put one made output into ``staging`` as the staging step would, from any process: render workers write
+    their pages themselves, so thousands of file creations run on all cores. False when the place needs the
+    publishing process's care (a file of the last build where a folder goes now)."""
+    target, published = staging / rel, output / rel
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        return False
+    same = _same_bytes(published, data)
+    if same and _same_file(published, target):
+        return True  # the spare already holds this very file
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    except (IsADirectoryError, PermissionError):
+        return False
+    if same:
+        _link_or_copy(published, target)
+    else:
+        target.write_bytes(data)
+    return True
+
+
+def publish(outputs: Outputs | Callable[[Path], Outputs], output: Path,
             finish: Callable[[Path], object] | None = None, spare: Path | None = None) -> int:
     """Write every output into a staging folder beside ``output``, then swap it into place; return the count.
+
+    ``outputs``: (path, content) pairs, or a function that returns them given the staging folder, so that whoever
+    makes a page can write it there at once (``write``) and hand on ``WRITTEN``.
 
     ``finish(staging)`` runs on the complete staging folder before the swap (the search index is built there).
     ``spare``: where to keep the site this build replaces (on the output's file system, in the cache). The next
@@ -100,14 +138,14 @@ def publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path,
         return _publish(outputs, output, finish, spare)
 
 
-def _publish(outputs: Iterable[tuple[str, bytes | Path | Reuse]], output: Path,
+def _publish(outputs: Outputs | Callable[[Path], Outputs], output: Path,
              finish: Callable[[Path], object] | None = None, spare: Path | None = None) -> int:
     recover(output)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     count = 0
     try:
         tree = _Staging(staging, output, spare)
-        for rel, data in outputs:
+        for rel, data in outputs(staging) if callable(outputs) else outputs:
             tree.put(rel, data)
             count += 1
         tree.remove_the_rest()
@@ -152,11 +190,13 @@ class _Staging:
         self.used: set[str] = {"."}
         (staging / MARKER).write_text("This folder is built by therapist-site and replaced on every build.\n")
 
-    def put(self, rel: str, data: bytes | Path | Reuse) -> None:
+    def put(self, rel: str, data: bytes | Path | Reuse | Written) -> None:
         target = self.root / rel
         self._folder(os.path.dirname(rel) or ".")
         existed = rel in self.old
         self.old.discard(rel)
+        if isinstance(data, Written):
+            return  # in place already: only remembered as made
         if rel in self.folders:  # a folder of the last build where a file goes now: it goes, with its files
             existed = True
             self.old.difference_update([name for name in self.old if name.startswith(f"{rel}/")])
@@ -200,7 +240,7 @@ class _Staging:
             if folder in self.old:  # a file of the last build stands where this build needs a folder
                 self.old.discard(folder)
                 _remove(path)
-            path.mkdir()
+            path.mkdir(exist_ok=True)  # a render worker may have made it already
             self.folders.add(folder)
 
 

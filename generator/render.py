@@ -21,7 +21,7 @@ from .facets import slugs_of, state_name
 from .errors import Problem, SiteError
 from .models import Site
 from .pool import MIN_ITEMS, ordered_map, share, shared
-from .publish import Reuse
+from .publish import WRITTEN, Reuse, Written, write
 from .validate import slugify
 
 THEME = Path(__file__).parent / "layouts"
@@ -95,12 +95,15 @@ def render(site: Site, source: Path) -> Iterator[tuple[str, Output]]:
         yield job.path, job.run()
 
 
-def render_changed(jobs: list[Job], reused: dict[int, Path]) -> Iterator[tuple[str, Output | Reuse]]:
+def render_changed(jobs: list[Job], reused: dict[int, Path],
+                   into: tuple[Path, Path] | None = None) -> Iterator[tuple[str, Output | Reuse | Written]]:
     """Yield every output in order: reused ones as links to the last build, the others made on all cores.
 
-    Pages stream out as workers finish them, so memory holds a few pages at a time, not the whole site.
+    Pages stream out as workers finish them, so memory holds a few pages at a time, not the whole site. With
+    ``into`` (the staging folder and the published output), workers write their pages there themselves
+    (publish.write) and hand on WRITTEN.
     """
-    share(jobs=jobs)
+    share(jobs=jobs, into=into)
     todo = [i for i, job in enumerate(jobs) if i not in reused and callable(job.make)]
     if len(todo) >= MIN_ITEMS:  # made on all cores: compile templates once here, so workers inherit them
         for env, template in {found for i in todo if (found := _template_of(jobs[i]))}:
@@ -122,8 +125,12 @@ def _template_of(job: Job) -> tuple[jinja2.Environment, str] | None:
     return None
 
 
-def _run_shared(index: int) -> Output:
-    return shared("jobs")[index].run()
+def _run_shared(index: int) -> Output | Written:
+    job, into = shared("jobs")[index], shared("into")
+    data = job.run()
+    if into is not None and isinstance(data, bytes) and write(*into, job.path, data):
+        return WRITTEN
+    return data
 
 
 def _page(env: jinja2.Environment, source: Path, template: str, url: str, context: dict) -> bytes:

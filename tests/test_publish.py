@@ -8,7 +8,7 @@ import pytest
 
 from conftest import snapshot
 from generator import publish as publishing
-from generator.publish import MARKER, Reuse, publish
+from generator.publish import MARKER, Reuse, WRITTEN, publish, write
 
 
 def outputs(**files):
@@ -193,3 +193,27 @@ def test_a_failure_while_staging_in_the_spare_leaves_the_published_site_untouche
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "public"]
     publish(sorted(B.items()), out, spare=spare)  # and the next build is whole
     assert snapshot(out) == snapshot(publish_fresh(tmp_path, B))
+
+
+def test_pages_written_by_the_processes_that_make_them_are_staged_like_the_others(tmp_path):
+    """Render workers write their pages into the staging folder themselves (publish.write): an unchanged page keeps
+    the published file, a changed one is a new file, and a place that needs a folder removed is left to publish."""
+    out, spare = tmp_path / "public", tmp_path / "cache" / "spare"
+    publish(outputs(index_html="v1", a_html="same", b__index_html="b"), out, spare=spare)
+    publish(outputs(index_html="v2", a_html="same", b__index_html="b"), out, spare=spare)  # spare: build 1
+    published = (out / "a.html").stat().st_ino
+    wanted = [("index.html", b"v3"), ("a.html", b"same"), ("b", b"a file where a folder was")]
+    handed_on = []
+
+    def made(staging):
+        for rel, data in wanted:
+            done = write(staging, out, rel, data)
+            handed_on.append((rel, done))
+            yield rel, WRITTEN if done else data
+
+    assert publish(made, out, spare=spare) == 3
+    assert handed_on == [("index.html", True), ("a.html", True), ("b", False)]
+    assert (out / "a.html").stat().st_ino == published
+    fresh = tmp_path / "fresh"
+    publish(wanted, fresh)
+    assert snapshot(out) == snapshot(fresh)
