@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from conftest import REPO, snapshot
 from generator.publish import locked
 from sitegen import generate_site
@@ -19,17 +21,19 @@ from sitegen import generate_site
 KILLS = 50
 
 
-def build_cmd(source, output):
-    # --no-cache: every build does the full work, so the kill moments spread over all of it
+def build_cmd(source, output, cached=False):
+    # --no-cache: every build does the full work, so the kill moments spread over all of it. With the cache, a
+    # build stages in the site the last one replaced (the spare): killed there, it must not leave a mix either.
     return [sys.executable, "-m", "generator", "build", "--source", str(source), "--output", str(output), "--quiet",
-            "--no-cache"]
+            *([] if cached else ["--no-cache"])]
 
 
 def env():
     return {**os.environ, "PYTHONPATH": str(REPO)}
 
 
-def test_fifty_random_kills_leave_zero_mixed_sites(tmp_path):
+@pytest.mark.parametrize("cached, kills", [(False, KILLS), (True, 20)], ids=["no cache", "cache and spare site"])
+def test_random_kills_leave_zero_mixed_sites(tmp_path, cached, kills):
     versions = []
     for name in ("a", "b"):
         source = generate_site(tmp_path / f"src-{name}", therapists=20, articles=120, seed=7)
@@ -37,19 +41,19 @@ def test_fifty_random_kills_leave_zero_mixed_sites(tmp_path):
         (source / "site.yaml").write_text(yaml_text.replace("title: ", f"title: Version {name.upper()} ", 1))
         reference = tmp_path / f"ref-{name}"
         started = time.perf_counter()
-        subprocess.run(build_cmd(source, reference), check=True, env=env())
+        subprocess.run(build_cmd(source, reference, cached), check=True, env=env())
         versions.append((source, snapshot(reference), time.perf_counter() - started))
     assert versions[0][1] != versions[1][1]
     duration = max(v[2] for v in versions)
 
     output = tmp_path / "out"
-    subprocess.run(build_cmd(versions[0][0], output), check=True, env=env())
+    subprocess.run(build_cmd(versions[0][0], output, cached), check=True, env=env())
     current = 0  # which version is published now
     rng = random.Random(2026)
     outcomes = {"old": 0, "new": 0}
-    for attempt in range(KILLS):
+    for attempt in range(kills):
         target = 1 - current
-        process = subprocess.Popen(build_cmd(versions[target][0], output), env=env())
+        process = subprocess.Popen(build_cmd(versions[target][0], output, cached), env=env())
         time.sleep(rng.uniform(0.1, 1.1) * duration)
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -62,7 +66,7 @@ def test_fifty_random_kills_leave_zero_mixed_sites(tmp_path):
             outcomes["old"] += 1
     assert outcomes["old"] > 0, outcomes  # kills did land mid-build
     # The next complete build cleans up whatever the killed ones left beside the output.
-    subprocess.run(build_cmd(versions[0][0], output), check=True, env=env())
+    subprocess.run(build_cmd(versions[0][0], output, cached), check=True, env=env())
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
