@@ -2,23 +2,17 @@
 
 Input: a site folder and a port. Output: a build in ``<source>/.cache/serve/site`` (never ``public/``), served
 with drafts included; open pages reload after every rebuild. A rebuild never raises: when the sources are wrong
-the last good site keeps being served with a list of the problems at the top of every page, until they are fixed.
-livereload is used only in this module (``_Server``, ``_Watcher``), so it can be swapped for another.
+the last good site keeps being served with a list of the problems at the top of every page, until they are fixed
+(preview.py). livereload is used only in this module (``_Server``, ``_Watcher``), so it can be swapped for another.
 """
 from __future__ import annotations
 
-import html
 import logging
-import mimetypes
 import os
-import re
 import signal
 import socket
 import threading
-import time
-import traceback
 from pathlib import Path
-from typing import Callable
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler
@@ -26,201 +20,15 @@ from livereload.server import LiveScriptContainer
 from livereload.watcher import Watcher
 from tornado import ioloop, web
 
-from . import quick
-from .build import Options, build, load_site
-from .cache import Cache
-from .errors import Problem, SiteError, UsageError
-from .models import Site
-from .render import article_path, page_environment
+from .build import Options
+from .errors import UsageError
+from .preview import Log, Preview, say
 
 CACHE = Path(".cache") / "serve" / "site"
 WATCHED = ("site.yaml", "content", "therapists", "layouts")
 POLL_MS = 100  # how often the sources are looked at
 DEBOUNCE = 0.25  # seconds of quiet after a change before rebuilding: a burst of saves builds once
 FOLLOW = 0.5  # seconds between the quick preview of an edited article and the full rebuild (see quick.py)
-OVERLAY_URL = "/__therapist-site__/problems.css"
-CSP = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE)
-BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
-OVERLAY_CSS = b"""\
-.ts-dev-problems { margin: 0; padding: 1rem 1.5rem; border-bottom: 4px solid #b00020; background: #fff4f4;
-  color: #1a1a1a; font: 1rem/1.5 system-ui, sans-serif; max-height: 60vh; overflow: auto; }
-.ts-dev-problems h2 { margin: 0 0 .5rem; font-size: 1.25rem; color: #8a0018; }
-.ts-dev-problems ol { margin: .5rem 0 0; padding-left: 1.5rem; }
-.ts-dev-problems li { margin: .5rem 0; }
-.ts-dev-where { font-family: ui-monospace, monospace; font-weight: bold; }
-.ts-dev-hint { display: block; color: #333; }
-"""
-FALLBACK = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'self'"><title>Preview not ready</title></head>
-<body><main><h1>The preview is not ready yet</h1><p>The site has not been built once without problems.</p></main>
-</body></html>
-"""
-
-Log = Callable[[str], None]
-
-
-def say(text: str) -> None:
-    print(text, flush=True)
-
-
-def rebuild(options: Options, log: Log = say, built: Callable | None = None) -> tuple[Problem, ...]:
-    """Build the preview; return its problems (none when it built). Never raises: a bad save must not stop serve.
-
-    ``built(result)`` is called after a good build."""
-    started = time.perf_counter()
-    try:
-        result = build(options)
-        if built is not None:
-            built(result)
-    except SiteError as exc:
-        log(exc.report() + "\nThe browser shows the last good version, with these problems at the top.")
-        return exc.problems
-    except UsageError as exc:
-        log(f"Cannot build the preview: {exc}")
-        return (Problem(str(options.output), 0, "", str(exc)),)
-    except Exception as exc:  # a bug, not the user's mistake: keep serving, show it, keep the traceback
-        log(traceback.format_exc())
-        return (Problem("therapist-site", 0, "", f"unexpected error: {type(exc).__name__}: {exc}",
-                        "this is a bug in therapist-site, not in your files; the details are in the terminal"),)
-    log(f"Rebuilt {result.articles} articles and {result.therapists} therapists in "
-        f"{time.perf_counter() - started:.2f} s.")
-    return ()
-
-
-def overlay(problems: tuple[Problem, ...], good: bool = True) -> str:
-    """Return the HTML listing the problems, shown at the top of every page until they are fixed."""
-    count = len(problems)
-    items = []
-    for problem in problems:
-        where = html.escape(problem.path) + (f", line {problem.line}" if problem.line else "")
-        field = f"<code>{html.escape(problem.field)}</code>: " if problem.field else ""
-        hint = f'<span class="ts-dev-hint">How to fix: {html.escape(problem.hint)}</span>' if problem.hint else ""
-        items.append(f'<li><span class="ts-dev-where">{where}</span>: {field}{html.escape(problem.message)}'
-                     f"{hint}</li>")
-    what = "rebuilt" if good else "built"
-    shown = ("This page is the last version that worked." if good
-             else "There is no earlier version to show yet.")
-    return (f'<section class="ts-dev-problems" role="alert" aria-labelledby="ts-dev-problems-title">\n'
-            f'<h2 id="ts-dev-problems-title">The site could not be {what}: {count} problem'
-            f'{"s" if count != 1 else ""}</h2>\n'
-            f"<p>{shown} Fix the problems below and save the file; this page then updates by itself.</p>\n"
-            f"<ol>\n{chr(10).join(items)}\n</ol>\n</section>\n")
-
-
-def decorate(page: bytes, problems: tuple[Problem, ...], socket_origin: str, good: bool = True) -> bytes:
-    """Prepare a page for the preview: the live reload script, the policy that lets it connect, the problems."""
-    text = page.decode("utf-8", errors="replace")
-    text = CSP.sub(lambda m: m.group(1) + _allow_socket(m.group(2), socket_origin) + m.group(3), text, count=1)
-    head = '<script src="/livereload.js" defer></script>\n'  # same origin: the page's policy allows it
-    if problems:
-        head += f'<link rel="stylesheet" href="{OVERLAY_URL}">\n'
-    text = text.replace("</head>", head + "</head>", 1) if "</head>" in text else head + text
-    data = text.encode()
-    if problems:
-        notice = overlay(problems, good).encode()
-        body = BODY.search(data)
-        data = data[: body.end()] + b"\n" + notice + data[body.end():] if body else notice + data
-    return data
-
-
-def _allow_socket(policy: str, origin: str) -> str:
-    """Add the live reload websocket to the page's Content-Security-Policy: a preview-only exception."""
-    directives = [part.strip() for part in policy.split(";") if part.strip()]
-    for index, directive in enumerate(directives):
-        if directive.split()[0].lower() == "connect-src":
-            directives[index] = f"{directive} {origin}"
-            break
-    else:
-        directives.append(f"connect-src 'self' {origin}")
-    return "; ".join(directives)
-
-
-class Preview:
-    """What is being served: the last good build and the problems of the latest rebuild."""
-
-    def __init__(self, options: Options, log: Log = say):
-        self.options, self.log = options, log
-        self.root = options.output
-        self.problems: tuple[Problem, ...] = ()
-        self.site: Site | None = None  # the last good build's model and page environment, for show_quickly
-        self.env = None
-        self.stamps: dict[str, tuple[int, int]] = {}  # the article files that build read
-
-    def rebuild(self) -> tuple[Problem, ...]:
-        stamps = quick.stamps(self.options.source)  # before building: a save during the build is seen next time
-        self.problems = rebuild(self.options, self.log, self._built)
-        if not self.problems:
-            self.stamps = stamps
-        return self.problems
-
-    def _built(self, result) -> None:
-        if result.site is None and self.site is not None:
-            return  # nothing changed: what is kept is still right
-        cache = Cache(self.options.source, self.root)
-        self.site = result.site or load_site(self.options, cache=cache)
-        self.env = page_environment(self.site, self.options.source)
-
-    def show_quickly(self) -> bool:
-        """Write at once the page of each article whose body alone changed (see quick.py); say if there was one."""
-        if self.problems or self.site is None or self.env is None:
-            return False  # the sources are wrong: only the full rebuild can show what and where
-        started = time.perf_counter()
-        try:
-            shown = quick.show(self.site, self.env, self.options.source, self.root, self.stamps)
-        except Exception:  # only a head start: any trouble is for the full rebuild to report
-            return False
-        if shown:
-            Cache(self.options.source, self.root).forget([article_path(article) for article in shown])
-            self.log(f"Showed {', '.join(article.url for article in shown)} in {time.perf_counter() - started:.2f} s;"
-                     " rebuilding the rest...")
-        return bool(shown)
-
-    def app(self, environ, start_response):
-        """WSGI: serve a file of the last good build; HTML pages get the live reload script and the problems."""
-        path = (environ.get("PATH_INFO") or "/").encode("latin-1").decode("utf-8", errors="replace")
-        if path == OVERLAY_URL:
-            return _respond(start_response, "200 OK", "text/css; charset=utf-8", OVERLAY_CSS)
-        status, file = "200 OK", self._find(path)
-        if isinstance(file, str):
-            start_response("301 Moved Permanently", [("Location", file), ("Content-Length", "0")])
-            return [b""]
-        if file is None:
-            status, file = "404 Not Found", self._find("/404.html")
-        good = self.root.is_dir()
-        if file is None or not good:
-            data, kind = FALLBACK.encode(), "text/html; charset=utf-8"
-        else:
-            data, kind = file.read_bytes(), _content_type(file)
-        if kind.startswith("text/html"):
-            origin = "ws://" + (environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}")
-            data = decorate(data, self.problems, origin, good)
-        return _respond(start_response, status, kind, data)
-
-    def _find(self, path: str) -> Path | str | None:
-        """Return the file for a URL path, a redirect target for a folder without '/', or None."""
-        root = self.root.resolve()
-        target = (root / path.lstrip("/")).resolve()
-        if not target.is_relative_to(root):
-            return None
-        if target.is_dir():
-            if not path.endswith("/"):
-                return path + "/"
-            target = target / "index.html"
-        return target if target.is_file() else None
-
-
-def _content_type(file: Path) -> str:
-    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind.endswith(("json", "xml")) else kind
-
-
-def _respond(start_response, status: str, kind: str, data: bytes) -> list[bytes]:
-    start_response(status, [("Content-Type", kind), ("Content-Length", str(len(data))),
-                            ("Cache-Control", "no-store")])
-    return [data]
-
-
 class _Server(Server):
     """livereload's server without its inline script (the page's policy would block it) or its log setup."""
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.serve import CACHE, Preview
+from generator.preview import Preview
+from generator.serve import CACHE
 from test_serve import options, save
 
 PROFILE = 'name: "Ana Lima"\nlanguages: [English, Portuguese]\nbio: Ana works with adults after trauma.\n'

@@ -20,10 +20,12 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
+from generator import preview as preview_module
 from generator import serve as serve_module
 from generator.build import Options
 from generator.errors import Problem
-from generator.serve import CACHE, Preview, decorate, overlay, rebuild
+from generator.preview import Preview, decorate, overlay, rebuild
+from generator.serve import CACHE
 
 PROFILE = 'name: "Ana Lima"\nlanguages: [English, Portuguese]\nbio: Ana works with adults after trauma.\n'
 ARTICLE = "---\ntitle: Hello\ndate: 2026-01-01\nauthor: ana-lima\nsummary: Hi.\n---\nThe first version.\n"
@@ -70,7 +72,7 @@ def test_rebuild_reports_a_bug_as_a_problem_instead_of_raising(make_site, monkey
     def broken(options):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(serve_module, "build", broken)
+    monkeypatch.setattr(preview_module, "build", broken)
     logged: list[str] = []
     problems = rebuild(options(make_site(SITE)), logged.append)
     assert [str(p) for p in problems] == [
@@ -100,12 +102,12 @@ def test_decorate_injects_no_inline_script_or_style_and_lets_only_the_reload_soc
     assert '<script src="/livereload.js" defer></script>' in page
     assert page.count("<script") == 1
     assert "style=" not in page and "<style" not in page
-    assert f'<link rel="stylesheet" href="{serve_module.OVERLAY_URL}">' in page
+    assert f'<link rel="stylesheet" href="{preview_module.OVERLAY_URL}">' in page
 
 
 def test_a_page_without_problems_gets_the_reload_script_and_no_overlay():
     page = decorate(PAGE, (), "ws://127.0.0.1:8000").decode()
-    assert "ts-dev-problems" not in page and serve_module.OVERLAY_URL not in page
+    assert "ts-dev-problems" not in page and preview_module.OVERLAY_URL not in page
     assert '<script src="/livereload.js" defer></script>\n</head>' in page
 
 
@@ -143,7 +145,7 @@ def test_the_preview_serves_folders_redirects_without_slash_and_answers_404_with
     assert status == "404 Not Found" and headers["Content-Type"] == "text/html; charset=utf-8"
     assert b"<title>Page not found" in body or b"404" in body
     assert call(preview, "/../site.yaml")[0] == "404 Not Found"
-    status, headers, body = call(preview, serve_module.OVERLAY_URL)
+    status, headers, body = call(preview, preview_module.OVERLAY_URL)
     assert headers["Content-Type"] == "text/css; charset=utf-8" and b".ts-dev-problems" in body
 
 
