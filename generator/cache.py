@@ -13,6 +13,8 @@ import io
 import json
 import os
 import pickle
+import shutil
+import time
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +27,7 @@ HEAVY = frozenset({"html", "body", "bio", "bio_html", "description_html", "words
 # What lists show of a long text: a word count moves with every edit, the reading time shown on cards rarely.
 SHOWN = ("reading_minutes",)
 PACKAGE = Path(__file__).parent
+SPARE_DAYS = 7  # a spare site unused this long is removed
 
 
 def digest(*parts: str | bytes) -> str:
@@ -187,6 +190,23 @@ class Cache:
         if self._parsed_used.keys() != (self._parsed or {}).keys():
             _write_atomic(self.parsed_file, pickle.dumps(self._parsed_used, protocol=pickle.HIGHEST_PROTOCOL))
         _write_atomic(self.manifest_file, json.dumps(manifest, sort_keys=True).encode())
+        self._prune_spares()
+
+    def _prune_spares(self) -> None:
+        """A spare site not staged in for a week (an output folder no longer built) is a whole site's worth of
+        files once its published twin is gone: remove it."""
+        cutoff = time.time() - SPARE_DAYS * 24 * 3600
+        try:
+            spares = list((self.folder / "spare").iterdir())
+        except OSError:
+            return
+        for spare in spares:
+            try:
+                stale = spare.stat().st_mtime < cutoff  # publish touches a spare when it puts one there
+            except OSError:
+                continue
+            if stale:
+                shutil.rmtree(spare, ignore_errors=True)
 
 
 def inputs_digest(options) -> str:

@@ -155,6 +155,7 @@ def _publish(outputs: Outputs | Callable[[Path], Outputs], output: Path,
             try:
                 spare.parent.mkdir(parents=True, exist_ok=True)
                 staging.rename(spare)  # the replaced site, kept for the next build to stage in
+                os.utime(spare)  # when it was last put there: the cache removes spares unused for a week
             except OSError:
                 pass
     finally:

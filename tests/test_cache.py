@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -209,3 +210,23 @@ def test_outputs_are_reused_across_runs_whatever_python_hashes_strings_with(site
     changed = {path for path in first if first[path] != second[path]}
     assert f"articles/{article.stem}/index.html" in changed
     assert len(changed) < 10, f"{len(changed)} of {len(first)} outputs made again: {sorted(changed)}"
+
+
+def test_the_replaced_site_is_kept_for_the_next_build_and_a_spare_unused_for_a_week_is_removed(site, run, tmp_path):
+    spares = site / ".cache" / "build" / "spare"
+    out = tmp_path / "out"
+    cached(run, site, out)
+    assert not spares.exists() or list(spares.iterdir()) == []  # nothing was replaced yet
+    first_article(site).write_text(first_article(site).read_text() + "\nOne more line.\n")
+    cached(run, site, out)
+    [kept] = list(spares.iterdir())  # the first build's site, for the next build to stage in
+    assert (kept / "index.html").is_file()
+    other, old = spares / "another-output", spares / "an-output-built-long-ago"
+    for folder, days in ((other, 6), (old, 8)):
+        (folder / "a").mkdir(parents=True)
+        moment = time.time() - days * 24 * 3600
+        os.utime(folder, (moment, moment))
+    first_article(site).write_text(first_article(site).read_text() + "\nAnd another.\n")
+    cached(run, site, out)
+    assert sorted(p.name for p in spares.iterdir()) == sorted([kept.name, other.name])
+    assert snapshot(out) == cold(run, site, tmp_path)
