@@ -247,6 +247,47 @@ def test_an_edited_article_body_is_shown_before_the_full_rebuild_which_then_foll
                     and "Showed /articles/hello/ in " in served.out.read_text(), 5.0), served.out.read_text()
 
 
+def test_site_yaml_saved_by_renaming_a_new_file_over_it_is_seen_again_and_again(served):
+    """Editors often save by writing a new file and renaming it over the old one: the watch must survive that."""
+    config = served.source / "site.yaml"
+    for title in ("Renamed Practice", "Renamed Again"):
+        fresh = served.source / ".site.yaml.new"
+        fresh.write_text(config.read_text().replace(config.read_text().split("\n")[0], f"title: {title}"))
+        os.replace(fresh, config)
+        assert wait_for(lambda: title in served.page("/"), 5.0), f"{title!r} never showed"
+
+
+def test_a_layouts_folder_made_while_serving_is_watched_too(served):
+    layouts = served.source / "layouts"
+    assert not layouts.exists()
+    layouts.mkdir()
+    (layouts / "footer_extra.html").write_text("<p>From the site's own layout</p>\n")
+    assert wait_for(lambda: "From the site's own layout" in served.page("/"), 5.0)
+    (layouts / "footer_extra.html").write_text("<p>The footer, edited</p>\n")
+    assert wait_for(lambda: "The footer, edited" in served.page("/"), 5.0)
+
+
+def test_pages_are_still_served_while_a_full_rebuild_runs(make_site, tmp_path):
+    """A full rebuild of a large site takes seconds: it runs beside the server, which goes on answering."""
+    slow = "{% for i in range(1500000) %}{% endfor %}<p>A slow footer</p>\n"  # every page takes a while to render
+    served = Served(make_site({**SITE, "layouts/footer_extra.html": slow}), tmp_path)
+    try:
+        staging = served.source / CACHE.parent
+        rebuilds = served.out.read_text().count("Rebuilt ")
+        config = served.source / "site.yaml"
+        save(config, config.read_text().replace("Test Practice", "Renamed Practice"))  # no quick preview for this
+        assert wait_for(lambda: list(staging.glob(".site.staging-*")), 10.0, 0.01), "the rebuild never started"
+        page = served.page("/articles/hello/")  # asked while the rebuild is writing the new site
+        assert "Test Practice" in page and "Renamed Practice" not in page
+        assert served.out.read_text().count("Rebuilt ") == rebuilds, "the page waited for the rebuild to end"
+        save(served.source / "content/articles/hello.md", ARTICLE.replace("first", "during-the-rebuild"))
+        # ...is built when the running rebuild ends, with the new title as well
+        assert wait_for(lambda: "Renamed Practice" in (html := served.page("/articles/hello/"))
+                        and "during-the-rebuild" in html, 30.0)
+    finally:
+        served.stop()
+
+
 def test_a_profile_saved_with_broken_yaml_keeps_the_last_good_page_with_the_problem_on_top_until_fixed(served):
     profile = served.source / "therapists/ana-lima.yaml"
     save(profile, 'name: "Ana Lima"\nlanguages: [English, Portuguese\nbio: A new bio.\n')
