@@ -139,14 +139,15 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
     def rebuild_and_reload() -> None:
         nonlocal pending, again
         pending = None
-        if building:
-            again = True
-            return
-        if preview.show_quickly():  # the edited article's own page first, then everything else
+        shown = preview.show_quickly()  # the edited article's own page first, even while a rebuild runs
+        if shown:
             LiveReloadHandler.reload_waiters("*")
+        if building:
+            again = True  # that rebuild started before this save: another one follows it
+        elif shown:
             pending = loop.call_later(FOLLOW, rebuild_all)  # once the browser has the page
-            return
-        rebuild_all()
+        else:
+            rebuild_all()
 
     def rebuild_all() -> None:
         """Rebuild on a thread, so pages go on being served meanwhile (on a large site it takes seconds)."""
@@ -165,10 +166,11 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
     def rebuilt() -> None:
         nonlocal building, again
         building = False
-        LiveReloadHandler.reload_waiters("*")
-        if again:
+        if again:  # saves came during that rebuild: their quick pages go into the new site, then all is rebuilt
             again = False
             rebuild_and_reload()
+        else:
+            LiveReloadHandler.reload_waiters("*")
 
     watcher = _Watcher(source, changed)  # watching before the first build: a save during it is not missed
     server = _Server(app=preview.app, watcher=watcher)

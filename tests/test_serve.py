@@ -269,7 +269,7 @@ def test_a_layouts_folder_made_while_serving_is_watched_too(served):
 
 def test_pages_are_still_served_while_a_full_rebuild_runs(make_site, tmp_path):
     """A full rebuild of a large site takes seconds: it runs beside the server, which goes on answering."""
-    slow = "{% for i in range(1500000) %}{% endfor %}<p>A slow footer</p>\n"  # every page takes a while to render
+    slow = "{% for i in range(3000000) %}{% endfor %}<p>A slow footer</p>\n"  # every page takes a while to render
     served = Served(make_site({**SITE, "layouts/footer_extra.html": slow}), tmp_path)
     try:
         staging = served.source / CACHE.parent
@@ -280,10 +280,14 @@ def test_pages_are_still_served_while_a_full_rebuild_runs(make_site, tmp_path):
         page = served.page("/articles/hello/")  # asked while the rebuild is writing the new site
         assert "Test Practice" in page and "Renamed Practice" not in page
         assert served.out.read_text().count("Rebuilt ") == rebuilds, "the page waited for the rebuild to end"
+        # An article body saved now is shown at once by the quick preview, while the rebuild still runs...
         save(served.source / "content/articles/hello.md", ARTICLE.replace("first", "during-the-rebuild"))
-        # ...is built when the running rebuild ends, with the new title as well
+        assert wait_for(lambda: "during-the-rebuild" in served.page("/articles/hello/"), 5.0)
+        assert served.out.read_text().count("Rebuilt ") == rebuilds, "the quick preview waited for the rebuild"
+        # ...and the site is built again when that rebuild ends, with the new title and the new body
         assert wait_for(lambda: "Renamed Practice" in (html := served.page("/articles/hello/"))
                         and "during-the-rebuild" in html, 30.0)
+        assert wait_for(lambda: served.out.read_text().count("Rebuilt ") == rebuilds + 2, 30.0)
     finally:
         served.stop()
 
