@@ -14,13 +14,12 @@ Editing one article re-indexes the few shards whose pages changed; the browser m
 """
 from __future__ import annotations
 
-import ctypes
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import time
 from contextlib import contextmanager
@@ -39,7 +38,6 @@ PRIMARY_ONLY = re.compile(r"pagefind(-component-ui|-modular-ui|-ui|-highlight|-w
 GLOB_SAFE = re.compile(r"[A-Za-z0-9._~/-]+")  # paths Pagefind's --glob takes as they are
 GLOB_LIMIT = 100_000  # one argument of a command line may hold at most 128 kB on Linux
 KEEP_SECONDS = 7 * 24 * 3600  # cached shards unused for a week are removed
-PR_SET_PDEATHSIG = 1
 
 
 def executable() -> Path:
@@ -163,9 +161,9 @@ def _start(folder: Path, store: Path, key: str, shard: list[tuple[str, bytes]]):
             target.parent.mkdir(parents=True, exist_ok=True)
             _link(folder / rel, target)
     work.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen([str(executable()), "--site", str(site), "--output-path", str(work / "out"),
-                                "--silent", *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               preexec_fn=_die_with_parent)
+    process = subprocess.Popen([*_dying_with_parent(), str(executable()), "--site", str(site), "--output-path",
+                                str(work / "out"), "--silent", *options], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
     return process, work, store / key
 
 
@@ -182,12 +180,13 @@ def _finish(process: subprocess.Popen, work: Path, done: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _die_with_parent() -> None:
-    """In the child, before pagefind starts: end it when the build is killed, so nothing writes on after."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: a killed build's pagefind finishes its shard, then stops
-        pass
+@functools.lru_cache(maxsize=1)
+def _dying_with_parent() -> tuple[str, ...]:
+    """What to start pagefind through so it ends when the build is killed and nothing writes on after:
+    util-linux's setpriv sets the parent-death signal, then runs it. Not Python code between fork and exec
+    (``preexec_fn``): serve has threads, and a child forked from a threaded process can hang before exec."""
+    setpriv = shutil.which("setpriv")
+    return (setpriv, "--pdeathsig", "KILL", "--") if setpriv else ()  # elsewhere pagefind finishes its shard
 
 
 @contextmanager

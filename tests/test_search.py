@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import signal
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -190,3 +193,41 @@ def test_a_page_whose_path_a_glob_cannot_carry_is_still_indexed(shard_pages, tmp
     [unusual] = [r for r in records if r["url"] == "/" + UNUSUAL]
     assert "Brombeerhecken" in unusual["content"] and unusual["meta"]["title"] == "Über uns"
     assert not [p for p in (root / ".cache/search").iterdir() if p.name.startswith(".work")]
+
+
+def test_a_killed_build_takes_its_pagefind_with_it(tmp_path_factory, tmp_path):
+    """pagefind starts through setpriv with a parent-death signal (no Python between fork and exec, which can hang
+    in a process with threads, as serve is): when the build is killed, pagefind ends too."""
+    if not search._dying_with_parent():
+        pytest.skip("setpriv (util-linux) is not installed: a killed build's pagefind finishes its shard")
+    root = followed.make(tmp_path_factory, "killed")
+    started = tmp_path / "pagefind.pid"
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!/bin/sh\necho $$ > {started}\nexec sleep 60\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    child = os.fork()
+    if child == 0:  # the build, in a process of its own that the test can kill
+        try:
+            search.executable = lambda: fake
+            os.environ["SOURCE_DATE_EPOCH"] = followed.EPOCH
+            build(Options(source=root, output=root / "public"))
+        finally:
+            os._exit(0)
+    deadline = time.monotonic() + 30
+    while not (started.exists() and started.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pid = int(started.read_text())
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.05)
+    assert not _alive(pid), "pagefind outlived the build that started it"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
