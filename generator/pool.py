@@ -6,8 +6,10 @@ it saves.
 """
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+import shutil
 import signal
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -48,3 +50,12 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], chunksize: int = 16)
 def _ignore_interrupt() -> None:
     """Ctrl-C is the parent's to handle: it ends the pool; workers printing tracebacks would only alarm."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@functools.lru_cache(maxsize=1)
+def dying_with_parent() -> tuple[str, ...]:
+    """What to start a helper program through (pagefind, serve's watcher) so it ends when we are killed: util-linux's
+    setpriv sets the parent-death signal, then runs it. Not Python code between fork and exec (``preexec_fn``): serve
+    has threads, and a child forked from a threaded process can hang before exec."""
+    setpriv = shutil.which("setpriv")
+    return (setpriv, "--pdeathsig", "KILL", "--") if setpriv else ()  # elsewhere a helper may outlive us a while

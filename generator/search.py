@@ -14,7 +14,6 @@ Editing one article re-indexes the few shards whose pages changed; the browser m
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -25,6 +24,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
+
+from .pool import dying_with_parent
 
 BUNDLE = "pagefind"
 MARK = b"data-pagefind-body"
@@ -161,7 +162,7 @@ def _start(folder: Path, store: Path, key: str, shard: list[tuple[str, bytes]]):
             target.parent.mkdir(parents=True, exist_ok=True)
             _link(folder / rel, target)
     work.mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen([*_dying_with_parent(), str(executable()), "--site", str(site), "--output-path",
+    process = subprocess.Popen([*dying_with_parent(), str(executable()), "--site", str(site), "--output-path",
                                 str(work / "out"), "--silent", *options], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT)
     return process, work, store / key
@@ -178,15 +179,6 @@ def _finish(process: subprocess.Popen, work: Path, done: Path) -> None:
             pass  # another build stored the same shard first: its bundle is the same
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-@functools.lru_cache(maxsize=1)
-def _dying_with_parent() -> tuple[str, ...]:
-    """What to start pagefind through so it ends when the build is killed and nothing writes on after:
-    util-linux's setpriv sets the parent-death signal, then runs it. Not Python code between fork and exec
-    (``preexec_fn``): serve has threads, and a child forked from a threaded process can hang before exec."""
-    setpriv = shutil.which("setpriv")
-    return (setpriv, "--pdeathsig", "KILL", "--") if setpriv else ()  # elsewhere pagefind finishes its shard
 
 
 @contextmanager

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import signal
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Callable
@@ -20,15 +23,14 @@ from livereload.handlers import LiveReloadHandler
 from livereload.server import LiveScriptContainer
 from livereload.watcher import Watcher
 from tornado import ioloop, web
-import watchfiles
 
 from .build import Options
 from .errors import UsageError
+from .pool import dying_with_parent
 from .preview import Log, Preview, say
 
 CACHE = Path(".cache") / "serve" / "site"
-WATCHED = ("site.yaml", "content", "therapists", "layouts")
-WATCH_MS = 50  # file events closer together than this arrive as one
+READY_SECONDS = 30  # how long the watching process may take to start
 DEBOUNCE = 0.25  # seconds of quiet after a change before rebuilding: a burst of saves builds once
 FOLLOW = 0.5  # seconds between the quick preview of an edited article and the full rebuild (see quick.py)
 class _Server(Server):
@@ -42,21 +44,25 @@ class _Server(Server):
 
 
 class _Watcher(Watcher):
-    """Tells serve about saves from the operating system's file events (watchfiles: inotify on Linux), where
-    livereload would stat every source file ten times a second: on 12,000 files that kept a core busy. Watching
-    starts when it is made, before the first build, so a save during that build is not missed. It never reloads
-    pages itself; the preview does after a rebuild.
+    """Tells serve about saves, from the operating system's file events rather than livereload's polling, which
+    stats every source file ten times a second (on 12,000 files that kept a core busy). The events come from a
+    process of its own (watch.py): watchfiles runs threads in Rust, and this process forks build workers, which
+    must never inherit a lock such a thread held. Watching is ready before the first build, so a save during it
+    is not missed. It never reloads pages itself; the preview does after a rebuild.
     """
 
     def __init__(self, source: Path, notify: Callable[[], None]):
         super().__init__()
-        self.source, self.notify = source, notify
-        self.loop = ioloop.IOLoop.current()
-        self.stop = threading.Event()
-        self.folders_changed = threading.Event()
-        self.polling = False  # set when the system refuses file events (too many watches): watchfiles then polls
-        for target in (self._folders, self._top):
-            threading.Thread(target=target, name="therapist-site watcher", daemon=True).start()
+        self.notify = notify
+        self.process = subprocess.Popen([*dying_with_parent(), sys.executable, "-m", "generator.watch", str(source)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.fd = self.process.stdout.fileno()
+        ready, _, _ = select.select([self.fd], [], [], READY_SECONDS)
+        if not ready or os.read(self.fd, 64) != b"ready\n":  # the first line says the watches are set up
+            self.close()
+            raise UsageError("cannot watch the site folder for changes (is the watchfiles package installed?)")
+        os.set_blocking(self.fd, False)
+        ioloop.IOLoop.current().add_handler(self.fd, self._read, ioloop.IOLoop.READ)
 
     def start(self, callback) -> bool:
         return True  # already watching: livereload must not poll
@@ -64,61 +70,24 @@ class _Watcher(Watcher):
     def examine(self):
         return None, None
 
+    def _read(self, fd: int, events: int) -> None:
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            return
+        if data:
+            self.notify()
+        else:  # the watching process ended: nothing more will come
+            ioloop.IOLoop.current().remove_handler(fd)
+
     def close(self) -> None:
-        self.stop.set()
-
-    def _changed(self) -> None:
-        self.loop.add_callback(self.notify)
-
-    def _folders(self) -> None:
-        """content/, therapists/ and layouts/, all the way down; watched again when one appears or goes."""
-        watched = None
-        while not self.stop.is_set():
-            folders = [self.source / name for name in WATCHED[1:] if (self.source / name).is_dir()]
-            self.folders_changed.clear()
-            if watched is not None and folders != watched:
-                self._changed()  # a save made while the watch was being set up again is not missed
-            watched = folders
-            try:
-                for changes in watchfiles.watch(*folders, watch_filter=_relevant, debounce=WATCH_MS, step=10,
-                                                stop_event=self.stop, rust_timeout=200, yield_on_timeout=True,
-                                                raise_interrupt=False, force_polling=self.polling) if folders else ():
-                    if changes:
-                        self._changed()
-                    if self.folders_changed.is_set():
-                        break
-            except (OSError, RuntimeError):  # a folder went away (look again), or the events did (poll instead)
-                if folders and all(folder.is_dir() for folder in folders):
-                    self.polling = True
-            if not folders or not self.folders_changed.is_set():
-                self.folders_changed.wait(0.2)
-
-    def _top(self) -> None:
-        """The site folder itself, not its subfolders: site.yaml, and the watched folders appearing or going."""
-        while not self.stop.is_set():
-            try:
-                for changes in watchfiles.watch(self.source, watch_filter=_top_level, debounce=WATCH_MS, step=10,
-                                                stop_event=self.stop, rust_timeout=1000, recursive=False,
-                                                raise_interrupt=False, force_polling=self.polling):
-                    if any(Path(path).name != WATCHED[0] for _, path in changes):
-                        self.folders_changed.set()
-                    self._changed()
-            except (OSError, RuntimeError):
-                self.stop.wait(1.0)
-
-
-def _relevant(change, path: str) -> bool:
-    return not _ignored(path)
-
-
-def _top_level(change, path: str) -> bool:
-    return Path(path).name in WATCHED
-
-
-def _ignored(path: str) -> bool:
-    """Editors' swap, backup and lock files are not sources: saving must not rebuild twice."""
-    name = Path(path).name
-    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "4913"
+        self.process.stdin.close()  # the watching process ends when its input closes
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
 
 
 def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = say) -> int:

@@ -17,7 +17,7 @@ import pytest
 
 import followed
 from conftest import snapshot
-from generator import search
+from generator import pool, search
 from generator.build import Options, build
 
 PUBLISHED = {"/articles/on-grief/", "/articles/calm-breathing/", "/articles/after-a-loss/",
@@ -198,7 +198,7 @@ def test_a_page_whose_path_a_glob_cannot_carry_is_still_indexed(shard_pages, tmp
 def test_a_killed_build_takes_its_pagefind_with_it(tmp_path_factory, tmp_path):
     """pagefind starts through setpriv with a parent-death signal (no Python between fork and exec, which can hang
     in a process with threads, as serve is): when the build is killed, pagefind ends too."""
-    if not search._dying_with_parent():
+    if not pool.dying_with_parent():
         pytest.skip("setpriv (util-linux) is not installed: a killed build's pagefind finishes its shard")
     root = followed.make(tmp_path_factory, "killed")
     started = tmp_path / "pagefind.pid"
