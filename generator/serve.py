@@ -33,6 +33,8 @@ CACHE = Path(".cache") / "serve" / "site"
 READY_SECONDS = 30  # how long the watching process may take to start
 DEBOUNCE = 0.25  # seconds of quiet after a change before rebuilding: a burst of saves builds once
 FOLLOW = 0.5  # seconds between the quick preview of an edited article and the full rebuild (see quick.py)
+
+
 class _Server(Server):
     """livereload's server without its inline script (the page's policy would block it) or its log setup."""
 
@@ -58,11 +60,15 @@ class _Watcher(Watcher):
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.fd = self.process.stdout.fileno()
         ready, _, _ = select.select([self.fd], [], [], READY_SECONDS)
-        if not ready or os.read(self.fd, 64) != b"ready\n":  # the first line says the watches are set up
+        first = os.read(self.fd, 4096) if ready else b""
+        if not first.startswith(b"ready\n"):  # the first line says the watches are set up
             self.close()
             raise UsageError("cannot watch the site folder for changes (is the watchfiles package installed?)")
         os.set_blocking(self.fd, False)
-        ioloop.IOLoop.current().add_handler(self.fd, self._read, ioloop.IOLoop.READ)
+        loop = ioloop.IOLoop.current()
+        loop.add_handler(self.fd, self._read, ioloop.IOLoop.READ)
+        if first != b"ready\n":  # a save came right after
+            loop.add_callback(self.notify)
 
     def start(self, callback) -> bool:
         return True  # already watching: livereload must not poll
