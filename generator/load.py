@@ -24,6 +24,7 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 # What a cached parse depends on besides the file: this module's code and the YAML library.
 PARSER = hashlib.blake2b(Path(__file__).read_bytes() + yaml.__version__.encode(), digest_size=8).hexdigest()
+
 # libyaml parses about 14 times faster than pure Python: it matters for sites with thousands of files.
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

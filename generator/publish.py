@@ -192,31 +192,27 @@ class _Staging:
         (staging / MARKER).write_text("This folder is built by therapist-site and replaced on every build.\n")
 
     def put(self, rel: str, data: bytes | Path | Reuse | Written) -> None:
-        target = self.root / rel
         self._folder(os.path.dirname(rel) or ".")
         existed = rel in self.old
         self.old.discard(rel)
         if isinstance(data, Written):
             return  # in place already: only remembered as made
+        target = self.root / rel
         if rel in self.folders:  # a folder of the last build where a file goes now: it goes, with its files
-            existed = True
             self.old.difference_update([name for name in self.old if name.startswith(f"{rel}/")])
-        if isinstance(data, Reuse):
-            source = data.file
-        elif isinstance(data, Path):
-            source = None
-        else:
-            source = self.output / rel if _same_bytes(self.output / rel, data) else None
-        if source is not None and existed and _same_file(source, target):
+            _remove(target)
+        if isinstance(data, bytes):
+            if not write(self.root, self.output, rel, data):
+                raise OSError(f"cannot write {target}")
+            return
+        if isinstance(data, Reuse) and existed and _same_file(data.file, target):
             return  # the spare already holds this very file
         if existed:
             _remove(target)
-        if source is not None:
-            _link_or_copy(source, target)
-        elif isinstance(data, Path):
-            shutil.copyfile(data, target)
+        if isinstance(data, Reuse):
+            _link_or_copy(data.file, target)
         else:
-            target.write_bytes(data)
+            shutil.copyfile(data, target)
 
     def remove_the_rest(self) -> None:
         """Remove what the spare holds that this build did not make, and the folders left empty."""

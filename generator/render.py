@@ -1,6 +1,7 @@
 """Render stage: the frozen Site -> outputs {path in the output folder: bytes, or a source file to copy}.
 
-Pure: nothing is written here. Jinja2 runs with autoescape and StrictUndefined, so every value from YAML is
+Nothing is written here, except that the workers making pages hand each one to publish.write (which owns the
+rules of the staging folder) when they are given one, so that file creation runs on all cores. Jinja2 runs with autoescape and StrictUndefined, so every value from YAML is
 escaped and a template typo fails the build instead of printing nothing. A site's own ``layouts/`` folder
 overrides any built-in template or asset of the same name.
 """

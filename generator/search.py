@@ -7,10 +7,12 @@ but its own files from the same site. Pages opt in with ``data-pagefind-body`` (
 page does (a site's own layouts), every page is indexed, as Pagefind itself would.
 
 Pagefind cannot update an index, and a large site takes it half a minute, so the pages are split into shards by a
-hash of their address (one shard up to ``SHARD_PAGES`` pages: every small site has one) and each shard's bundle is
-kept under ``<source>/.cache/search/<key>/``, the key being a digest of the shard's pages and Pagefind's version.
+hash of their address (one shard up to ``SHARD_PAGES`` pages: every small site has one; at most ``MAX_SHARDS``)
+and each shard's bundle is kept under ``<source>/.cache/search/<key>/``, the key being a digest of the shard's
+pages (their output keys) and of the pagefind binary. A shard's pages are named to pagefind as one ``--glob``.
 Editing one article re-indexes the few shards whose pages changed; the browser merges the shards listed in
-``pagefind/shards.json``. Shards sit at ``pagefind/`` (the first, with the UI files) and ``pagefind/shard-N/``.
+``pagefind/shards.json``. Shards sit at ``pagefind/`` (the first, with the UI files) and ``pagefind/shard-N/``
+(the index and fragments only).
 """
 from __future__ import annotations
 

@@ -63,7 +63,8 @@ class _Watcher(Watcher):
         first = os.read(self.fd, 4096) if ready else b""
         if not first.startswith(b"ready\n"):  # the first line says the watches are set up
             self.close()
-            raise UsageError("cannot watch the site folder for changes (is the watchfiles package installed?)")
+            raise UsageError(f"cannot watch {source} for changes: the watching process did not start "
+                             "(is the watchfiles package installed?)")
         os.set_blocking(self.fd, False)
         loop = ioloop.IOLoop.current()
         loop.add_handler(self.fd, self._read, ioloop.IOLoop.READ)

@@ -218,7 +218,6 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
     )
 
 
-
 TABLES = {"article": ARTICLE, "page": PAGE, "topic": TOPIC, "therapist": THERAPIST}
 _MAKERS = {"article": _article, "page": _page, "topic": _topic, "therapist": _therapist}
 

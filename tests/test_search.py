@@ -41,6 +41,19 @@ def fragments(bundle: Path) -> list[dict]:
     return records
 
 
+def shards_started(monkeypatch) -> list[list[str]]:
+    """The pages of every shard pagefind is started on from now on, one list per shard, as they start."""
+    started: list[list[str]] = []
+    original = search._start
+
+    def recording(folder, store, key, shard):
+        started.append([rel for rel, _ in shard])
+        return original(folder, store, key, shard)
+
+    monkeypatch.setattr(search, "_start", recording)
+    return started
+
+
 def test_the_index_holds_exactly_the_published_articles_profiles_and_topics(out):
     records = fragments(out / "pagefind")
     assert {r["url"] for r in records} == PUBLISHED
@@ -107,14 +120,7 @@ def test_a_large_site_is_indexed_in_shards_that_the_search_page_merges(tmp_path_
 def test_editing_one_article_indexes_again_only_the_shards_whose_pages_changed(tmp_path_factory, monkeypatch):
     monkeypatch.setattr(search, "SHARD_PAGES", 2)  # eight shards
     root = followed.make(tmp_path_factory, "edit")
-    started = []
-    original = search._start
-
-    def counting(folder, store, key, shard):
-        started.append([rel for rel, _ in shard])
-        return original(folder, store, key, shard)
-
-    monkeypatch.setattr(search, "_start", counting)
+    started = shards_started(monkeypatch)
     out = followed.build(root)
     assert sum(len(pages) for pages in started) == len(PUBLISHED)
     started.clear()
@@ -178,14 +184,7 @@ def test_a_page_whose_path_a_glob_cannot_carry_is_still_indexed(shard_pages, tmp
     (root / "content" / UNUSUAL).write_text(
         '<!doctype html><html lang="en"><head><title>Über uns</title></head><body><main data-pagefind-body>'
         "<h1>Über uns</h1><p>Wir trinken Kaffee und sprechen über Brombeerhecken.</p></main></body></html>\n")
-    shards = []
-    original = search._start
-
-    def recording(folder, store, key, shard):
-        shards.append([rel for rel, _ in shard])
-        return original(folder, store, key, shard)
-
-    monkeypatch.setattr(search, "_start", recording)
+    shards = shards_started(monkeypatch)
     out = followed.build(root)
     assert len(shards) == (1 if shard_pages == 100 else 4) and sum(UNUSUAL in pages for pages in shards) == 1
     records = fragments(out / "pagefind")

@@ -23,7 +23,7 @@ from conftest import REPO
 from generator import preview as preview_module
 from generator import serve as serve_module
 from generator.build import Options
-from generator.errors import Problem
+from generator.errors import Problem, UsageError
 from generator.preview import Preview, decorate, overlay, rebuild
 from generator.serve import CACHE
 
@@ -290,6 +290,15 @@ def test_pages_are_still_served_while_a_full_rebuild_runs(make_site, tmp_path):
         assert wait_for(lambda: served.out.read_text().count("Rebuilt ") == rebuilds + 2, 30.0)
     finally:
         served.stop()
+
+
+def test_serve_says_so_when_it_cannot_watch_the_site_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(serve_module, "READY_SECONDS", 2)
+    missing = tmp_path / "gone"  # nothing to watch: the watching process never says it is ready
+    with pytest.raises(UsageError) as caught:
+        serve_module._Watcher(missing, lambda: None)
+    assert str(caught.value) == (f"cannot watch {missing} for changes: the watching process did not start "
+                                 "(is the watchfiles package installed?)")
 
 
 def test_a_profile_saved_with_broken_yaml_keeps_the_last_good_page_with_the_problem_on_top_until_fixed(served):
