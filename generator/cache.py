@@ -8,10 +8,8 @@ cached build never differs from a cold one; ``--no-cache`` neither reads nor wri
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import json
-import os
 import pickle
 import shutil
 import time
@@ -21,6 +19,7 @@ from pathlib import Path
 from typing import Mapping
 
 from . import __version__
+from .files import digest, write_atomic
 from .publish import identity
 
 HEAVY = frozenset({"html", "body", "bio", "bio_html", "description_html", "words"})  # keyed per output
@@ -28,15 +27,6 @@ HEAVY = frozenset({"html", "body", "bio", "bio_html", "description_html", "words
 SHOWN = ("reading_minutes",)
 PACKAGE = Path(__file__).parent
 SPARE_DAYS = 7  # a spare site unused this long is removed
-
-
-def digest(*parts: str | bytes) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def tree_digest(*folders: Path, files: tuple[Path, ...] = ()) -> str:
@@ -144,7 +134,7 @@ class Cache:
             last["inputs"] = None  # not the site the last build made any more: no "nothing changed"
             for path in paths:
                 last.get("pages", {}).pop(path, None)
-            _write_atomic(self.manifest_file, json.dumps(last, sort_keys=True).encode())
+            write_atomic(self.manifest_file, json.dumps(last, sort_keys=True).encode())
 
     def unchanged(self, inputs: str, output: Path, moment: datetime) -> dict | None:
         """Return the last build's summary when nothing it depends on changed, else None.
@@ -186,10 +176,10 @@ class Cache:
             return
         self.folder.joinpath("outputs").mkdir(parents=True, exist_ok=True)
         if self._used != self._markdown:
-            _write_atomic(self.markdown_file, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomic(self.markdown_file, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
         if self._parsed_used.keys() != (self._parsed or {}).keys():
-            _write_atomic(self.parsed_file, pickle.dumps(self._parsed_used, protocol=pickle.HIGHEST_PROTOCOL))
-        _write_atomic(self.manifest_file, json.dumps(manifest, sort_keys=True).encode())
+            write_atomic(self.parsed_file, pickle.dumps(self._parsed_used, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(self.manifest_file, json.dumps(manifest, sort_keys=True).encode())
         self._prune_spares()
 
     def _prune_spares(self) -> None:
@@ -239,9 +229,3 @@ def _read_pickle(file: Path) -> dict:
         return data if isinstance(data, dict) else {}
     except Exception:  # a cache from another version or a torn write is only a cold start, never an error
         return {}
-
-
-def _write_atomic(file: Path, data: bytes) -> None:
-    temporary = file.with_name(f".{file.name}.{os.getpid()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, file)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Callable
 
 from .models import Facet, FacetValue, Therapist
-from .validate import FACETS, slugify
+from .slugs import slugify
+from .validate import FACETS
 
 YES = "yes"
 

@@ -47,21 +47,21 @@ class Channel:
 
 def newsletter(site: Site, self_url: str) -> Channel:
     config = site.config
-    return Channel(config.newsletter_title or config.title,
-                   config.newsletter_description or config.description or config.title, "/", self_url)
+    return Channel(config.newsletter_name,
+                   config.newsletter_summary, "/", self_url)
 
 
 def topic_channel(site: Site, topic: Topic) -> Channel:
     config = site.config
-    return Channel(f"{config.newsletter_title or config.title}: {topic.name}",
-                   f"New articles about {topic.name} from {config.practice.name or config.title}.",
+    return Channel(f"{config.newsletter_name}: {topic.name}",
+                   f"New articles about {topic.name} from {config.practice_name}.",
                    topic.url, topic_feed_url(topic))
 
 
 def therapist_channel(site: Site, therapist: Therapist) -> Channel:
     config = site.config
-    return Channel(f"{config.newsletter_title or config.title}: articles by {therapist.display_name}",
-                   f"New articles by {therapist.display_name} at {config.practice.name or config.title}.",
+    return Channel(f"{config.newsletter_name}: articles by {therapist.display_name}",
+                   f"New articles by {therapist.display_name} at {config.practice_name}.",
                    therapist.url, therapist_feed_url(therapist))
 
 

@@ -22,12 +22,12 @@ def feed(site: Site, articles: tuple[Article, ...], self_url: str,
     images = images or {}
     data: dict = {
         "version": VERSION,
-        "title": config.newsletter_title or config.title,
+        "title": config.newsletter_name,
         "home_page_url": config.base_url,
         "feed_url": config.absolute(self_url),
-        "description": config.newsletter_description or config.description or config.title,
+        "description": config.newsletter_summary,
         "language": config.language,
-        "authors": [{"name": config.practice.name or config.title, "url": config.base_url}],
+        "authors": [{"name": config.practice_name, "url": config.base_url}],
         "items": [],
     }
     for article in articles:

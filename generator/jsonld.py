@@ -41,13 +41,13 @@ def profile_page(site: Site, therapist: Therapist) -> dict:
         } for lic in therapist.licenses]
     if therapist.locations:
         person["workLocation"] = [{
-            "@type": "Place", "name": loc.name or config.practice.name or config.title,
+            "@type": "Place", "name": loc.name or config.practice_name,
             "address": {key: value for key, value in (
                 ("@type", "PostalAddress"), ("streetAddress", loc.address), ("addressLocality", loc.city),
                 ("addressRegion", loc.state), ("postalCode", loc.postal_code),
                 ("addressCountry", "US" if loc.state in STATES else "")) if value},
         } for loc in therapist.locations]
-    person["worksFor"] = {"@type": "Organization", "name": config.practice.name or config.title,
+    person["worksFor"] = {"@type": "Organization", "name": config.practice_name,
                           "url": config.base_url}
     contact = therapist.contact
     if contact.email:
@@ -75,7 +75,7 @@ def _person_ref(site: Site, therapist: Therapist) -> dict:
 
 def _organization(site: Site) -> dict:
     config = site.config
-    return {"@type": "Organization", "@id": config.base_url + "#practice", "name": config.practice.name or config.title,
+    return {"@type": "Organization", "@id": config.base_url + "#practice", "name": config.practice_name,
             "url": config.base_url}
 
 
@@ -106,7 +106,7 @@ def home(site: Site) -> dict:
     config = site.config
     practice = config.practice
     business: dict = {"@type": "MedicalBusiness", "@id": config.base_url + "#practice",
-                      "name": practice.name or config.title, "url": config.base_url}
+                      "name": config.practice_name, "url": config.base_url}
     if config.description:
         business["description"] = config.description
     if practice.phone:

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import markdown
 import nh3
 
-from .cache import digest
+from .files import digest
 from .models import Config, Models
 from .pool import ordered_map
 

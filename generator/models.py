@@ -71,6 +71,21 @@ class Config:
     nav: tuple[Link, ...] = ()
     unsafe_html: bool = False
 
+    @property
+    def newsletter_name(self) -> str:
+        """The newsletter's title, or the site's: what feeds and feed links are called."""
+        return self.newsletter_title or self.title
+
+    @property
+    def newsletter_summary(self) -> str:
+        """The newsletter's description, or the site's, or its title: what feeds say they are about."""
+        return self.newsletter_description or self.description or self.title
+
+    @property
+    def practice_name(self) -> str:
+        """The practice's name, or the site's: who the site speaks for (bylines of feeds, JSON-LD, page text)."""
+        return self.practice.name or self.title
+
     def absolute(self, url: str) -> str:
         """Return the absolute form of a site URL such as ``/articles/x/``."""
         return self.base_url + url.lstrip("/")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import struct
 import warnings
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from PIL import Image, ImageOps
 from PIL import __version__ as PILLOW
 
 from .errors import Problem, SiteError
+from .files import write_atomic
 from .lint import line_of
 from .models import Site, Therapist
 
@@ -113,9 +113,7 @@ def make(picture: Picture, name: str, cache: Path | None) -> bytes:
     data = _encode(picture, size, "WEBP" if name.endswith(".webp") else "JPEG")
     if kept is not None:
         kept.parent.mkdir(parents=True, exist_ok=True)
-        partial_file = kept.with_name(f".{name}.{os.getpid()}")
-        partial_file.write_bytes(data)
-        os.replace(partial_file, kept)  # whole or not at all, also when two builds store it at once
+        write_atomic(kept, data)  # whole or not at all, also when two builds store it at once
     return data
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import Collector
+from .files import write_atomic
 from .load import Sources, load_document
 from .markup import convert_one
 from .models import Article, Site
@@ -51,7 +52,8 @@ def show(site: Site, env: jinja2.Environment, source: Path, output: Path,
             continue
         new = _body_edit(site, source, rel, old)
         if new is not None:
-            _write(output / article_path(new), article_page(env, source, new))
+            # Replaced whole, never in place: the preview's files are shared as hard links with the cache.
+            write_atomic(output / article_path(new), article_page(env, source, new))
             shown.append(new)
     return shown
 
@@ -70,10 +72,3 @@ def _body_edit(site: Site, source: Path, rel: str, old: Article) -> Article | No
         return None
     html, words = convert_one(model.body, site.config)
     return dataclasses.replace(old, body=model.body, html=html, words=words)
-
-
-def _write(target: Path, data: bytes) -> None:
-    """Replace the file whole, never in place: the preview's files are shared as hard links with the cache."""
-    temporary = target.with_name(f".{target.name}.quick-{os.getpid()}")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)

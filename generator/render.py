@@ -23,7 +23,7 @@ from .errors import Problem, SiteError
 from .models import Site
 from .pool import MIN_ITEMS, ordered_map, share, shared
 from .publish import WRITTEN, Reuse, Written, write
-from .validate import slugify
+from .slugs import slugify
 
 THEME = Path(__file__).parent / "layouts"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

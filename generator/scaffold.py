@@ -13,7 +13,8 @@ from pathlib import Path
 from .build import now
 from .config import load_config
 from .errors import Collector, UsageError
-from .validate import RESERVED_THERAPIST_SLUGS, slugify
+from .slugs import slugify
+from .validate import RESERVED_THERAPIST_SLUGS
 
 ARTICLE = """\
 ---

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
+from .files import digest, write_atomic
 from .pool import dying_with_parent
 
 BUNDLE = "pagefind"
@@ -71,7 +72,7 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
         pages = indexed_pages(folder, keys, store if cache is not None else None)
         shards = [shard for shard in split(pages) if shard]
         salt = f"pagefind {version()} shard v2".encode()
-        digests = [_digest(salt, *(part for rel, page in shard for part in (rel.encode(), page))) for shard in shards]
+        digests = [digest(salt, *(part for rel, page in shard for part in (rel.encode(), page))) for shard in shards]
         missing = sorted((key, shard) for key, shard in zip(digests, shards)
                          if not (store / key / "pagefind-entry.json").is_file())
         running: list[tuple[subprocess.Popen, Path, Path]] = []
@@ -234,9 +235,7 @@ def _read_marks(store: Path) -> dict[str, bool]:
 
 
 def _write_marks(store: Path, marks: dict[str, bool]) -> None:
-    temporary = store / f".marks-{os.getpid()}.json"
-    temporary.write_text(json.dumps(marks, sort_keys=True))
-    os.replace(temporary, store / "marks.json")
+    write_atomic(store / "marks.json", json.dumps(marks, sort_keys=True).encode())
 
 
 def _same(old: Path, new: Path) -> Path:
@@ -266,14 +265,6 @@ def _prune(store: Path, used: set[str]) -> None:
             continue
         if stale:
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def _digest(*parts: bytes) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.hexdigest()
 
 
 def finisher(options, stage=None, keys: Mapping[str, str] | None = None) -> Callable[[Path], int]:

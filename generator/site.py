@@ -11,7 +11,7 @@ from .crosslinks import neighbours, related
 from .errors import Collector
 from .facets import build_facets
 from .models import Article, Config, Models, Site, Therapist, Topic
-from .validate import slugify
+from .slugs import slugify
 
 #: Addresses the generator itself writes; a page or file claiming one is a collision.
 BUILT_IN = ("/articles/", "/topics/", "/therapists/", "/subscribe/", "/search/", "/assets/", "/feed.xml",

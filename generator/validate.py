@@ -7,28 +7,18 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 import zoneinfo
-from functools import lru_cache
 from pathlib import PurePosixPath
 
 from .errors import Collector, did_you_mean
 from .load import RawDoc, Sources
 from .models import Article, Config, Contact, Fees, License, Location, Models, Page, Therapist, TopicNote
 from .schema import Bool, Choice, Ctx, Date, Email, Fields, ListOf, Number, Text, Url, check_document
+from .slugs import SLUG_RE, slugify
 
-SLUG_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 STATE_RE = re.compile(r"[A-Z]{2}")
 FACETS = ("specialty", "language", "insurance", "state", "format", "population", "accepting", "sliding-scale")
 RESERVED_THERAPIST_SLUGS = ("index", *FACETS)
-
-
-@lru_cache(maxsize=65536)  # the same topic and facet names are slugged thousands of times on a large site
-def slugify(text: str) -> str:
-    """Lowercase ASCII, words joined by '-': 'Grief and Loss' -> 'grief-and-loss', 'Café' -> 'cafe'."""
-    text = re.sub(r"['\u2019]", "", text)  # "Men's Issues" -> "mens-issues", not "men-s-issues"
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 class OneOrMany(ListOf):

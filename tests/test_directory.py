@@ -16,7 +16,7 @@ import yaml
 
 from conftest import EPOCH
 from generator.build import Options, build
-from generator.validate import slugify
+from generator.slugs import slugify
 from sitegen import NO_ARTICLE_SPECIALTY, generate_site
 
 FACETS = ("specialty", "insurance", "language", "state", "format", "population", "accepting", "sliding-scale")

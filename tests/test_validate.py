@@ -7,7 +7,7 @@ import pytest
 
 from generator.build import Options, load_site
 from generator.errors import SiteError
-from generator.validate import slugify
+from generator.slugs import slugify
 
 
 def problems(source) -> list[str]:

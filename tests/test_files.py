@@ -1,0 +1,62 @@
+"""The leaf helpers: atomic writes, digests, slugs, and the names Config derives."""
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+
+import generator
+from generator.files import digest, write_atomic
+from generator.models import Config, Practice
+
+PACKAGE = Path(generator.__file__).parent
+
+
+@pytest.mark.parametrize("module", ["files.py", "slugs.py", "models.py"])
+def test_leaf_modules_import_nothing_of_ours(module):
+    tree = ast.parse((PACKAGE / module).read_text())
+    ours = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level]
+    ours += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+             if alias.name.startswith("generator")]
+    assert ours == []
+
+
+def test_no_module_writes_a_file_atomically_by_itself():
+    copies = [p.name for p in PACKAGE.glob("*.py") if p.name not in ("files.py", "publish.py")
+              and "os.replace(" in p.read_text()]
+    assert copies == []
+
+
+def test_write_atomic_replaces_the_file_whole_and_leaves_no_temporary(tmp_path):
+    file = tmp_path / "data.json"
+    file.write_bytes(b"old")
+    twin = tmp_path / "twin"
+    os.link(file, twin)  # a hard link to the old bytes (the cache shares files this way) keeps them
+    write_atomic(file, b"new")
+    assert file.read_bytes() == b"new" and twin.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.json", "twin"]
+
+
+def test_write_atomic_that_fails_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    file = tmp_path / "data.json"
+    file.write_bytes(b"old")
+    with pytest.raises(TypeError):
+        write_atomic(file, "not bytes")
+    assert file.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["data.json"]
+
+
+def test_digest_keeps_the_boundaries_between_parts():
+    assert digest("ab", "c") != digest("a", "bc")
+    assert digest("ab", b"c") == digest(b"ab", "c")
+
+
+def test_config_derives_the_newsletter_and_practice_names_from_the_title_when_unset():
+    bare = Config(title="Calm Practice", base_url="https://example.org/")
+    assert (bare.newsletter_name, bare.newsletter_summary, bare.practice_name) == ("Calm Practice",) * 3
+    full = Config(title="T", base_url="https://example.org/", description="About us", practice=Practice(name="P"),
+                  newsletter_title="N", newsletter_description="D")
+    assert (full.newsletter_name, full.newsletter_summary, full.practice_name) == ("N", "D", "P")
+    assert Config(title="T", base_url="https://example.org/", description="About").newsletter_summary == "About"
