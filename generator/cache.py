@@ -77,7 +77,7 @@ class _LightPickler(pickle.Pickler):
 def heavy_digest(site) -> str:
     """Digest every long text of the site: the key part of outputs that did not say which texts they show."""
     texts = [a.html for a in site.articles] + [t.bio_html for t in site.therapists] + [p.html for p in site.pages]
-    texts += [t.description_html for t in site.topics]
+    texts += [t.description_html for t in site.topics] + [g.bio_html for g in site.guest_authors]
     return digest(*texts)
 
 

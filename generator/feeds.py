@@ -149,9 +149,9 @@ def _entry(entry, site: Site, article: Article, image: Enclosure | None, kind: s
     if image and kind == RSS:  # Atom's enclosure links are added by _atom_enclosures: feedgen drops their rel
         entry.enclosure(image.url, str(image.length), image.type)
     for slug in article.authors:
-        therapist = site.therapist_index[slug]
-        entry.author(name=therapist.name, uri=config.absolute(therapist.url))
-        entry.dc.dc_creator(therapist.name)
+        author = site.author_index[slug]  # a therapist or a guest author
+        entry.author(name=author.name, uri=config.absolute(author.url))
+        entry.dc.dc_creator(author.name)
     for slug in article.topics:
         topic = site.topic_index[slug]
         entry.category(term=topic.name, label=topic.name, scheme=config.absolute(topic.url))

@@ -44,7 +44,7 @@ def feed(site: Site, articles: tuple[Article, ...], self_url: str,
             item["date_modified"] = article.updated.isoformat()
         if article.slug in images:
             item["image"] = images[article.slug].url
-        authors = [site.therapist_index[slug] for slug in article.authors]
+        authors = [site.author_index[slug] for slug in article.authors]
         if authors:
             item["authors"] = [{"name": t.name, "url": config.absolute(t.url)} for t in authors]
         if article.topics:

@@ -92,7 +92,7 @@ def blog_posting(site: Site, article: Article) -> dict:
     if article.summary:
         data["description"] = article.summary
     if article.authors:
-        data["author"] = [_person_ref(site, site.therapist_index[slug]) for slug in article.authors]
+        data["author"] = [_person_ref(site, site.author_index[slug]) for slug in article.authors]
     if article.topics:
         data["keywords"] = [site.topic_index[slug].name for slug in article.topics]
     if article.image:

@@ -15,6 +15,7 @@ import yaml
 from .errors import Collector
 
 KINDS = {"content/articles": "article", "content/pages": "page", "content/topics": "topic"}
+AUTHORS = "content/authors"  # guest authors: one YAML file each, like a profile
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 IGNORED = re.compile(r"(^|/)(\.|_|~)|~$|\.swp$")  # dotfiles, editor backups, partial saves
 # Characters XML cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF): text pasted from
@@ -71,6 +72,7 @@ class Sources:
     files: tuple[str, ...]  # other files under content/, copied as they are
     photos: tuple[str, ...]  # image files under therapists/
     profile_slugs: frozenset[str] = frozenset()  # every profile file found, readable or not
+    guest_slugs: frozenset[str] = frozenset()  # every guest author file found, readable or not
 
 
 def field_name(path: tuple) -> str:
@@ -227,7 +229,7 @@ def _parse_document(raw: bytes, rel: str, kind: str, problems: Collector) -> Raw
     text = decode_text(raw, rel, problems)
     if text is None:
         return None
-    if kind == "therapist":
+    if kind in ("therapist", "author"):
         data, lines = parse_yaml(text, rel, 1, problems)
         body, body_line = "", 0
     else:
@@ -270,6 +272,8 @@ def discover(source: Path, problems: Collector) -> tuple[list[tuple[str, str]], 
         folder = str(Path(rel).parent)
         if rel.endswith(".md") and folder in KINDS:
             docs.append((rel, KINDS[folder]))
+        elif folder == AUTHORS and file.suffix in (".yaml", ".yml"):
+            docs.append((rel, "author"))
         else:
             files.append(rel)
     therapists = source / "therapists"
@@ -292,4 +296,5 @@ def load_sources(source: Path, problems: Collector, parsed: dict[str, RawDoc] | 
     found, files, photos = discover(source, problems)
     docs = [doc for rel, kind in found if (doc := load_document(source, rel, kind, problems, parsed, used))]
     profiles = frozenset(Path(rel).stem for rel, kind in found if kind == "therapist")
-    return Sources(tuple(docs), tuple(files), tuple(photos), profiles)
+    guests = frozenset(Path(rel).stem for rel, kind in found if kind == "author")
+    return Sources(tuple(docs), tuple(files), tuple(photos), profiles, guests)

@@ -76,7 +76,7 @@ def convert(models: Models, config: Config, cache: dict | None = None) -> tuple[
     cache = {} if cache is None else cache
     unsafe = config.unsafe_html
     texts = [a.body for a in models.articles] + [p.body for p in models.pages] + [n.body for n in models.notes]
-    texts += [t.bio for t in models.therapists]
+    texts += [t.bio for t in models.therapists] + [g.bio for g in models.authors]
     keys = [digest(SETTINGS, str(unsafe), text) for text in texts]
     missing = list(dict.fromkeys(key for key in keys if key not in cache))
     by_key = dict(zip(keys, texts))
@@ -89,7 +89,9 @@ def convert(models: Models, config: Config, cache: dict | None = None) -> tuple[
     pages = tuple(replace(p, html=html) for p, (html, _) in zip(models.pages, results))
     notes = tuple(replace(n, html=html) for n, (html, _) in zip(models.notes, results))
     therapists = tuple(replace(t, bio_html=html) for t, (html, _) in zip(models.therapists, results))
-    return replace(models, articles=articles, pages=pages, notes=notes, therapists=therapists), used
+    authors = tuple(replace(g, bio_html=html) for g, (html, _) in zip(models.authors, results))
+    return replace(models, articles=articles, pages=pages, notes=notes, therapists=therapists,
+                   authors=authors), used
 
 
 def convert_one(text: str, config: Config) -> tuple[str, int]:

@@ -113,6 +113,7 @@ class Article:
     body_line: int
     html: str = ""  #: the body as sanitized HTML
     words: int = 0
+    aliases: tuple[str, ...] = ()  #: old addresses ("/posts/title.html") that redirect to this article
 
     @property
     def url(self) -> str:
@@ -232,6 +233,28 @@ class Therapist:
 
 
 @dataclass(frozen=True, slots=True)
+class GuestAuthor:
+    """Someone who writes articles but is not in the directory (content/authors/<slug>.yaml)."""
+
+    source: str
+    slug: str
+    name: str
+    bio: str = ""  #: Markdown
+    photo: str = ""  #: site URL of the photo (a file in content/), or ""
+    photo_alt: str = ""
+    link: str = ""  #: their own website, or ""
+    bio_html: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"/authors/{self.slug}/"
+
+    @property
+    def display_name(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     slug: str
     name: str
@@ -282,6 +305,7 @@ class Models:
     therapists: tuple[Therapist, ...]
     files: tuple[str, ...]  #: other files under content/, copied as they are
     photos: tuple[str, ...]
+    authors: tuple[GuestAuthor, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +327,8 @@ class Site:
     related: Mapping[str, tuple[Article, ...]] = field(default_factory=_empty)  #: by slug: up to 3 sharing topics
     older: Mapping[str, Article] = field(default_factory=_empty)  #: by slug: the article published just before
     newer: Mapping[str, Article] = field(default_factory=_empty)  #: by slug: the article published just after
+    guest_authors: tuple[GuestAuthor, ...] = ()  #: by slug: writers who are not in the directory
+    author_index: Mapping[str, Therapist | GuestAuthor] = field(default_factory=_empty)  #: by slug, for bylines
 
     @property
     def updated(self) -> datetime:

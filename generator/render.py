@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 import jinja2
 
 from . import feeds, jsonld, photos
+from .aliases import REDIRECTS, alias_path, redirects, redirects_file
 from .facets import slugs_of, state_name
 from .errors import Problem, SiteError
 from .models import Site
@@ -202,6 +203,13 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
     yield Job("therapists/index.json", partial(therapist_index, site), ())
     for path, make, key in photos.plan(pictures, source / ".cache" / "photos" if cache else None):
         yield Job(path, make, (key,))  # the key: a digest of the photo's bytes and of how it is encoded
+    for guest in site.guest_authors:  # writers who are not in the directory: a small page with their articles
+        yield page("author.html", f"authors/{guest.slug}/index.html", guest.url, heavy=(guest.bio_html,),
+                   author=guest, articles=written.get(guest.slug, []))
+    for alias, article in redirects(site):  # old addresses: a page that sends the browser on, and _redirects
+        yield page("redirect.html", alias_path(alias), article.url, article=article)
+    if any(article.aliases for article in site.articles):
+        yield Job(REDIRECTS, partial(redirects_file, site), ())
     for standalone in site.pages:
         yield page("page.html", f"{standalone.slug}/index.html", standalone.url, heavy=(standalone.html,),
                    page=standalone)

@@ -4,9 +4,11 @@ Routes are checked here: two sources that would write the same address are repor
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from types import MappingProxyType
 
+from .aliases import alias_address
 from .crosslinks import neighbours, related
 from .errors import Collector
 from .facets import build_facets
@@ -15,7 +17,10 @@ from .slugs import slugify
 
 #: Addresses the generator itself writes; a page or file claiming one is a collision.
 BUILT_IN = ("/articles/", "/topics/", "/therapists/", "/subscribe/", "/search/", "/assets/", "/feed.xml",
-            "/atom.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/404.html", "/index.html", "/pagefind/")
+            "/atom.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/404.html", "/index.html", "/pagefind/",
+            "/_redirects")
+# An old address of a renamed article may sit among the articles, where only the articles' own addresses are taken.
+ARTICLE_ALIAS = re.compile(r"/articles/(?!page/)[^/]+/")
 
 
 def assemble(models: Models, config: Config, now: datetime, drafts: bool, problems: Collector) -> Site:
@@ -25,7 +30,8 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
     pages = tuple(sorted((p for p in models.pages if drafts or not p.draft), key=lambda p: p.slug))
     therapists = tuple(sorted(models.therapists,
                               key=lambda t: (not t.accepting_new_clients, t.family_name.lower(), t.slug)))
-    _check_routes(articles, pages, models.files, problems)
+    guests = tuple(sorted(models.authors, key=lambda g: g.slug))
+    _check_routes(articles, pages, models.files, problems, guests)
     topics = _topics(models, articles, therapists)
     older, newer = neighbours(articles)
     return Site(
@@ -36,6 +42,7 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
         topic_index=MappingProxyType({t.slug: t for t in topics}),
         facets=build_facets(therapists),
         related=related(articles), older=older, newer=newer,
+        guest_authors=guests, author_index=MappingProxyType({a.slug: a for a in (*therapists, *guests)}),
     )
 
 
@@ -48,10 +55,12 @@ def _next_change(models: Models, now: datetime) -> datetime | None:
     return min((a.date for a in models.articles if not a.draft and a.date > now), default=None)
 
 
-def _check_routes(articles, pages, files, problems: Collector) -> None:
+def _check_routes(articles, pages, files, problems: Collector, guests=()) -> None:
     claims: dict[str, list[str]] = {}
     for article in articles:
         claims.setdefault(article.url, []).append(article.source)
+    for guest in guests:
+        claims.setdefault(guest.url, []).append(guest.source)
     for page in pages:
         claims.setdefault(page.url, []).append(page.source)
         if page.url in BUILT_IN:
@@ -62,6 +71,7 @@ def _check_routes(articles, pages, files, problems: Collector) -> None:
         claims.setdefault(url, []).append(file)
         if url.endswith("/index.html"):
             claims.setdefault(url[: -len("index.html")], []).append(file)
+    _check_aliases(articles, claims, problems)
     # Addresses that differ only in case collide on the case-insensitive disks of many hosts and laptops.
     folded: dict[str, list[tuple[str, str]]] = {}
     for url, sources in sorted(claims.items()):
@@ -73,6 +83,29 @@ def _check_routes(articles, pages, files, problems: Collector) -> None:
                 case = " (upper and lower case count as one)" if len({a for a, _ in claimants}) > 1 else ""
                 problems.add(source, 0, "", f"the address {address} is also claimed by {others}",
                              f"give one of them another file name or 'slug:'{case}")
+
+
+def _check_aliases(articles, claims: dict[str, list[str]], problems: Collector) -> None:
+    """An old address may not be a real one, nor lie among the addresses the site writes for itself."""
+    real = {url.lower(): sources for url, sources in claims.items()}
+    taken: dict[str, str] = {}
+    for article in articles:
+        for index, alias in enumerate(article.aliases):
+            address, field = alias_address(alias), f"aliases[{index}]"
+            others = real.get(address.lower()) or real.get(address.lower().removesuffix("index.html"))
+            folded = address.lower()
+            built_in = next((b for b in BUILT_IN if b in (folded, folded.rstrip("/")) or b.endswith("/") and (
+                folded.startswith(b) and not ARTICLE_ALIAS.fullmatch(folded))), None)
+            if others:
+                problems.add(article.source, 0, field, f"the old address {alias} is also the address of "
+                             f"{', '.join(others)}", "remove this alias: that address already shows a page")
+            elif built_in:
+                problems.add(article.source, 0, field, f"the old address {alias} is among the addresses the site "
+                             f"writes itself ({built_in})", "remove this alias, or let the host's own redirects send it on")
+            elif address.lower() in taken and taken[address.lower()] != article.source:
+                problems.add(article.source, 0, field, f"the old address {alias} is also an alias of "
+                             f"{taken[address.lower()]}", "keep it in one of the two articles")
+            taken.setdefault(address.lower(), article.source)
 
 
 def _topics(models: Models, articles: tuple[Article, ...], therapists: tuple[Therapist, ...]) -> tuple[Topic, ...]:

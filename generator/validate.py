@@ -9,11 +9,13 @@ import posixpath
 import re
 import zoneinfo
 from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 from .errors import Collector, did_you_mean
 from .load import RawDoc, Sources
-from .models import Article, Config, Contact, Fees, License, Location, Models, Page, Therapist, TopicNote
-from .schema import Bool, Choice, Ctx, Date, Email, Fields, ListOf, Number, Text, Url, check_document
+from .models import (Article, Config, Contact, Fees, GuestAuthor, License, Location, Models, Page, Therapist,
+                     TopicNote)
+from .schema import INVALID, Bool, Choice, Ctx, Date, Email, Fields, ListOf, Number, Text, Url, check_document
 from .slugs import SLUG_RE, slugify
 
 STATE_RE = re.compile(r"[A-Z]{2}")
@@ -26,6 +28,35 @@ class OneOrMany(ListOf):
 
     def __call__(self, value, field, ctx):
         return super().__call__(value if isinstance(value, list) else [value], field, ctx)
+
+
+ALIAS_SEGMENT = re.compile(r"[^\\\s\x00-\x1f\x7f]*")  # a path segment: no spaces, controls or backslashes
+
+
+class Alias(Text):
+    """An old address of an article, kept as a redirect: a path like /posts/title.html (a whole URL: its path)."""
+
+    expected = "an old address starting with /, like /posts/my-title.html"
+
+    def __call__(self, value, field, ctx):
+        value = super().__call__(value, field, ctx)
+        if value is INVALID:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            value, parts = value[len(f"{parts.scheme}://{parts.netloc}"):] or "/", urlsplit(parts.path)
+        if parts.query or parts.fragment or "?" in value or "#" in value:
+            return ctx.bad(field, f"a static page cannot answer an address with '?' or '#': {value!r}",
+                           "leave this address out; the host's own redirect rules can send it on")
+        if not value.startswith("/") or value.startswith("//"):
+            return ctx.bad(field, f"expected {self.expected}, found {value!r}",
+                           "write the old address from the first / after the domain name")
+        segments = unquote(value).split("/")
+        if value == "/" or any(s in (".", "..") or not ALIAS_SEGMENT.fullmatch(s) for s in segments):
+            return ctx.bad(field, f"{value!r} cannot be an address of its own",
+                           "write the old address of this article, e.g. /2019/05/my-title/, without spaces, "
+                           "'..' or backslashes")
+        return value
 
 
 SLUG = Text(SLUG_RE, "a slug of lowercase letters, digits and dashes, like my-first-article")
@@ -44,11 +75,16 @@ ARTICLE = Fields(
         "slug": SLUG,
         "image": Text(),
         "image_alt": Text(),
+        "aliases": ListOf(Alias(), "[/posts/my-title.html, /2019/05/my-title/]"),
     },
     required=("title", "date"),
 )
 PAGE = Fields({"title": Text(), "summary": Text(), "slug": SLUG, "draft": Bool()}, required=("title",))
 TOPIC = Fields({"title": Text()}, required=("title",))
+GUEST_AUTHOR = Fields(
+    {"name": Text(), "bio": Text(), "photo": Text(), "photo_alt": Text(), "link": Url()},
+    required=("name",),
+)
 THERAPIST = Fields(
     {
         "name": Text(),
@@ -90,7 +126,7 @@ def validate(sources: Sources, config: Config, problems: Collector) -> Models:
         if model is not None:
             built[doc.kind].append(model)
     return Models(tuple(built["article"]), tuple(built["page"]), tuple(built["topic"]),
-                  tuple(built["therapist"]), sources.files, sources.photos)
+                  tuple(built["therapist"]), sources.files, sources.photos, tuple(built["author"]))
 
 
 def _file_slug(doc: RawDoc, ctx: Ctx) -> str | None:
@@ -107,11 +143,12 @@ def _article(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Arti
     image = _image_url(doc, v, ctx, sources) if v.get("image") else ""
     ok = ok and slug is not None and image is not None
     for index, author in enumerate(v.get("author", ())):
-        if author not in sources.profile_slugs:
+        if author not in sources.profile_slugs and author not in sources.guest_slugs:
             field = f"author[{index}]" if isinstance(doc.data.get("author"), list) else "author"
-            close = did_you_mean(author, sources.profile_slugs)
+            close = did_you_mean(author, sources.profile_slugs | sources.guest_slugs)
             ctx.bad(field, f"no therapist profile {author!r} (expected therapists/{author}.yaml)",
-                    close if close.startswith("did") else "create the profile, or use the file name of one")
+                    close if close.startswith("did") else "create the profile, use the file name of one, or add "
+                    f"a guest author who is not in the directory as content/authors/{author}.yaml")
             ok = False
     topics: dict[str, str] = {}
     for index, name in enumerate(v.get("topics", ())):
@@ -127,24 +164,25 @@ def _article(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Arti
         topics=tuple(topics), topic_names=tuple(topics.values()),
         summary=v.get("summary", ""), draft=v.get("draft", False), image=image,
         image_alt=v.get("image_alt", ""), body=doc.body, body_line=doc.body_line,
+        aliases=tuple(dict.fromkeys(v.get("aliases", ()))),
     )
 
 
-def _image_url(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources) -> str | None:
-    """Resolve ``image:`` (relative to the article, or /-rooted in content/) to a site URL it must exist at."""
-    image = v["image"]
+def _image_url(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, field: str = "image") -> str | None:
+    """Resolve ``image:`` (relative to the document, or /-rooted in content/) to a site URL it must exist at."""
+    image = v[field]
     base = "content" if image.startswith("/") else str(PurePosixPath(doc.path).parent)
     path = posixpath.normpath(f"{base}/{image.lstrip('/')}")
     if not path.startswith("content/") or "://" in image:
-        ctx.bad("image", f"expected a picture inside the content folder, found {image!r}",
+        ctx.bad(field, f"expected a picture inside the content folder, found {image!r}",
                 "put the picture in content/ and give its path, e.g. /images/photo.jpg")
         return None
     if path not in sources.files:
-        ctx.bad("image", f"file {path} not found", "check the spelling and the folder of the picture")
+        ctx.bad(field, f"file {path} not found", "check the spelling and the folder of the picture")
         return None
-    if not v.get("image_alt"):
-        ctx.bad("image_alt", "is required when 'image' is set",
-                "describe the picture in a short sentence for people who cannot see it", at="image")
+    if not v.get(f"{field}_alt"):
+        ctx.bad(f"{field}_alt", f"is required when '{field}' is set",
+                "describe the picture in a short sentence for people who cannot see it", at=field)
         return None
     return "/" + path[len("content/"):]
 
@@ -208,8 +246,26 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
     )
 
 
-TABLES = {"article": ARTICLE, "page": PAGE, "topic": TOPIC, "therapist": THERAPIST}
-_MAKERS = {"article": _article, "page": _page, "topic": _topic, "therapist": _therapist}
+def _guest_author(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> GuestAuthor | None:
+    slug = doc.stem
+    if not SLUG_RE.fullmatch(slug):
+        ctx.bad("", f"the file name {slug!r} is not a valid slug",
+                f"rename it to {slugify(slug) or 'first-last'}.yaml (lowercase letters, digits and dashes)")
+        return None
+    if slug in sources.profile_slugs:
+        ctx.bad("", f"{slug!r} is also the file name of a therapist profile (therapists/{slug}.yaml)",
+                "a therapist's articles name the profile: delete this guest author, or rename one of the two")
+        return None
+    photo = _image_url(doc, v, ctx, sources, "photo") if v.get("photo") else ""
+    if not ok or photo is None:
+        return None
+    return GuestAuthor(doc.path, slug, v["name"], bio=v.get("bio", ""), photo=photo,
+                       photo_alt=v.get("photo_alt", ""), link=v.get("link", ""))
+
+
+TABLES = {"article": ARTICLE, "page": PAGE, "topic": TOPIC, "therapist": THERAPIST, "author": GUEST_AUTHOR}
+_MAKERS = {"article": _article, "page": _page, "topic": _topic, "therapist": _therapist,
+           "author": _guest_author}
 
 
 def document(doc: RawDoc, sources: Sources, problems: Collector, timezone: zoneinfo.ZoneInfo):
