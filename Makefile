@@ -5,16 +5,21 @@ BIN := $(VENV)/bin
 
 .PHONY: build test serve check clean
 
+# Two stamps: `make build` installs only what the tool needs; `make test` adds the test tools ([test] extra).
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
 build: $(BIN)/.installed
 	$(BIN)/therapist-site build
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed-test
 	$(BIN)/python -m pytest -q
 
 serve: $(BIN)/.installed
@@ -30,11 +35,11 @@ clean:
 # make bench BENCH_ARGS="--write-docs"   also records the table in docs/performance.md; add --large for 10,000 + 2,000
 BENCH_ARGS ?=
 .PHONY: bench
-bench: $(BIN)/.installed
+bench: $(BIN)/.installed-test
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Screenshots of the example site at phone and desktop widths, with Debian's chromium (docs/screenshots/, shown in
 # the README). Not part of `make test`.
 .PHONY: screenshots
-screenshots: $(BIN)/.installed
+screenshots: $(BIN)/.installed-test
 	$(BIN)/python docs/screenshots/make.py

@@ -1,4 +1,4 @@
-"""Command line: build / serve / check / new. Maps a SiteError to exit 1 and misuse to exit 2.
+"""Command line: build / serve / check / new / init. Maps a SiteError to exit 1 and misuse to exit 2.
 
 Input: the arguments. Output: what people read: one summary line, warnings after it, every problem as
 ``path:line: field: message; hint``. Errors and warnings go to stderr, the summary to stdout.
@@ -48,6 +48,13 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=("article", "therapist"), help="what to create")
     new.add_argument("title", help='the article\'s title or the therapist\'s full name, in quotes')
     new.add_argument("--source", **source)
+
+    init = commands.add_parser("init", help="start a new site of your own in a new folder")
+    init.add_argument("folder", type=Path, help="the folder to create, e.g. mysite")
+    init.add_argument("--name", help='the practice\'s name, in quotes: "Riverside Counseling"')
+    init.add_argument("--url", help="the address where the site will live: https://www.riverside-counseling.org/")
+    init.add_argument("--country", help="a two-letter country code for the crisis line and fees: US, CA, GB ...")
+    init.add_argument("--time-zone", help="the practice's time zone, e.g. America/Los_Angeles")
     return main
 
 
@@ -151,7 +158,22 @@ def _new(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "serve": _serve, "check": _check, "new": _new}
+def _init(args) -> int:
+    from .init import answers, init
+
+    given = {"name": args.name, "url": args.url, "country": args.country, "time_zone": args.time_zone}
+    values = answers(given, input if sys.stdin.isatty() else None)
+    init(args.folder, values)
+    print(f"Created a new site in {args.folder}. Next:\n"
+          f"  cd {args.folder}\n"
+          "  therapist-site serve      # see it at http://127.0.0.1:8000/ while you edit\n"
+          "Then write your profile in therapists/your-name.yaml (rename the file to your own name), the welcome "
+          "article in content/articles/welcome.md, and About in content/pages/about.md. "
+          "When it is ready: therapist-site build --strict, and upload the public/ folder.")
+    return 0
+
+
+COMMANDS = {"build": _build, "serve": _serve, "check": _check, "new": _new, "init": _init}
 
 
 if __name__ == "__main__":  # pragma: no cover

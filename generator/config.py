@@ -41,6 +41,7 @@ TABLE = Fields(
         "nav": ListOf(Fields({"title": Text(), "url": Text()}, required=("title", "url")),
                       "[{title: About, url: /about/}]"),
         "unsafe_html": Bool(),
+        "example": Bool(),
     },
     required=("title", "base_url"),
 )
@@ -86,6 +87,7 @@ def load_config(source: Path, problems: Collector, base_url: str = "") -> Config
         articles_per_page=values.get("articles_per_page", 10),
         nav=tuple(Link(item["title"], item["url"]) for item in values.get("nav", ())),
         unsafe_html=values.get("unsafe_html", False),
+        example=values.get("example", False),
     )
 
 

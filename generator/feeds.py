@@ -150,7 +150,10 @@ def _entry(entry, site: Site, article: Article, image: Enclosure | None, kind: s
         entry.enclosure(image.url, str(image.length), image.type)
     for slug in article.authors:
         author = site.author_index[slug]  # a therapist or a guest author
-        entry.author(name=author.name, uri=config.absolute(author.url))
+        if site.profile(slug):
+            entry.author(name=author.name, uri=config.absolute(author.url))
+        else:  # no profile page to point to (not listed, or no longer with the practice)
+            entry.author(name=author.name)
         entry.dc.dc_creator(author.name)
     for slug in article.topics:
         topic = site.topic_index[slug]

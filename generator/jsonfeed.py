@@ -46,7 +46,8 @@ def feed(site: Site, articles: tuple[Article, ...], self_url: str,
             item["image"] = images[article.slug].url
         authors = [site.author_index[slug] for slug in article.authors]
         if authors:
-            item["authors"] = [{"name": t.name, "url": config.absolute(t.url)} for t in authors]
+            item["authors"] = [{"name": t.name, **({"url": config.absolute(t.url)} if site.profile(t.slug) else {})}
+                               for t in authors]
         if article.topics:
             item["tags"] = [site.topic_index[slug].name for slug in article.topics]
         data["items"].append(item)

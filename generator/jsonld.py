@@ -69,6 +69,8 @@ def _area(code: str) -> dict:
 
 
 def _person_ref(site: Site, therapist: Therapist) -> dict:
+    if not site.profile(therapist.slug):  # no profile page to identify them by
+        return {"@type": "Person", "name": therapist.name}
     url = site.config.absolute(therapist.url)
     return {"@type": "Person", "@id": url + "#person", "name": therapist.name, "url": url}
 

@@ -8,20 +8,40 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import Collector, Problem, did_you_mean
 from .models import Site
+from .scaffold import PLACEHOLDERS
+
+#: Domains set aside for examples and tests (RFC 2606, RFC 6761): no practice's site can ever live there.
+RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
+RESERVED_TLDS = ("example", "test", "invalid", "localhost")
+
+
+def reserved_host(url: str) -> str:
+    """Return the reserved example domain ``url`` is on ("example.org"), or "" for a real address."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    for domain in RESERVED_DOMAINS:
+        if host == domain or host.endswith("." + domain):
+            return domain
+    tld = host.rsplit(".", 1)[-1]
+    return f".{tld}" if tld in RESERVED_TLDS else ""
 
 
 def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
-    """Return every warning about the site: profiles without a photo, articles without a summary, lone topics."""
+    """Return every warning about the site: an example address, articles without a summary, lone topics."""
     found = Collector()
+    config = site.config
+    domain = reserved_host(config.base_url)
+    if domain and not config.example:
+        found.add("site.yaml", line_of(source, "site.yaml", "base_url"), "base_url",
+                  f"{config.base_url} is an example address ({domain} is reserved for examples), so the links in "
+                  "feeds, search engines and shared pages would lead nowhere",
+                  "write the address where the site will live, e.g. https://www.your-practice.org/")
     for therapist in site.therapists:
-        if not therapist.photo:
-            found.add(therapist.source, line_of(source, therapist.source, "photo"), "photo",
-                      "no photo: the profile and the directory show initials instead of a face",
-                      "put a .jpg, .png or .webp photo in therapists/, write its file name after 'photo:' "
-                      "and describe it after 'photo_alt:'")
+        if therapist.listed:
+            _placeholders(found, source, therapist)
     for article in site.articles:
         if not article.summary:
             found.add(article.source, line_of(source, article.source, "summary"), "summary",
@@ -38,6 +58,25 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
                       close if close.startswith("did") else
                       "add it to other articles, describe it in content/topics/, or use an existing topic")
     return tuple(sorted(set(found.problems)))
+
+
+def _placeholders(found: Collector, source: Path, therapist) -> None:
+    for field, text in (("name", therapist.name), ("bio", therapist.bio)):
+        for placeholder in PLACEHOLDERS:
+            if placeholder in text:
+                found.add(therapist.source, _line_with(source, therapist.source, placeholder)
+                          or line_of(source, therapist.source, field), field,
+                          f"still holds the example text {placeholder!r}, which would be published as it is",
+                          "write your own text in its place, or add 'listed: false' to keep the profile off the "
+                          "site until it is ready")
+
+
+def _line_with(source: Path, path: str, text: str) -> int:
+    try:
+        lines = (source / path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return next((number for number, line in enumerate(lines, 1) if text in line), 0)
 
 
 def line_of(source: Path, path: str, field: str) -> int:

@@ -70,6 +70,7 @@ class Config:
     articles_per_page: int = 10
     nav: tuple[Link, ...] = ()
     unsafe_html: bool = False
+    example: bool = False  #: the fictional example site: every page says so, its example address is expected
 
     @property
     def newsletter_name(self) -> str:
@@ -211,6 +212,8 @@ class Therapist:
     licenses: tuple[License, ...] = ()
     accepting_new_clients: bool = False
     contact: Contact = Contact()
+    listed: bool = True  #: False: kept off the site (a profile not ready yet); shown with --drafts
+    former: bool = False  #: no longer with the practice: bylines say so; no profile, not in the directory
     bio_html: str = ""
 
     @property
@@ -321,14 +324,19 @@ class Site:
     files: tuple[str, ...]
     photos: tuple[str, ...]
     next_change: datetime | None  #: when the next future-dated article comes out, changing the site by itself
-    therapist_index: Mapping[str, Therapist]  #: by slug, for bylines
+    therapist_index: Mapping[str, Therapist]  #: by slug, every author with a byline (listed or not, former too)
     topic_index: Mapping[str, Topic]  #: by slug, for an article's topic links
     facets: tuple[Facet, ...] = ()  #: the directory's filters, in form order
+    profiles: frozenset[str] = frozenset()  #: slugs of the authors whose page is published (bylines link them)
     related: Mapping[str, tuple[Article, ...]] = field(default_factory=_empty)  #: by slug: up to 3 sharing topics
     older: Mapping[str, Article] = field(default_factory=_empty)  #: by slug: the article published just before
     newer: Mapping[str, Article] = field(default_factory=_empty)  #: by slug: the article published just after
     guest_authors: tuple[GuestAuthor, ...] = ()  #: by slug: writers who are not in the directory
     author_index: Mapping[str, Therapist | GuestAuthor] = field(default_factory=_empty)  #: by slug, for bylines
+
+    def profile(self, slug: str) -> Therapist | GuestAuthor | None:
+        """The therapist whose profile page is published, for a byline link; None: name the author unlinked."""
+        return self.author_index[slug] if slug in self.profiles else None
 
     @property
     def updated(self) -> datetime:

@@ -10,7 +10,7 @@ import json
 import zoneinfo
 from pathlib import Path
 
-from .build import now
+from .options import now
 from .config import load_config
 from .errors import Collector, UsageError
 from .slugs import slugify
@@ -35,6 +35,9 @@ Write the article here. Leave an empty line between paragraphs.
 
 Start a line with "## " to begin a section. *Italics*, **bold** and [links](https://example.org) work too.
 """
+
+#: Text that ``new therapist`` (and ``init``) write for a person to replace: published as it is, it is a warning.
+PLACEHOLDERS = ("Write here who you work with and how you work.", "Your Name")
 
 THERAPIST = """\
 # The profile of {name}. Text after a # is a note and is ignored; docs/therapist-profiles.md explains more.
@@ -68,6 +71,8 @@ contact:                       # how clients reach you; leave empty what you do 
   phone:                       # in quotes, e.g. "+1-619-555-0100"
   booking_url:                 # an online booking page, starting with https://
   website:                     # your own website, starting with https://
+listed: true                   # false: kept off the site while it is not ready (build --drafts shows it)
+former: false                  # true: no longer with the practice; articles keep the name, the directory drops it
 """
 
 
@@ -75,10 +80,9 @@ def new_article(source: Path, title: str) -> Path:
     """Create content/articles/<slug>.md as a draft dated today; refuse to replace an existing file."""
     _require_site(source)
     slug = _slug(title, "title")
-    timezone = load_config(source, Collector()).timezone  # a broken site.yaml is reported by build, not here
-    today = now().astimezone(zoneinfo.ZoneInfo(timezone)).date().isoformat()
+    date = today(load_config(source, Collector()).timezone)  # a broken site.yaml is reported by build, not here
     profiles = sorted(p.stem for p in (source / "therapists").glob("*.yaml"))
-    text = ARTICLE.format(title=_quote(title), date=today, author=profiles[0] if profiles else "ana-lima")
+    text = ARTICLE.format(title=quote(title), date=date, author=profiles[0] if profiles else "ana-lima")
     return _create(source, f"content/articles/{slug}.md", text)
 
 
@@ -89,7 +93,12 @@ def new_therapist(source: Path, name: str) -> Path:
     if slug in RESERVED_THERAPIST_SLUGS:
         raise UsageError(f"the name {name!r} would make the file therapists/{slug}.yaml, whose address the "
                          "directory uses itself; give the full name")
-    return _create(source, f"therapists/{slug}.yaml", THERAPIST.format(name=name, quoted=_quote(name), slug=slug))
+    return _create(source, f"therapists/{slug}.yaml", THERAPIST.format(name=name, quoted=quote(name), slug=slug))
+
+
+def today(timezone: str) -> str:
+    """The build's "now" as a date in the site's time zone, as articles write it: 2026-10-05."""
+    return now().astimezone(zoneinfo.ZoneInfo(timezone)).date().isoformat()
 
 
 def _require_site(source: Path) -> None:
@@ -105,7 +114,7 @@ def _slug(text: str, what: str) -> str:
     return slug
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
     """Quote a value for YAML: a JSON string is a valid YAML double-quoted one, whatever it contains."""
     return json.dumps(text.strip(), ensure_ascii=False)
 

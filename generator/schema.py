@@ -102,7 +102,7 @@ class TimeZone(Text):
         value = super().__call__(value, field, ctx)
         try:
             return value if value is INVALID else (zoneinfo.ZoneInfo(value) and value)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Pacific" is a folder of zones
             return ctx.bad(field, f"unknown time zone {value!r}", "use a name like America/New_York or UTC")
 
 

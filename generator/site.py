@@ -28,8 +28,10 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
     articles = tuple(sorted((a for a in models.articles if drafts or _published(a, now)),
                             key=lambda a: (-a.date.timestamp(), a.slug)))
     pages = tuple(sorted((p for p in models.pages if drafts or not p.draft), key=lambda p: p.slug))
-    therapists = tuple(sorted(models.therapists,
-                              key=lambda t: (not t.accepting_new_clients, t.family_name.lower(), t.slug)))
+    everyone = tuple(sorted(models.therapists,
+                            key=lambda t: (not t.accepting_new_clients, t.family_name.lower(), t.slug)))
+    # Former staff keep their bylines only; a profile that is not listed yet shows only in a --drafts preview.
+    therapists = tuple(t for t in everyone if not t.former and (t.listed or drafts))
     guests = tuple(sorted(models.authors, key=lambda g: g.slug))
     _check_routes(articles, pages, models.files, problems, guests)
     topics = _topics(models, articles, therapists)
@@ -38,11 +40,11 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
         config=config, now=now, articles=articles, next_change=None if drafts else _next_change(models, now),
         pages=pages, topics=topics, therapists=therapists,
         files=models.files, photos=models.photos,
-        therapist_index=MappingProxyType({t.slug: t for t in therapists}),
+        therapist_index=MappingProxyType({t.slug: t for t in everyone}),
         topic_index=MappingProxyType({t.slug: t for t in topics}),
-        facets=build_facets(therapists),
+        facets=build_facets(therapists), profiles=frozenset(a.slug for a in (*therapists, *guests)),
         related=related(articles), older=older, newer=newer,
-        guest_authors=guests, author_index=MappingProxyType({a.slug: a for a in (*therapists, *guests)}),
+        guest_authors=guests, author_index=MappingProxyType({a.slug: a for a in (*everyone, *guests)}),
     )
 
 

@@ -112,6 +112,8 @@ THERAPIST = Fields(
                            "[{type: Psychologist, state: CA, number: 'PSY 12345'}]"),
         "accepting_new_clients": Bool(),
         "contact": Fields({"email": Email(), "phone": Text(), "booking_url": Url(), "website": Url()}),
+        "listed": Bool(),
+        "former": Bool(),
     },
     required=("name",),
 )
@@ -243,6 +245,7 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
         telehealth_states=v.get("telehealth_states", ()),
         licenses=tuple(License(**lic) for lic in v.get("licenses", ())),
         accepting_new_clients=v.get("accepting_new_clients", False), contact=Contact(**contact),
+        listed=v.get("listed", True), former=v.get("former", False),
     )
 
 

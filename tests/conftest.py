@@ -18,7 +18,7 @@ EPOCH = "1793000000"  # 2026-10-27 UTC: after every example article, so none is 
 
 SITE_YAML = """\
 title: Test Practice
-base_url: https://test.example.org/
+base_url: https://test-practice.org/
 """
 
 

@@ -57,16 +57,16 @@ def test_rss_carries_full_content_with_only_absolute_urls(built):
     html = entry.content[0].value
     assert "Read <a href=" in html
     urls = re.findall(r'(?:href|src)="([^"]*)"', html)
-    assert urls == ["https://test.example.org/articles/older/", "https://test.example.org/articles/older/",
-                    "https://test.example.org/articles/newer/map.png"]
-    assert entry.id == entry.link == "https://test.example.org/articles/newer/"
+    assert urls == ["https://test-practice.org/articles/older/", "https://test-practice.org/articles/older/",
+                    "https://test-practice.org/articles/newer/map.png"]
+    assert entry.id == entry.link == "https://test-practice.org/articles/newer/"
     assert b"<content:encoded>" in (built / "feed.xml").read_bytes()
 
 
 def test_rss_channel_links_to_the_site_and_itself(built):
     xml = (built / "feed.xml").read_text()
-    assert "<link>https://test.example.org/</link>" in xml
-    assert 'href="https://test.example.org/feed.xml" rel="self"' in xml
+    assert "<link>https://test-practice.org/</link>" in xml
+    assert 'href="https://test-practice.org/feed.xml" rel="self"' in xml
 
 
 def test_feed_dates_come_from_the_content_and_are_timezone_aware(built):

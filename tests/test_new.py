@@ -9,7 +9,7 @@ import yaml
 from conftest import EPOCH
 from generator.validate import ARTICLE, THERAPIST
 
-HONOLULU = "title: Test Practice\nbase_url: https://test.example.org/\ntimezone: Pacific/Honolulu\n"
+HONOLULU = "title: Test Practice\nbase_url: https://test-practice.org/\ntimezone: Pacific/Honolulu\n"
 
 
 def front_matter(text: str) -> tuple[dict, list[str]]:

@@ -104,3 +104,67 @@ def test_a_facet_that_no_profile_lists_gets_no_page_and_no_form_control(make_sit
     assert not (tmp_path / "out" / "therapists" / "insurance").exists()
     directory = page("/therapists/")
     assert 'id="filter-insurance"' not in directory and 'id="filter-language"' in directory
+
+
+ARTICLE_BY = "---\ntitle: On grief\ndate: 2026-01-05\nauthor: {author}\nsummary: S.\n---\nBody.\n"
+
+
+def test_an_unlisted_profile_is_off_the_site_while_its_articles_keep_an_unlinked_byline(make_site, run, tmp_path):
+    source = make_site({"therapists/ana-lima.yaml": "name: Ana Lima\nlisted: false\n",
+                        "content/articles/grief.md": ARTICLE_BY.format(author="ana-lima")})
+    assert run("build", "--source", source, "--output", tmp_path / "out", "--strict").code == 0
+    out = tmp_path / "out"
+    assert not (out / "therapists" / "ana-lima").exists()
+    assert "ana-lima" not in (out / "therapists" / "index.json").read_text()
+    article = (out / "articles" / "grief" / "index.html").read_text()
+    assert re.search(r"· by\s+Ana Lima\s+·", article) and 'href="/therapists/ana-lima/"' not in article
+    feed = json.loads((out / "feed.json").read_text())
+    assert feed["items"][0]["authors"] == [{"name": "Ana Lima"}]
+    assert run("build", "--source", source, "--output", tmp_path / "preview", "--drafts").code == 0
+    assert (tmp_path / "preview" / "therapists" / "ana-lima" / "index.html").is_file()
+
+
+def test_a_former_therapist_keeps_the_byline_but_leaves_the_directory_and_its_facets(make_site, run, tmp_path):
+    source = make_site({"therapists/ana-lima.yaml": FULL + "former: true\n",
+                        "content/articles/grief.md": ARTICLE_BY.format(author="ana-lima")})
+    assert run("build", "--source", source, "--output", tmp_path / "out", "--drafts").code == 0
+    out = tmp_path / "out"
+    article = (out / "articles" / "grief" / "index.html").read_text()
+    assert re.search(r"· by\s+Ana Lima, PsyD, MA \(formerly with the practice\)\s+·", article)
+    assert not (out / "therapists" / "ana-lima").exists()
+    assert not (out / "therapists" / "language" / "portuguese").exists()
+    assert "Ana" not in (out / "therapists" / "index.html").read_text()
+    assert "ana@example.org" not in "".join(p.read_text() for p in out.rglob("*.html"))
+
+
+def test_placeholder_text_from_new_therapist_is_a_warning_naming_its_line(make_site, run, tmp_path):
+    source = make_site()
+    assert run("new", "therapist", "Ana Lima", "--source", source).code == 0
+    result = run("build", "--source", source, "--output", tmp_path / "out")
+    assert result.code == 0
+    assert result.err.splitlines()[1:] == [
+        "therapists/ana-lima.yaml:9: bio: still holds the example text 'Write here who you work with and how you "
+        "work.', which would be published as it is; write your own text in its place, or add 'listed: false' to "
+        "keep the profile off the site until it is ready"]
+    strict = run("build", "--source", source, "--output", tmp_path / "out", "--strict")
+    assert strict.code == 1 and "therapists/ana-lima.yaml:9: bio: still holds the example text" in strict.err
+    text = (source / "therapists" / "ana-lima.yaml").read_text().replace("listed: true ", "listed: false")
+    (source / "therapists" / "ana-lima.yaml").write_text(text)
+    assert run("build", "--source", source, "--output", tmp_path / "out", "--strict").code == 0
+
+
+def test_not_accepting_shows_the_practice_waitlist_contact_instead_of_a_booking_button(make_site, run, tmp_path):
+    profile = FULL.replace("accepting_new_clients: true", "accepting_new_clients: false")
+    source = make_site({"therapists/ana-lima.yaml": profile, "site.yaml": "title: T\nbase_url: https://t.org/\n"
+                        "practice: {name: Riverside, phone: '+1 555 0100', email: intake@riverside.org}\n"})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    page = (tmp_path / "out" / "therapists" / "ana-lima" / "index.html").read_text()
+    assert "Book a consultation" not in page and "https://book.example.org/ana" not in page
+    assert ("<p>Ana Lima is not taking new clients right now. To join the waitlist, or to find another therapist "
+            "who can see you sooner, contact Riverside:</p>") in page
+    assert '<a href="mailto:intake@riverside.org">intake@riverside.org</a>' in page
+    other = make_site({"therapists/ana-lima.yaml": FULL}, name="accepting")
+    assert run("build", "--source", other, "--output", tmp_path / "b").code == 0
+    accepting = (tmp_path / "b" / "therapists" / "ana-lima" / "index.html").read_text()
+    assert '<a class="button" href="https://book.example.org/ana">Book a consultation</a>' in accepting
+    assert "waitlist" not in accepting.split('<section class="contact"')[1].split("</section>")[0]
