@@ -10,8 +10,9 @@ from pathlib import Path
 
 from .errors import Collector
 from .load import RawDoc, parse_yaml, read_text
+from . import providers
 from .models import Config, Crisis, CrisisNumber, Link, Practice, US_988
-from .schema import Bool, Fields, ListOf, Number, Text, TimeZone, URL_RE, check_document
+from .schema import Bool, Choice, Ctx, Fields, ListOf, Number, Text, TimeZone, URL_RE, check_document
 
 CRISIS_URL = Text(re.compile(r"(https?://|tel:|sms:)\S+"), "a link starting with tel:, sms: or https://")
 
@@ -25,7 +26,8 @@ TABLE = Fields(
                          "a language code like en or en-US"),
         "timezone": TimeZone(),
         "practice": Fields({"name": Text(), "phone": Text(), "email": Text(), "address": Text()}),
-        "newsletter": Fields({"title": Text(), "description": Text()}),
+        "newsletter": Fields({"title": Text(), "description": Text(), "provider": Choice(*providers.PRESETS),
+                              **providers.SETTINGS}),
         "crisis": Fields(
             {
                 "text": Text(),
@@ -68,12 +70,13 @@ def load_config(source: Path, problems: Collector, base_url: str = "") -> Config
         data = {**data, "base_url": base_url}
     doc = RawDoc("site.yaml", "config", data, lines)
     values, ok = check_document(doc, TABLE, problems)
-    if not ok:
+    newsletter = values.get("newsletter", {})
+    signup = providers.signup(newsletter, Ctx(doc, problems)) if ok else None
+    if not ok or (signup is None and newsletter.keys() - {"title", "description"}):  # a provider setting was wrong
         return placeholder
     timezone = values.get("timezone", "UTC")
     base_url = values["base_url"].rstrip("/") + "/"
     crisis = values.get("crisis")
-    newsletter = values.get("newsletter", {})
     return Config(
         title=values["title"],
         base_url=base_url,
@@ -83,6 +86,7 @@ def load_config(source: Path, problems: Collector, base_url: str = "") -> Config
         practice=Practice(**values.get("practice", {})),
         newsletter_title=newsletter.get("title", ""),
         newsletter_description=newsletter.get("description", ""),
+        signup=signup,
         crisis=_crisis(crisis) if crisis else US_988,
         articles_per_page=values.get("articles_per_page", 10),
         nav=tuple(Link(item["title"], item["url"]) for item in values.get("nav", ())),

@@ -55,6 +55,25 @@ class Practice:
 
 
 @dataclass(frozen=True, slots=True)
+class SignUp:
+    """The newsletter's sign-up form, from site.yaml's ``newsletter: provider``: where it posts and what it sends."""
+
+    provider: str  #: "buttondown", "mailchimp", "kit", "emailoctopus", "listmonk" or "form"
+    name: str  #: who receives the address, as people know them: "Buttondown", or the host of a generic form
+    action: str  #: the absolute https:// address the form posts to
+    email_field: str  #: the name the provider expects for the email address
+    fields: tuple[tuple[str, str], ...] = ()  #: hidden fields the provider needs, as (name, value)
+    honeypot: str = "website"  #: a field people never see and bots fill in; the provider drops such sign-ups
+    unsubscribe: str = ""  #: the provider's unsubscribe merge tag for emails ("" when it has none)
+
+    @property
+    def origin(self) -> str:
+        """The provider's origin (``https://host``): the one address the security policy lets the form post to."""
+        parts = urlsplit(self.action)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """site.yaml, checked: the only settings templates and stages read."""
 
@@ -66,6 +85,7 @@ class Config:
     practice: Practice = Practice()
     newsletter_title: str = ""
     newsletter_description: str = ""
+    signup: SignUp | None = None  #: the email sign-up form; None: no list provider, feeds only
     crisis: Crisis = US_988
     articles_per_page: int = 10
     nav: tuple[Link, ...] = ()

@@ -213,7 +213,8 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
     for standalone in site.pages:
         yield page("page.html", f"{standalone.slug}/index.html", standalone.url, heavy=(standalone.html,),
                    page=standalone)
-    yield page("subscribe.html", "subscribe/index.html", "/subscribe/")
+    yield page("subscribe.html", "subscribe/index.html", "/subscribe/", topics=[t for t in site.topics if t.articles],
+               writers=[(t, len(written[t.slug])) for t in site.therapists if t.slug in written])  # no empty feed
     yield page("search.html", "search/index.html", "/search/")
     yield page("404.html", "404.html", "/404.html")
     for path, make, texts in feeds.plan(site, source):  # the newsletter, then a feed per topic and therapist

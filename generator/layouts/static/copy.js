@@ -11,7 +11,7 @@
   }
 
   function selectAddress(button) {
-    var code = button.parentNode.querySelector("code");
+    var code = button.parentNode.querySelector("code") || button.parentNode.querySelector("a");
     if (!code) return false;
     var range = document.createRange();
     range.selectNodeContents(code);
