@@ -47,7 +47,7 @@ def load_site(options: Options, stages: Stages | None = None, cache: Cache | Non
         models = validate(sources, config, problems)
     # No stop here: route collisions among the valid documents belong in the same report.
     with stage("markdown"):
-        models, converted = convert(models, config, cache.markdown())
+        models, converted = convert(models, config, cache.markdown(), problems)
         cache.remember_markdown(converted)
     with stage("assemble"):
         site = assemble(models, config, now(), options.drafts, problems)

@@ -6,6 +6,7 @@ stages can name the exact line of a mistake. YAML errors become problems with fi
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,16 @@ IGNORED = re.compile(r"(^|/)(\.|_|~)|~$|\.swp$")  # dotfiles, editor backups, pa
 # elsewhere sometimes holds them, and one would make every feed unreadable.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
+
+# Limits on one YAML text (docs/security.md says why): a few lines of nested aliases ('&a', '*a') can stand for
+# billions of values, and the libraries that read them recurse or take minutes long before memory runs out.
+MAX_VALUES = 100_000  #: values in one file once aliases are expanded (a full profile holds about 100)
+MAX_DEPTH = 50  #: levels of nesting (a profile needs 4)
+MAX_DIGITS = 100  #: characters of a whole number (Python refuses to turn more than 4,300 into text at all)
+MAX_SOURCE_BYTES = 1_000_000  #: one article, page or profile: Markdown reads about 200 KB a second
+NON_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+INT_TAG, FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+ALIAS_HINT = "write the values out instead of repeating them with '&' and '*'"
 
 # What a cached parse depends on besides the file: this module's code and the YAML library.
 PARSER = hashlib.blake2b(Path(__file__).read_bytes() + yaml.__version__.encode(), digest_size=8).hexdigest()
@@ -105,6 +116,8 @@ def yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[object, str, str
         return opened, "this line has no ':' after a field name", (
             "write each field as 'name: value'; a value that goes on over several lines must be indented")
     mark = exc.problem_mark or exc.context_mark
+    if "maximum nesting depth" in problem:
+        return mark, f"values are nested more than {MAX_DEPTH} levels deep", "write nested lists and groups out flat"
     found = _character_at(text, mark)
     if "mapping values are not allowed" in problem:
         return mark, "a ':' is in a place where it is not allowed", (
@@ -136,6 +149,8 @@ def parse_yaml(text: str, path: str, first_line: int, problems: Collector) -> tu
     try:
         loader = Loader(text)  # checks for unprintable characters at once
         node = loader.get_single_node()
+        if node is not None and not _within_limits(node, path, first_line, problems):
+            return None, {}
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark, message, hint = yaml_problem(exc, text)
@@ -146,12 +161,83 @@ def parse_yaml(text: str, path: str, first_line: int, problems: Collector) -> tu
         problems.add(path, line, "", f"contains an invisible control character (#x{exc.character:04x})",
                      "delete it: retype the line, or paste it again as plain text")
         return None, {}
+    except RecursionError:  # the pure-Python parser (no libyaml) recurses once per level of nesting
+        problems.add(path, first_line, "", f"cannot read this file: values are nested more than {MAX_DEPTH} "
+                     "levels deep", "write nested lists and groups out flat")
+        return None, {}
     finally:
         if loader is not None:
             loader.dispose()
     lines: dict = {"": first_line}
     _walk(node, (), first_line, lines, path, problems)
     return data, lines
+
+
+def _within_limits(root, path: str, first_line: int, problems: Collector) -> bool:
+    """Check the parsed values before they are built: a value that contains itself, more than MAX_VALUES values
+    once aliases are expanded, nesting deeper than MAX_DEPTH, a number that is not finite or absurdly long.
+
+    Aliases make the node graph shared, so each node is visited once (iteratively: no recursion to exhaust) and
+    the expanded size is summed from its children's."""
+    size: dict[int, int] = {}
+    stack = [(root, (), 1, False)]
+    on_path: set[int] = set()
+    distinct = 0
+
+    def report(node, at: tuple, message: str, hint: str = "") -> bool:
+        name = field_name(at)
+        name = name if len(name) <= 60 else name[:59] + "…"
+        problems.add(path, first_line + node.start_mark.line, name, message, hint)
+        return False
+
+    while stack:
+        node, at, depth, done = stack.pop()
+        children = [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else (
+            node.value if isinstance(node, yaml.SequenceNode) else [])
+        if done:
+            on_path.discard(id(node))
+            size[id(node)] = 1 + sum(size[id(child)] for child in children)
+            if size[id(node)] > MAX_VALUES:
+                kind = "holds" if distinct > MAX_VALUES else "through aliases ('*') stands for"
+                return report(node, at, f"{kind} more than {MAX_VALUES:,} values", ALIAS_HINT if "alias" in kind
+                              else "split it into smaller files")
+            continue
+        if id(node) in on_path:
+            return report(node, at, "contains itself through an alias ('*')", ALIAS_HINT)
+        if id(node) in size:
+            continue
+        distinct += 1
+        if depth > MAX_DEPTH:
+            return report(node, at, f"values are nested more than {MAX_DEPTH} levels deep",
+                          "write nested lists and groups out flat")
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == INT_TAG and len(node.value) > MAX_DIGITS:
+                return report(node, at, f"expected a sensible number, found one {len(node.value):,} characters long",
+                              "if it is meant as text, put it in quotes")
+            if node.tag == FLOAT_TAG and not _finite(node.value):
+                return report(node, at, f"expected a finite number, found {node.value!r}",
+                              "write the number in digits, e.g. 150, or put text in quotes")
+            size[id(node)] = 1
+            continue
+        on_path.add(id(node))
+        stack.append((node, at, depth, True))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack.append((value, at + (str(key.value),), depth + 1, False))
+                stack.append((key, at, depth + 1, False))
+        else:
+            for index in reversed(range(len(children))):
+                stack.append((children[index], at + (index,), depth + 1, False))
+    return True
+
+
+def _finite(text: str) -> bool:
+    if NON_FINITE.fullmatch(text):
+        return False
+    try:
+        return math.isfinite(float(text.replace("_", "")))
+    except ValueError:  # sexagesimal (1:30.5): finite, if odd
+        return True
 
 
 def _walk(node, at: tuple, first_line: int, lines: dict, path: str, problems: Collector) -> None:
@@ -212,6 +298,11 @@ def load_document(source: Path, rel: str, kind: str, problems: Collector,
     not parsed again. Every clean RawDoc this returns is put in ``used`` under that digest.
     """
     raw = (source / rel).read_bytes()
+    if len(raw) > MAX_SOURCE_BYTES:
+        problems.add(rel, 0, "", f"is {len(raw) / 1e6:.1f} MB, more than the {MAX_SOURCE_BYTES / 1e6:.0f} MB an "
+                     "article, page or profile may be", "split it into several articles, and put pictures and "
+                     "downloads in content/ as files of their own")
+        return None
     key = hashlib.blake2b(f"{PARSER}\0{rel}\0{kind}\0".encode() + raw, digest_size=16).hexdigest()
     if parsed is not None and key in parsed:
         doc = parsed[key]

@@ -6,7 +6,11 @@ is typed by many people and pasted from elsewhere, so it must never become scrip
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import replace
+from typing import NamedTuple
 from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -14,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import markdown
 import nh3
 
+from .errors import Collector
 from .files import digest
 from .models import Config, Models
 from .pool import ordered_map
@@ -43,14 +48,123 @@ URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 ROOTED = re.compile(r'\b(href|src)="/(?!/)')
 TAG = re.compile(r"<[^>]+>")
 
+# The budget of one document (docs/security.md): Python-Markdown looks for the end of a link from every '[' that
+# has none, to the end of the paragraph (quadratic: 20,000 '[' in one line take two minutes), and recurses once per
+# level of nested lists and quotes (5,000 '1. ' on one line end in RecursionError). The known cases are refused
+# before converting; a timer stops whatever else runs too long, where one can (the main thread of a process).
+MAX_NESTING = 32  #: levels of lists and quotes at the start of one line
+MAX_LINK_SCAN = 5_000_000  #: sum over paragraphs of (unclosed '[' and '](') × paragraph length: about 2 s
+TIME_BUDGET = 10.0  #: seconds for one document
+NESTING = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+BRACKETS = re.compile(r"\\.|\]\(|[\[\]()]")
+BRACKET_HINT = "write a '[' that does not start a link as '\\[', or split the paragraph with blank lines"
+
+
+class Refused(NamedTuple):
+    """Why a document was not converted: its line (1 = the first line of the text), what, and what to change."""
+
+    line: int
+    message: str
+    hint: str
+
+
+class OverBudget(Exception):
+    """Raised by the timer inside a conversion that ran past TIME_BUDGET."""
+
+
 _converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
 # Everything that changes the HTML of a text: part of each cached conversion's key.
 SETTINGS = digest(markdown.__version__, nh3.__version__, Path(__file__).read_bytes())
 
 
-def to_html(text: str, unsafe: bool = False) -> str:
-    """Convert one Markdown document to HTML, sanitized unless ``unsafe``."""
-    html = _converter.reset().convert(text)
+def refusal(text: str) -> Refused | None:
+    """Find what would make Python-Markdown recurse too deep or take minutes, before it starts."""
+    paragraph_start, scan, worst, fence = 1, 0, (0, -1, 0), ""
+    paragraph: list[str] = []
+    for number, line in enumerate(text.split("\n") + [""], 1):
+        opening = FENCE.match(line)
+        if fence or opening:  # code is taken out before links are looked for: its brackets cost nothing
+            if not fence:
+                fence = opening.group(1)
+            elif line.strip().startswith(fence):
+                fence = ""
+            line = ""
+        depth, at = 0, 0
+        while match := NESTING.match(line, at):
+            depth, at = depth + 1, match.end()
+        depth += len(line[: len(line) - len(line.lstrip(" \t"))].expandtabs(4)) // 4
+        if depth > MAX_NESTING:
+            return Refused(number, f"this line is nested {depth} levels deep (lists in lists, quotes in quotes, "
+                           f"or indentation); at most {MAX_NESTING} are read",
+                           "remove the extra '>', '-' or '1.' at the start of the line, or indent it less")
+        if line.strip():
+            paragraph.append(line)
+            continue
+        if paragraph:
+            work = _unclosed(" ".join(paragraph)) * sum(len(part) + 1 for part in paragraph)
+            scan += work
+            worst = max(worst, (work, -paragraph_start, _unclosed(" ".join(paragraph))))
+        paragraph, paragraph_start = [], number + 1
+    if scan > MAX_LINK_SCAN:
+        return Refused(-worst[1], f"this paragraph has {worst[2]:,} '[' or '](' that open a link and never close "
+                       "it; reading that would take Markdown minutes", BRACKET_HINT)
+    return None
+
+
+def _unclosed(text: str) -> int:
+    """Count the '[' without a ']' and the '](' without a ')' after them: each makes the link search scan on."""
+    squares = rounds = 0
+    for match in BRACKETS.finditer(text):
+        token = match.group()
+        if token == "[":
+            squares += 1
+        elif token == "]" and squares:
+            squares -= 1
+        elif token == "](":
+            squares = max(0, squares - 1)
+            rounds += 1
+        elif token == "(" and rounds:
+            rounds += 1
+        elif token == ")" and rounds:
+            rounds -= 1
+    return squares + rounds
+
+
+@contextmanager
+def _deadline(seconds: float):
+    """Raise OverBudget in the code run inside after ``seconds``; only the main thread can take a signal."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise OverBudget
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def to_html(text: str, unsafe: bool = False) -> str | Refused:
+    """Convert one Markdown document to HTML, sanitized unless ``unsafe``; Refused when it is over the budget."""
+    refused = refusal(text)
+    if refused:
+        return refused
+    try:
+        with _deadline(TIME_BUDGET):
+            html = _converter.reset().convert(text)
+    except RecursionError:
+        return Refused(1, "this text nests lists, quotes or links too deeply for Markdown to read",
+                       "remove the extra '>', '-' or '1.' at the start of lines")
+    except OverBudget:
+        return Refused(1, f"reading this text as Markdown took more than {TIME_BUDGET:.0f} seconds",
+                       "look for long runs of punctuation such as '[' or '*' and remove them or split the "
+                       "paragraph with blank lines")
     # Table alignment comes as inline style, which the Content-Security-Policy blocks: use classes instead.
     html = ALIGN_STYLE.sub(r' class="align-\1"', html)
     return html if unsafe else nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
@@ -67,12 +181,14 @@ def excerpt(html: str, words: int = 50) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-def convert(models: Models, config: Config, cache: dict | None = None) -> tuple[Models, dict]:
+def convert(models: Models, config: Config, cache: dict | None = None,
+            problems: Collector | None = None) -> tuple[Models, dict]:
     """Return the models with every Markdown body converted to HTML, and the cache entries this site uses.
 
     ``cache`` maps a digest of (settings, text) to (html, words) from an earlier build; only texts missing from
-    it are converted, on all cores.
+    it are converted, on all cores. A text over the budget is reported to ``problems`` and left empty.
     """
+    problems = problems if problems is not None else Collector()
     cache = {} if cache is None else cache
     unsafe = config.unsafe_html
     texts = [a.body for a in models.articles] + [p.body for p in models.pages] + [n.body for n in models.notes]
@@ -82,9 +198,21 @@ def convert(models: Models, config: Config, cache: dict | None = None) -> tuple[
     by_key = dict(zip(keys, texts))
     converted = ordered_map(_convert_one, [(by_key[key], unsafe) for key in missing])
     used = {key: cache[key] for key in keys if key in cache}
-    used.update(zip(missing, converted))
+    refused = {}
+    for key, result in zip(missing, converted):
+        (refused if isinstance(result, Refused) else used)[key] = result
+    owners = [(a.source, a.body_line, "") for a in models.articles] + [(p.source, p.body_line, "") for p in
+                                                                        models.pages]
+    owners += [(n.source, n.body_line, "") for n in models.notes] + [(t.source, 0, "bio") for t in models.therapists]
+    owners += [(g.source, 0, "bio") for g in models.authors]
+    for (path, first, field), key in zip(owners, keys):
+        if key in refused:
+            why = refused[key]
+            where = f" (line {why.line} of the text)" if not first else ""
+            problems.add(path, first + why.line - 1 if first else 0, field, why.message + where,
+                         why.hint + "; the limits are in docs/security.md")
     relink = _relinker(config)
-    results = iter([(relink(used[key][0]), used[key][1]) for key in keys])
+    results = iter([(relink(used[key][0]), used[key][1]) if key in used else ("", 0) for key in keys])
     articles = tuple(replace(a, html=html, words=words) for a, (html, words) in zip(models.articles, results))
     pages = tuple(replace(p, html=html) for p, (html, _) in zip(models.pages, results))
     notes = tuple(replace(n, html=html) for n, (html, _) in zip(models.notes, results))
@@ -94,9 +222,13 @@ def convert(models: Models, config: Config, cache: dict | None = None) -> tuple[
                    authors=authors), used
 
 
-def convert_one(text: str, config: Config) -> tuple[str, int]:
-    """One Markdown text -> (HTML as convert makes it, its word count), without the cache or the pool."""
-    html, words = _convert_one((text, config.unsafe_html))
+def convert_one(text: str, config: Config) -> tuple[str, int] | None:
+    """One Markdown text -> (HTML as convert makes it, its word count), without the cache or the pool; None when
+    it is over the budget (the full build reports it)."""
+    result = _convert_one((text, config.unsafe_html))
+    if isinstance(result, Refused):
+        return None
+    html, words = result
     return _relinker(config)(html), words
 
 
@@ -106,9 +238,9 @@ def _relinker(config: Config):
     return (lambda html: ROOTED.sub(lambda m: f'{m.group(1)}="{prefix}', html)) if prefix != "/" else str
 
 
-def _convert_one(item: tuple[str, bool]) -> tuple[str, int]:
+def _convert_one(item: tuple[str, bool]) -> tuple[str, int] | Refused:
     html = to_html(*item)
-    return html, count_words(html)
+    return html if isinstance(html, Refused) else (html, count_words(html))
 
 
 def absolute_links(html: str, page_url: str) -> str:

@@ -71,5 +71,8 @@ def _body_edit(site: Site, source: Path, rel: str, old: Article) -> Article | No
         return None
     if any(getattr(model, f.name) != getattr(old, f.name) for f in dataclasses.fields(model) if f.name not in BODY):
         return None
-    html, words = convert_one(model.body, site.config)
+    converted = convert_one(model.body, site.config)
+    if converted is None:
+        return None  # over the Markdown budget: the full rebuild reports it
+    html, words = converted
     return dataclasses.replace(old, body=model.body, html=html, words=words)

@@ -115,8 +115,10 @@ class Bool:
 
 
 class Number:
-    def __init__(self, minimum: float = 0, integer: bool = False):
-        self.minimum, self.integer = minimum, integer
+    """A finite number within bounds: a fee of 1e300 is a typo, and would print as such on a profile."""
+
+    def __init__(self, minimum: float = 0, integer: bool = False, maximum: float = 1_000_000):
+        self.minimum, self.integer, self.maximum = minimum, integer, maximum
 
     def __call__(self, value, field: str, ctx: Ctx):
         kinds = int if self.integer else (int, float)
@@ -125,6 +127,8 @@ class Number:
             return ctx.bad(field, f"expected {word}, found {describe(value)}", "write digits only, e.g. 150")
         if value < self.minimum:
             return ctx.bad(field, f"expected a number of at least {self.minimum}, found {value}")
+        if value > self.maximum:
+            return ctx.bad(field, f"expected a number of at most {self.maximum:,}, found {value:,}")
         return value
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import SITE_YAML, write_files
+from conftest import SITE_YAML, snapshot, write_files
+from generator.cli import main
 from generator.build import Options, load_site
 from generator.errors import SiteError
 from generator.render import render
@@ -88,3 +91,90 @@ def test_any_site_yaml_gives_a_site_or_a_clean_report(config):
 def test_any_raw_text_as_a_source_file_gives_a_site_or_a_clean_report(raw):
     build_or_report({"site.yaml": SITE_YAML, "therapists/ana.yaml": raw, "content/articles/post.md": raw,
                      "content/pages/about.md": "---\n" + raw})
+
+
+# Hostile shapes (issue 13): aliases that multiply, nesting of any depth, long runs of Markdown punctuation. Each
+# is built with the command, in-process, into a folder holding a good site: it ends in seconds with exit 0 or 1,
+# never a traceback, and a failed build leaves the good site byte for byte.
+HOSTILE = settings(max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "25")), deadline=timedelta(seconds=30),
+                   database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+PUNCTUATION = ["[", "![", "[a](", "](", "]", "(", "*", "_", "**", "`", "<", "&", "\\", "!", "#", "|", "~", "1. ",
+               "- ", "> ", "* ", "<!--", "[^", "*[", "{: ", "\t", "    "]
+
+
+@st.composite
+def aliases(draw) -> str:
+    """A profile whose fields are chains of anchors, each repeating the last 1-12 times; sometimes one contains
+    itself."""
+    levels, fan = draw(st.integers(1, 12)), draw(st.integers(1, 12))
+    lines = ["name: Ana", "x0: &x0 [a, b]"]
+    lines += [f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * fan)}]" for i in range(1, levels)]
+    field = draw(st.sampled_from(["languages", "specialties", "fees", "contact", "bio", "locations"]))
+    lines.append(f"{field}: *x{levels - 1}" if not draw(st.booleans()) else f"{field}: &me [1, *me]")
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def nesting(draw) -> str:
+    """A value nested 1-1,200 levels deep, in flow or block style, of lists or groups."""
+    depth, flow, lists = draw(st.integers(1, 1200)), draw(st.booleans()), draw(st.booleans())
+    if flow:
+        value = ("[" * depth + "]" * depth) if lists else ("{a: " * depth + "1" + "}" * depth)
+        return f"name: Ana\nlanguages: {value}\n"
+    step = "- " if lists else "a: "
+    return "name: Ana\nlanguages:\n" + "".join("  " * (i + 1) + step + "\n" for i in range(min(depth, 400)))
+
+
+@st.composite
+def punctuation_runs(draw) -> str:
+    """Markdown with 1-3 runs of up to 30,000 of the same punctuation or list marker, between ordinary words."""
+    runs = [draw(st.sampled_from(PUNCTUATION)) * draw(st.integers(1, 30_000)) for _ in range(draw(st.integers(1, 3)))]
+    glue = draw(st.sampled_from([" ", "\n", "\n\n", " word "]))
+    return "Intro.\n\n" + glue.join(runs) + "\n"
+
+
+@pytest.fixture
+def good_site(tmp_path):
+    """(source, output, last good snapshot): a site built once, that each example then breaks."""
+    source = write_files(tmp_path / "site", {"site.yaml": SITE_YAML, "therapists/ana.yaml": "name: Ana\n",
+                                             "content/articles/post.md": "---\ntitle: T\ndate: 2026-01-01\n---\nx\n"})
+    output = tmp_path / "public"
+    assert main(["build", "--source", str(source), "--output", str(output), "--quiet"]) == 0
+    return source, output, snapshot(output)
+
+
+def contained(good_site, files: dict) -> int:
+    source, output, before = good_site
+    original = {rel: (source / rel).read_bytes() for rel in files if (source / rel).exists()}
+    write_files(source, files)
+    code = None
+    try:
+        code = main(["build", "--source", str(source), "--output", str(output), "--quiet", "--no-cache"])
+        assert code in (0, 1)
+        if code:
+            assert snapshot(output) == before
+        return code
+    finally:
+        for rel in files:
+            (source / rel).unlink()
+        write_files(source, original)
+        if code == 0:  # the hostile site was good enough to publish: put the good one back for the next example
+            assert main(["build", "--source", str(source), "--output", str(output), "--quiet"]) == 0
+
+
+@HOSTILE
+@given(profile=aliases())
+def test_yaml_aliases_of_any_fan_out_end_contained(good_site, profile):
+    contained(good_site, {"therapists/ana.yaml": profile})
+
+
+@HOSTILE
+@given(profile=nesting())
+def test_yaml_nesting_of_any_depth_ends_contained(good_site, profile):
+    contained(good_site, {"therapists/ana.yaml": profile})
+
+
+@HOSTILE
+@given(body=punctuation_runs())
+def test_markdown_with_long_punctuation_runs_ends_contained(good_site, body):
+    contained(good_site, {"content/articles/post.md": "---\ntitle: T\ndate: 2026-01-01\n---\n" + body})
