@@ -155,16 +155,18 @@ def to_html(text: str, unsafe: bool = False) -> str | Refused:
     refused = refusal(text)
     if refused:
         return refused
+    global _converter
     try:
         with _deadline(TIME_BUDGET):
             html = _converter.reset().convert(text)
-    except RecursionError:
+    except (RecursionError, OverBudget) as stopped:
+        _converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")  # the old one stopped midway
+        if isinstance(stopped, OverBudget):
+            return Refused(1, f"reading this text as Markdown took more than {TIME_BUDGET:.0f} seconds",
+                           "look for long runs of punctuation such as '[' or '*' and remove them or split the "
+                           "paragraph with blank lines")
         return Refused(1, "this text nests lists, quotes or links too deeply for Markdown to read",
                        "remove the extra '>', '-' or '1.' at the start of lines")
-    except OverBudget:
-        return Refused(1, f"reading this text as Markdown took more than {TIME_BUDGET:.0f} seconds",
-                       "look for long runs of punctuation such as '[' or '*' and remove them or split the "
-                       "paragraph with blank lines")
     # Table alignment comes as inline style, which the Content-Security-Policy blocks: use classes instead.
     html = ALIGN_STYLE.sub(r' class="align-\1"', html)
     return html if unsafe else nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,

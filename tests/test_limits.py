@@ -117,9 +117,11 @@ def test_a_conversion_past_the_time_budget_is_stopped(monkeypatch):
         1, "reading this text as Markdown took more than 0 seconds",
         "look for long runs of punctuation such as '[' or '*' and remove them or split the paragraph with blank "
         "lines")
+    assert markup.to_html("Next *one*.") == "<p>Next <em>one</em>.</p>"  # the converter stopped midway is replaced
 
 
 def test_recursion_inside_markdown_is_a_refusal_not_a_crash(monkeypatch):
     monkeypatch.setattr(markup, "MAX_NESTING", 10 ** 6)
     assert markup.to_html("1. " * 5_000 + "x")[1] == ("this text nests lists, quotes or links too deeply for "
                                                       "Markdown to read")
+    assert markup.to_html("Next *one*.") == "<p>Next <em>one</em>.</p>"
