@@ -55,6 +55,12 @@ def parser() -> argparse.ArgumentParser:
     init.add_argument("--url", help="the address where the site will live: https://www.riverside-counseling.org/")
     init.add_argument("--country", help="a two-letter country code for the crisis line and fees: US, CA, GB ...")
     init.add_argument("--time-zone", help="the practice's time zone, e.g. America/Los_Angeles")
+    letter = commands.add_parser("newsletter", help="write an email-ready issue of the articles since the last one")
+    choice = letter.add_mutually_exclusive_group()
+    choice.add_argument("--since", metavar="DATE", help="the articles published on or after DATE (YYYY-MM-DD)")
+    choice.add_argument("--last", metavar="N", type=int, help="the N newest articles")
+    letter.add_argument("--output", type=Path, help="where to write the issue (default: <source>/newsletter)")
+    letter.add_argument("--source", **source)
     return main
 
 
@@ -173,7 +179,28 @@ def _init(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "serve": _serve, "check": _check, "new": _new, "init": _init}
+def _newsletter(args) -> int:
+    from .build import Options, load_site
+    from .newsletter import check_choice, choose, make, write
+
+    source = _site_folder(args.source)
+    since = check_choice(args.since, args.last)
+    output = args.output or source / "newsletter"
+    site = load_site(Options(source=source, output=output))
+    articles, chosen = choose(site, source, since, args.last)
+    if not articles:
+        print(f"No issue written: no {chosen.removeprefix('the ')}. Publish an article first, or choose with "
+              "--since DATE or --last N.")
+        return 0
+    issue = make(site, source, articles, chosen)
+    html, text = write(issue, source, output)
+    print(f"Wrote {html} and {text}: {len(articles)} article{'s' if len(articles) != 1 else ''}, {chosen}.")
+    print("Paste the .html file into your newsletter service as the email's HTML, and the .txt file as its "
+          "plain text (docs/newsletter.md). The next issue starts after this one.")
+    return 0
+
+
+COMMANDS = {"build": _build, "serve": _serve, "check": _check, "new": _new, "init": _init, "newsletter": _newsletter}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -174,3 +174,9 @@ def _encode(picture: Picture, size: Size, fmt: str) -> bytes:
         if buffer.tell() <= BUDGET or quality <= MIN_QUALITY:
             return buffer.getvalue()
         quality = max(MIN_QUALITY, quality - 8)
+
+
+def image_size(file: Path) -> tuple[int, int]:
+    """Return an image file's (width, height) from its header, without decoding it (the email issue sizes images)."""
+    with Image.open(file) as image:
+        return image.size

@@ -116,3 +116,42 @@ def refused(page, action: str) -> bool:
         setTimeout(() => resolve(null), 10000);
     })""", action)
     return violation == "form-action" and not reached
+
+
+# ---- the email issue (`therapist-site newsletter`) in Chromium ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def issue(tmp_path_factory):
+    """The HTML of an issue with a wide image and a long unbroken title, as `therapist-site newsletter` writes it."""
+    from generator.cli import main as cli
+    from test_newsletter_issue import png
+
+    root = write_files(tmp_path_factory.mktemp("issue") / "site", {
+        "site.yaml": SITE, "content/images/wide.png": png(1200, 400),
+        "content/articles/waiting.md": "---\ntitle: On Waiting\ndate: 2026-03-01\nimage: /images/wide.png\n"
+                                       "image_alt: A waiting room\n---\nText.\n",
+        "content/articles/long.md": "---\ntitle: Supercalifragilisticexpialidociouslylongwordwithoutanybreak\n"
+                                    "date: 2026-04-01\n---\nText.\n"})
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", "1793000000")
+        assert cli(["newsletter", "--source", str(root), "--output", str(root / "issues")]) == 0
+    return next((root / "issues").glob("*.html")).read_text(), png(1200, 400)
+
+
+@pytest.mark.parametrize("width", [600, 320])
+@pytest.mark.parametrize("styles", ["kept", "dropped"], ids=["style element kept", "style element dropped"])
+def test_the_issue_reads_without_horizontal_scrolling(new_page, issue, width, styles):
+    """As a mail program shows it, and as one that drops <style> elements shows it (Gmail's app, for one)."""
+    import re
+
+    html, image = issue
+    if styles == "dropped":
+        html = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
+    page = new_page(viewport={"width": width, "height": 800}, java_script_enabled=True)
+    page.route("https://**/*", lambda route: route.fulfill(status=200, content_type="image/png", body=image))
+    page.set_content(html, wait_until="load")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    box = page.locator("img").bounding_box()
+    assert box["width"] <= width and box["width"] > width / 2, "the image fills the column and no more"
+    assert page.locator("h1").evaluate("e => getComputedStyle(e).fontSize") in ("26px", "22px")

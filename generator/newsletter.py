@@ -1,0 +1,132 @@
+"""Newsletter stage: the frozen Site -> an email-ready issue of the articles published since the last one.
+
+Input: the published articles and what the last issue held (``<source>/.newsletter.json``), or ``--since`` /
+``--last``. Output: ``<date>.html``, every style inlined by css-inline because mail programs drop style sheets,
+and ``<date>.txt``, its plain-text part; then the memory of this issue, so the next one starts after it. Nothing
+is sent: staff paste or upload the issue in their provider (docs/newsletter.md). The memory lives in the site
+folder, not in .cache/, which may be deleted at any time.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import css_inline
+
+from . import photos
+from .errors import Problem, SiteError, UsageError
+from .files import write_atomic
+from .markup import excerpt
+from .models import Article, Site
+from .render import environment
+
+STATE = ".newsletter.json"  #: in the site folder: {"through": newest article's date, "issue": file name}
+FIRST = 5  #: with no issue remembered and no choice given, the first issue holds the newest few articles
+COLUMN = 552  #: the content width of the 600 px column, in pixels: the widest an image is shown
+INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One issue, made and not yet written: the chosen articles and both parts of the email."""
+
+    name: str  #: the issue's date, YYYY-MM-DD: its file names
+    articles: tuple[Article, ...]  #: newest first
+    html: bytes
+    text: bytes
+    since: str  #: how the articles were chosen, in words, for the command's report
+
+
+def remembered(source: Path) -> datetime | None:
+    """The publication time of the newest article in the last issue, or None when no issue was made here."""
+    try:
+        return datetime.fromisoformat(json.loads((source / STATE).read_text(encoding="utf-8"))["through"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SiteError([Problem(STATE, 0, "", f"cannot read the memory of the last issue ({exc})",
+                                 "delete the file and choose the articles with --since DATE or --last N")]) from None
+
+
+def choose(site: Site, source: Path, since: date | None = None, last: int | None = None) -> tuple[tuple[Article, ...], str]:
+    """The articles of the next issue, newest first, and how they were chosen."""
+    if last is not None:
+        return site.articles[:last], f"the {last} newest articles"
+    if since is not None:
+        start = datetime.combine(since, time(), ZoneInfo(site.config.timezone))
+        return tuple(a for a in site.articles if a.date >= start), f"articles published since {since.isoformat()}"
+    through = remembered(source)
+    if through is None:
+        return site.articles[:FIRST], f"the newest articles, up to {FIRST} (no earlier issue is remembered)"
+    return (tuple(a for a in site.articles if a.date > through),
+            f"articles published after the last issue's newest ({through.date().isoformat()})")
+
+
+def make(site: Site, source: Path, articles: tuple[Article, ...], since: str = "") -> Issue:
+    """Render both parts of the issue, dated by the site's "now" in its time zone."""
+    config = site.config
+    if not config.base_url.startswith("https://"):
+        raise SiteError([Problem("site.yaml", 0, "base_url", f"an email needs https:// addresses, found "
+                                 f"{config.base_url!r}", "write the https:// address where the site is published")])
+    issued = site.now.astimezone(ZoneInfo(config.timezone)).date()
+    env = environment(source, site)
+    env.filters["excerpt"] = excerpt
+    context = {
+        "articles": articles, "issue_date": issued, "names": lambda a: _names(site, a),
+        "image_width": lambda url: _width(source, url),
+        "unsubscribe": config.signup.unsubscribe if config.signup else "",
+        "preheader": _preheader(articles),
+    }
+    html = INLINER.inline(env.get_template("email.html").render(**context))
+    text = env.get_template("email.txt").render(**context).strip() + "\n"
+    return Issue(issued.isoformat(), articles, html.encode(), text.encode(), since)
+
+
+def write(issue: Issue, source: Path, output: Path) -> tuple[Path, Path]:
+    """Write the issue's two files, then remember its newest article so that the next issue starts after it."""
+    output.mkdir(parents=True, exist_ok=True)
+    html, text = output / f"{issue.name}.html", output / f"{issue.name}.txt"
+    write_atomic(html, issue.html)
+    write_atomic(text, issue.text)
+    newest = max(a.date for a in issue.articles)
+    before = remembered(source)
+    through = max(newest, before) if before else newest  # an issue of older articles (--since) moves nothing back
+    memory = {"through": through.isoformat(), "issue": html.name}
+    write_atomic(source / STATE, (json.dumps(memory, indent=2) + "\n").encode())
+    return html, text
+
+
+def _names(site: Site, article: Article) -> str:
+    names = [site.author_index[slug].name for slug in article.authors if slug in site.author_index]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _width(source: Path, url: str) -> int:
+    """The width to show an image at: its own, up to the column's."""
+    try:
+        width, _ = photos.image_size(source / "content" / url.lstrip("/"))
+    except (OSError, ValueError):
+        return COLUMN
+    return min(width, COLUMN)
+
+
+def _preheader(articles: tuple[Article, ...]) -> str:
+    """The line mail programs show after the subject: what is in the issue."""
+    first = articles[0].summary or articles[0].title
+    more = len(articles) - 1
+    return first + (f" (and {more} more article{'s' if more > 1 else ''})" if more else "")
+
+
+def check_choice(since: str | None, last: int | None) -> date | None:
+    """Parse --since; refuse a --last below 1 (misuse: exit 2)."""
+    if last is not None and last < 1:
+        raise UsageError("--last needs a number of articles of at least 1, like --last 3")
+    if since is None:
+        return None
+    try:
+        return date.fromisoformat(since)
+    except ValueError:
+        raise UsageError(f"--since needs a date like 2026-10-05, found {since!r}") from None

@@ -1,0 +1,208 @@
+"""`therapist-site newsletter`: an email-ready issue of the articles published since the last one. The HTML part
+carries its styles inline (no <script>, no style sheet, nothing relative), images with absolute https addresses,
+width and alt, the provider's unsubscribe merge tag; the text part names every article and its address; the
+issue remembers its newest article so the next starts after it, and --since / --last choose otherwise. How it looks
+in Chromium at 600 and 320 px: test_browser_newsletter.py.
+"""
+from __future__ import annotations
+
+import json
+import re
+import struct
+import zlib
+from html.parser import HTMLParser
+
+import pytest
+
+BASE = "https://test.example.org/"
+SITE = f"title: Test Practice\nbase_url: {BASE}\ntimezone: America/Chicago\nnewsletter:\n  title: Test Notes\n"
+PROVIDERS = {
+    "buttondown": ("  provider: buttondown\n  username: harbor\n", "{{ unsubscribe_url }}"),
+    "mailchimp": ("  provider: mailchimp\n  action: https://h.us1.list-manage.com/subscribe/post?u=1&id=2\n", "*|UNSUB|*"),
+    "kit": ("  provider: kit\n  form_id: 12\n", "{{ unsubscribe_url }}"),
+    "emailoctopus": ("  provider: emailoctopus\n  list_id: 6c1e17a2-f89a-11e8-a3c9-06b79b628af2\n", "{{UnsubscribeURL}}"),
+    "listmonk": ("  provider: listmonk\n  url: https://l.example.org\n  list_uuid: 6c1e17a2-f89a-11e8-a3c9-06b79b628af2\n",
+                 "{{ UnsubscribeURL }}"),
+    "form": ("  provider: form\n  action: https://m.example.net/j\n  unsubscribe: '[unsubscribe]'\n", "[unsubscribe]"),
+}
+
+
+def png(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def article(slug: str, day: str, title: str, extra: str = "") -> dict:
+    return {f"content/articles/{slug}.md": f"---\ntitle: {title}\ndate: {day}\nauthor: ana-lima\n{extra}---\n"
+                                           f"The body of {title}, with [a link](/about/).\n"}
+
+
+ARTICLES = {
+    **article("early", "2026-01-10", "Early Days"),
+    **article("spring", "2026-04-02", "Spring & Renewal", "summary: New growth after a hard winter.\n"
+                                                          "image: /images/wide.png\nimage_alt: A green shoot\n"),
+    **article("summer", "2026-07-20", "Summer Rest", "image: /images/small.png\nimage_alt: A beach\n"),
+    **article("autumn", "2026-10-01", "Autumn Light"),
+    **article("draft", "2026-10-02", "Not Yet", "draft: true\n"),
+    "content/images/wide.png": png(900, 300), "content/images/small.png": png(200, 100),
+    "therapists/ana-lima.yaml": "name: Ana Lima\ncredentials: [PsyD]\n",
+    "content/pages/about.md": "---\ntitle: About\n---\nUs.\n",
+}
+
+
+@pytest.fixture
+def site(make_site):
+    def make(provider: str = "buttondown", files: dict | None = None):
+        settings = PROVIDERS[provider][0] if provider else ""
+        return make_site({"site.yaml": SITE + settings, **ARTICLES, **(files or {})}, name=f"site-{provider}")
+    return make
+
+
+@pytest.fixture
+def issue(run, tmp_path):
+    """issue(source, *flags) -> (html, text, stdout) of the issue written, read from its output folder."""
+    def write(source, *flags):
+        out = tmp_path / "issues"
+        before = set(out.glob("*")) if out.exists() else set()
+        result = run("newsletter", "--source", source, "--output", out, *flags)
+        assert result.code == 0, result.err
+        made = sorted(set(out.glob("*")) - before) or sorted(out.glob("*"))
+        html = next(p for p in made if p.suffix == ".html")
+        return html.read_text(), html.with_suffix(".txt").read_text(), result.out
+    return write
+
+
+class Tags(HTMLParser):
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def titles(html: str) -> list[str]:
+    return re.findall(r"<h2[^>]*><a [^>]*>([^<]+)</a></h2>", html)
+
+
+def test_the_first_issue_holds_the_newest_articles_and_the_next_starts_after_it(site, issue, run, monkeypatch):
+    source = site()
+    html, text, out = issue(source)
+    assert titles(html) == ["Autumn Light", "Summer Rest", "Spring &amp; Renewal", "Early Days"]
+    assert "4 articles, the newest articles, up to 5 (no earlier issue is remembered)" in out
+    memory = json.loads((source / ".newsletter.json").read_text())
+    assert memory == {"through": "2026-10-01T00:00:00-05:00", "issue": "2026-10-26.html"}
+    (source / "content/articles/winter.md").write_text("---\ntitle: Winter Notes\ndate: 2026-10-20\n---\nCold.\n")
+    html, text, out = issue(source)
+    assert titles(html) == ["Winter Notes"], "only what was published after the last issue"
+    assert "articles published after the last issue's newest (2026-10-01)" in out
+    result = run("newsletter", "--source", source, "--output", source / "again")
+    assert result.code == 0 and "No issue written: no articles published after the last issue's newest" in result.out
+    assert not (source / "again").exists()
+
+
+def test_since_chooses_the_articles_from_that_day_on_and_never_moves_the_memory_back(site, issue):
+    source = site()
+    issue(source, "--last", "1")
+    html, _, out = issue(source, "--since", "2026-04-02")
+    assert titles(html) == ["Autumn Light", "Summer Rest", "Spring &amp; Renewal"]
+    assert "articles published since 2026-04-02" in out
+    assert json.loads((source / ".newsletter.json").read_text())["through"] == "2026-10-01T00:00:00-05:00"
+
+
+def test_last_chooses_the_newest_articles(site, issue):
+    html, text, _ = issue(site(), "--last", "2")
+    assert titles(html) == ["Autumn Light", "Summer Rest"]
+    assert "Not Yet" not in html + text, "drafts are never sent"
+
+
+def test_the_html_part_has_no_script_no_style_sheet_and_no_relative_address(site, issue):
+    html, _, _ = issue(site())
+    tags = Tags(html).tags
+    assert not [t for t, _ in tags if t in ("script", "link", "iframe", "form")]
+    for tag, attrs in tags:
+        for name in ("href", "src"):
+            if name in attrs:
+                value = attrs[name]
+                assert value.startswith(("https://", "tel:", "sms:")) or value == "{{ unsubscribe_url }}", (tag, value)
+    links = {a["href"] for t, a in tags if t == "a"}
+    assert {f"{BASE}articles/{slug}/" for slug in ("early", "spring", "summer", "autumn")} <= links
+    # Layout lives in style="" attributes; what is left in <style> is @media only (phones, dark mode).
+    styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(styles) == 1 and re.sub(r"@media[^{]*\{([^{}]*\{[^{}]*\})*\s*\}", "", styles[0]).strip() == ""
+    assert 'style="width: 100%;max-width: 600px;' in html and 'width="600"' in html
+    assert re.search(r'<p class="summary" style="[^"]*font-size: 17px', html)
+
+
+def test_images_are_absolute_https_with_a_width_and_alt(site, issue):
+    html, _, _ = issue(site())
+    images = [a for t, a in Tags(html).tags if t == "img"]
+    assert [(i["src"], i["width"], i["alt"]) for i in images] == [
+        (f"{BASE}images/small.png", "200", "A beach"), (f"{BASE}images/wide.png", "552", "A green shoot")]
+    assert all("max-width: 552px" in i["style"] and "height: auto" in i["style"] for i in images)
+
+
+def test_the_text_part_names_every_article_and_its_address(site, issue):
+    _, text, _ = issue(site())
+    for title, slug in (("Autumn Light", "autumn"), ("Summer Rest", "summer"), ("Spring & Renewal", "spring"),
+                        ("Early Days", "early")):
+        assert f"\n{title}\n{BASE}articles/{slug}/\n" in text
+    assert text.startswith("Test Notes: October 26, 2026\n====")
+    assert "New growth after a hard winter." in text and "&amp;" not in text
+    assert "<" not in text
+
+
+def test_the_preheader_says_what_the_issue_holds(site, issue):
+    html, _, _ = issue(site(), "--since", "2026-04-01")
+    preheader = re.search(r'<div class="preheader" style="display: none;[^"]*">([^<]*)</div>', html).group(1)
+    assert preheader == "Autumn Light (and 2 more articles)"
+
+
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_each_provider_gets_its_own_unsubscribe_merge_tag(site, issue, provider):
+    tag = PROVIDERS[provider][1]
+    html, text, _ = issue(site(provider))
+    assert f'<a href="{tag}"' in html and f"Unsubscribe: {tag}\n" in text
+
+
+def test_without_a_provider_the_issue_has_no_unsubscribe_link_to_fake(site, issue):
+    html, text, _ = issue(site(""))
+    assert "Unsubscribe" not in html and "Unsubscribe" not in text
+
+
+def test_an_issue_needs_an_https_site_address(make_site, run):
+    source = make_site({"site.yaml": "title: T\nbase_url: http://test.example.org/\n", **ARTICLES})
+    result = run("newsletter", "--source", source)
+    assert result.code == 1
+    assert "site.yaml: base_url: an email needs https:// addresses, found 'http://test.example.org/'; write the " \
+           "https:// address where the site is published" in result.err
+    assert not (source / "newsletter").exists() and not (source / ".newsletter.json").exists()
+
+
+@pytest.mark.parametrize("flags, message", [
+    (("--since", "last week"), "therapist-site: --since needs a date like 2026-10-05, found 'last week'"),
+    (("--last", "0"), "therapist-site: --last needs a number of articles of at least 1, like --last 3"),
+    (("--since", "2026-01-01", "--last", "2"), "argument --last: not allowed with argument --since"),
+])
+def test_a_wrong_choice_is_misuse(site, run, flags, message):
+    result = run("newsletter", "--source", site(), *flags)
+    assert result.code == 2 and message in result.err
+
+
+def test_a_damaged_memory_is_reported_with_the_fix(site, run):
+    source = site()
+    (source / ".newsletter.json").write_text("{not json")
+    result = run("newsletter", "--source", source)
+    assert result.code == 1
+    assert ".newsletter.json: cannot read the memory of the last issue (" in result.err
+    assert "delete the file and choose the articles with --since DATE or --last N" in result.err
+
+
+def test_the_email_layout_can_be_overridden_by_the_site(site, issue):
+    source = site(files={"layouts/email.txt": "{{ articles | length }} new\n"})
+    _, text, _ = issue(source)
+    assert text == "4 new\n"
