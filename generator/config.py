@@ -11,8 +11,8 @@ from pathlib import Path
 from .errors import Collector
 from .load import RawDoc, parse_yaml, read_text
 from . import providers
-from .models import Config, Crisis, CrisisNumber, Link, Practice, US_988
-from .schema import Bool, Choice, Ctx, Fields, ListOf, Number, Text, TimeZone, URL_RE, check_document
+from .models import Config, Crisis, CrisisNumber, Editor, Link, Practice, US_988
+from .schema import Bool, Choice, Ctx, Fields, ListOf, Number, Text, TimeZone, URL_RE, Url, check_document
 
 CRISIS_URL = Text(re.compile(r"(https?://|tel:|sms:)\S+"), "a link starting with tel:, sms: or https://")
 
@@ -44,6 +44,17 @@ TABLE = Fields(
                       "[{title: About, url: /about/}]"),
         "unsafe_html": Bool(),
         "example": Bool(),
+        "editor": Fields(
+            {
+                "backend": Choice("github", "gitlab"),
+                "repo": Text(re.compile(r"[\w.-]+(/[\w.-]+)+"), "the repository as owner/name, like ana/practice-site"),
+                "branch": Text(),
+                "base_url": Url(),
+                "app_id": Text(),
+            },
+            required=("backend", "repo"),
+            example="backend: github, repo: owner/name, branch: main",
+        ),
     },
     required=("title", "base_url"),
 )
@@ -92,6 +103,7 @@ def load_config(source: Path, problems: Collector, base_url: str = "") -> Config
         nav=tuple(Link(item["title"], item["url"]) for item in values.get("nav", ())),
         unsafe_html=values.get("unsafe_html", False),
         example=values.get("example", False),
+        editor=Editor(**values["editor"]) if "editor" in values else None,
     )
 
 

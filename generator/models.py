@@ -74,6 +74,17 @@ class SignUp:
 
 
 @dataclass(frozen=True, slots=True)
+class Editor:
+    """The browser editor at /admin/: which git host keeps the site's files (site.yaml ``editor:``)."""
+
+    backend: str  #: "github" or "gitlab"
+    repo: str  #: "owner/name"
+    branch: str = "main"
+    base_url: str = ""  #: the sign-in (OAuth) service; "" is Netlify's
+    app_id: str = ""  #: GitLab only: the OAuth application's id, for sign-in without a service (PKCE)
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """site.yaml, checked: the only settings templates and stages read."""
 
@@ -91,6 +102,7 @@ class Config:
     nav: tuple[Link, ...] = ()
     unsafe_html: bool = False
     example: bool = False  #: the fictional example site: every page says so, its example address is expected
+    editor: Editor | None = None  #: None: no /admin/
 
     @property
     def newsletter_name(self) -> str:

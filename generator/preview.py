@@ -15,10 +15,11 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from . import quick
+from . import editor, quick
 from .build import Options, build, load_site
 from .cache import Cache
 from .errors import Problem, SiteError, UsageError
+from .localedit import API_PATH, LocalBackend
 from .models import Site
 from .render import article_path, page_environment
 
@@ -130,6 +131,7 @@ class Preview:
         self.site: Site | None = None  # the last good build's model and page environment, for show_quickly
         self.env = None
         self.stamps: dict[str, tuple[int, int]] = {}  # the article files that build read
+        self.local = LocalBackend(options.source)  # the editor at /admin/ reads and writes the sources through it
 
     def rebuild(self) -> tuple[Problem, ...]:
         stamps = quick.stamps(self.options.source)  # before building: a save during the build is seen next time
@@ -165,6 +167,10 @@ class Preview:
         path = (environ.get("PATH_INFO") or "/").encode("latin-1").decode("utf-8", errors="replace")
         if path == OVERLAY_URL:
             return _respond(start_response, "200 OK", "text/css; charset=utf-8", OVERLAY_CSS)
+        if path == API_PATH:
+            return self.local.app(environ, start_response)
+        if path == "/admin" or path.startswith("/admin/"):
+            return self._admin(path, environ, start_response)
         status, file = "200 OK", self._find(path)
         if isinstance(file, str):
             start_response("301 Moved Permanently", [("Location", file), ("Content-Length", "0")])
@@ -181,6 +187,25 @@ class Preview:
             data = decorate(data, self.problems, origin, good)
         return _respond(start_response, status, kind, data)
 
+    def _admin(self, path: str, environ, start_response) -> list[bytes]:
+        """The editor with its local backend (whatever site.yaml's ``editor:`` says), never live-reloaded: a
+        reload would throw away what is being typed, and every save in the editor rebuilds the preview."""
+        if path == "/admin":
+            start_response("301 Moved Permanently", [("Location", "/admin/"), ("Content-Length", "0")])
+            return [b""]
+        if self.site is None or self.env is None:
+            return _respond(start_response, "503 Service Unavailable", "text/html; charset=utf-8", FALLBACK.encode())
+        config = self.site.config
+        host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+        if path == "/admin/":
+            page = self.env.get_template("admin.html").render(page_url="/admin/", policy=editor.policy(config, True))
+            return _respond(start_response, "200 OK", "text/html; charset=utf-8", page.encode())
+        for name, data in editor.outputs(config, f"http://{host}{API_PATH}"):
+            if "/" + name == path:
+                data = data if isinstance(data, bytes) else data.read_bytes()
+                return _respond(start_response, "200 OK", _content_type(Path(name)), data)
+        return _respond(start_response, "404 Not Found", "text/plain; charset=utf-8", b"Not found")
+
     def _find(self, path: str) -> Path | str | None:
         """Return the file for a URL path, a redirect target for a folder without '/', or None."""
         root = self.root.resolve()
@@ -195,7 +220,8 @@ class Preview:
 
 
 def _content_type(file: Path) -> str:
-    kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    kind = {".yml": "text/yaml", ".wasm": "application/wasm"}.get(file.suffix) or \
+        mimetypes.guess_type(file.name)[0] or "application/octet-stream"
     return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind.endswith(("json", "xml")) else kind
 
 

@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from . import feeds, jsonld, photos
+from . import editor, feeds, jsonld, photos
 from .aliases import REDIRECTS, alias_path, redirects, redirects_file
 from .facets import slugs_of, state_name
 from .errors import Problem, SiteError
@@ -219,6 +219,10 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
     yield page("404.html", "404.html", "/404.html")
     for path, make, texts in feeds.plan(site, source):  # the newsletter, then a feed per topic and therapist
         yield Job(path, make, texts)
+    if site.config.editor:  # the browser editor at /admin/ (editor.py); never in the sitemap or the search index
+        yield page("admin.html", "admin/index.html", "/admin/", policy=editor.policy(site.config))
+        for path, data in editor.outputs(site.config):
+            yield Job(path, data)
     yield page("sitemap.xml", "sitemap.xml", "/sitemap.xml")
     yield page("robots.txt", "robots.txt", "/robots.txt")
     for path, file in assets(source):

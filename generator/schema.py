@@ -72,6 +72,24 @@ class Text:
         return value
 
 
+class Markdown(Text):
+    """Text written in Markdown (a profile's bio): the browser editor offers its rich-text field."""
+
+    expected = "text (Markdown)"
+
+
+class Picture(Text):
+    """The file name or path of a picture; the browser editor offers an upload. Existence is checked later."""
+
+
+class Ref(Text):
+    """The slug of another document (``kind``: "therapist"); the browser editor offers a choice among them."""
+
+    def __init__(self, kind: str, pattern: re.Pattern, expected: str):
+        super().__init__(pattern, expected)
+        self.kind = kind
+
+
 def Email() -> Text:
     return Text(EMAIL_RE, "an email address like name@example.org")
 

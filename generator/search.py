@@ -115,7 +115,7 @@ def indexed_pages(folder: Path, keys: Mapping[str, str] | None = None,
     marks: dict[str, bool] = {}
     marked, every = [], []
     for rel in found:
-        if rel.startswith((f"{BUNDLE}/", ".")):
+        if rel.startswith((f"{BUNDLE}/", ".", "admin/")):  # admin/: the browser editor, never searched
             continue
         key = keys[rel] if keys is not None else None
         if key is not None and key in known:

@@ -18,7 +18,7 @@ from .slugs import slugify
 #: Addresses the generator itself writes; a page or file claiming one is a collision.
 BUILT_IN = ("/articles/", "/topics/", "/therapists/", "/subscribe/", "/search/", "/assets/", "/feed.xml",
             "/atom.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/404.html", "/index.html", "/pagefind/",
-            "/_redirects")
+            "/_redirects", "/admin/")
 # An old address of a renamed article may sit among the articles, where only the articles' own addresses are taken.
 ARTICLE_ALIAS = re.compile(r"/articles/(?!page/)[^/]+/")
 

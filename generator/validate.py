@@ -15,7 +15,8 @@ from .errors import Collector, did_you_mean
 from .load import RawDoc, Sources
 from .models import (Article, Config, Contact, Fees, GuestAuthor, License, Location, Models, Page, Therapist,
                      TopicNote)
-from .schema import INVALID, Bool, Choice, Ctx, Date, Email, Fields, ListOf, Number, Text, Url, check_document
+from .schema import (INVALID, Bool, Choice, Ctx, Date, Email, Fields, ListOf, Markdown, Number, Picture, Ref, Text,
+                     Url, check_document)
 from .slugs import SLUG_RE, slugify
 
 STATE_RE = re.compile(r"[A-Z]{2}")
@@ -67,13 +68,13 @@ ARTICLE = Fields(
     {
         "title": Text(),
         "date": Date(),
-        "author": OneOrMany(Text(SLUG_RE, "the slug of a therapist profile (its file name without .yaml)")),
+        "author": OneOrMany(Ref("therapist", SLUG_RE, "the slug of a therapist profile (its file name without .yaml)")),
         "topics": ListOf(Text(), "[Trauma, Anxiety]"),
         "summary": Text(),
         "updated": Date(),
         "draft": Bool(),
         "slug": SLUG,
-        "image": Text(),
+        "image": Picture(),
         "image_alt": Text(),
         "aliases": ListOf(Alias(), "[/posts/my-title.html, /2019/05/my-title/]"),
     },
@@ -82,7 +83,7 @@ ARTICLE = Fields(
 PAGE = Fields({"title": Text(), "summary": Text(), "slug": SLUG, "draft": Bool()}, required=("title",))
 TOPIC = Fields({"title": Text()}, required=("title",))
 GUEST_AUTHOR = Fields(
-    {"name": Text(), "bio": Text(), "photo": Text(), "photo_alt": Text(), "link": Url()},
+    {"name": Text(), "bio": Text(), "photo": Picture(), "photo_alt": Text(), "link": Url()},
     required=("name",),
 )
 THERAPIST = Fields(
@@ -91,9 +92,9 @@ THERAPIST = Fields(
         "credentials": NAMES,
         "pronouns": Text(),
         "title": Text(),
-        "photo": Text(),
+        "photo": Picture(),
         "photo_alt": Text(),
-        "bio": Text(),
+        "bio": Markdown(),
         "specialties": ListOf(Text(), "[Trauma, Anxiety]"),
         "modalities": NAMES,
         "populations": NAMES,

@@ -25,6 +25,7 @@ def test_pip_installed_package_builds_a_folder_with_only_site_yaml_content_and_t
     assert "Deprecat" not in installed.stderr and "Warning" not in installed.stderr, installed.stderr
     assert (target / "generator" / "layouts" / "base.html").is_file()
     assert (target / "generator" / "layouts" / "static" / "site.css").is_file()
+    assert (target / "generator" / "vendor" / "decap-cms" / "decap-cms.js").is_file()  # the editor at /admin/
 
     site = write_files(tmp_path / "bare", {
         "site.yaml": "title: Bare\nbase_url: https://bare.example.org/\n",
