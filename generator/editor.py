@@ -19,6 +19,7 @@ from . import config as site_config
 from . import validate
 from .facets import STATES
 from .models import Config
+from .providers import HiddenFields
 from .schema import Bool, Choice, Date, Fields, ListOf, Markdown, Number, Picture, Ref, Text, TimeZone
 
 DECAP_VERSION = "3.16.3"  #: vendored by scripts/update-editor into generator/vendor/decap-cms/
@@ -108,6 +109,8 @@ def widget(check) -> dict:
         return {"widget": "object", "collapsed": False, "fields": fields(check)}
     if isinstance(check, Text):
         return {"widget": "string"}
+    if isinstance(check, HiddenFields):  # names chosen by the provider: no form can list them; kept as they are
+        return {"widget": "hidden"}
     raise TypeError(f"no editor widget for {type(check).__name__}: add one to editor.widget")
 
 

@@ -14,6 +14,7 @@ import yaml
 from generator import config as site_config
 from generator import editor, validate
 from generator.localedit import LocalBackend
+from generator.providers import HiddenFields
 from generator.schema import (Bool, Choice, Date, Fields, ListOf, Markdown, Number, Picture, Ref, Text, URL_RE,
                               TimeZone)
 from generator.search import indexed_pages
@@ -28,7 +29,7 @@ FILES = {
 # The widgets that fit each type of the field tables (most specific type first).
 WIDGETS = ((Bool, {"boolean"}), (Number, {"number"}), (Date, {"datetime"}), (Choice, {"select"}),
            (Ref, {"relation"}), (Markdown, {"markdown"}), (Picture, {"image"}), (TimeZone, {"string"}),
-           (Fields, {"object"}), (ListOf, {"list", "select", "relation"}), (Text, {"string", "select"}))
+           (Fields, {"object"}), (ListOf, {"list", "select", "relation"}), (Text, {"string", "select"}), (HiddenFields, {"hidden"}))
 
 
 @pytest.fixture
