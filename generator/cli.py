@@ -61,6 +61,14 @@ def parser() -> argparse.ArgumentParser:
     choice.add_argument("--last", metavar="N", type=int, help="the N newest articles")
     letter.add_argument("--output", type=Path, help="where to write the issue (default: <source>/newsletter)")
     letter.add_argument("--source", **source)
+
+    move = commands.add_parser("import", help="move an existing blog in: a WordPress or Squarespace export, or a "
+                               "Jekyll or Hugo folder")
+    move.add_argument("kind", choices=("wordpress", "jekyll", "hugo"), help="what the blog was made with")
+    move.add_argument("path", type=Path, help="the export file (WordPress, Squarespace) or the blog's folder")
+    move.add_argument("--source", **source)
+    move.add_argument("--fetch-images", action="store_true",
+                      help="download pictures the posts show from other websites into content/media/")
     return main
 
 
@@ -200,7 +208,26 @@ def _newsletter(args) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "serve": _serve, "check": _check, "new": _new, "init": _init, "newsletter": _newsletter}
+def _import(args) -> int:
+    from .importers import run
+
+    site = _site_folder(args.source)
+    done = run(args.kind, args.path, site, args.fetch_images)
+    drafts = f" ({done.drafts} of them drafts)" if done.drafts else ""
+    print(f"Imported {done.articles} articles{drafts}, {done.pages} pages, {done.authors} guest authors and "
+          f"{done.files} pictures and files into {site}.")
+    if done.notes:
+        count = len(done.notes)
+        print(f"{count} thing{'s' if count != 1 else ''} could not be carried over as they were; look at each:",
+              file=sys.stderr)
+        for note in done.notes:
+            print(note, file=sys.stderr)
+    print("Next: run 'therapist-site build' (or 'serve') and read the site before publishing it.")
+    return 0
+
+
+COMMANDS = {"build": _build, "serve": _serve, "check": _check, "new": _new, "init": _init, "newsletter": _newsletter,
+            "import": _import}
 
 
 if __name__ == "__main__":  # pragma: no cover

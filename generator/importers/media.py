@@ -1,0 +1,69 @@
+"""Pictures and files of an imported post: copied from the old blog's folders, or downloaded when allowed.
+
+Every file lands under ``content/media/`` and is never written over: a different file of the same name gets a
+new name. Downloads are limited in size and time, and must be pictures.
+"""
+from __future__ import annotations
+
+import posixpath
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+MEDIA = "content/media"
+MAX_BYTES = 25 * 1024 * 1024  # a picture on a blog is far smaller; this stops a runaway download
+TIMEOUT = 30
+IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+               "image/svg+xml": ".svg", "image/avif": ".avif"}
+
+
+class Media:
+    """The files one import brings into ``site``: where each source went, so a file is copied once."""
+
+    def __init__(self, site: Path):
+        self.site = site
+        self.placed: dict[str, str] = {}  # source (path or URL) -> site URL
+        self.count = 0
+
+    def copy(self, file: Path, name: str) -> str:
+        """Copy a local file to content/media/<name>; return its site URL."""
+        key = str(file.resolve())
+        if key not in self.placed:
+            self.placed[key] = self._place(file.read_bytes(), name)
+        return self.placed[key]
+
+    def download(self, url: str) -> tuple[str, str]:
+        """Download a picture into content/media/<host>/<path>; return (site URL, "") or ("", why not)."""
+        if url in self.placed:
+            return self.placed[url], ""
+        try:
+            request = urllib.request.Request(url, headers={"User-Agent": "therapist-site import"})
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                kind = response.headers.get_content_type()
+                data = response.read(MAX_BYTES + 1)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            return "", f"could not download it ({getattr(exc, 'reason', exc)})"
+        if len(data) > MAX_BYTES:
+            return "", f"it is larger than {MAX_BYTES // (1024 * 1024)} MB"
+        if kind not in IMAGE_TYPES:
+            return "", f"the address gave {kind}, not a picture"
+        parts = urlsplit(url)
+        name = posixpath.join(parts.hostname or "remote", unquote(parts.path).lstrip("/") or "picture")
+        if not posixpath.splitext(name)[1]:
+            name += IMAGE_TYPES[kind]
+        self.placed[url] = self._place(data, name)
+        return self.placed[url], ""
+
+    def _place(self, data: bytes, name: str) -> str:
+        parts = [part for part in name.replace("\\", "/").split("/") if part not in ("", ".", "..")]
+        target = self.site.joinpath(MEDIA, *parts) if parts else self.site / MEDIA / "file"
+        stem, suffix, number = target.stem, target.suffix, 2
+        while target.exists() and target.read_bytes() != data:  # never write over a file already there
+            target = target.with_name(f"{stem}-{number}{suffix}")
+            number += 1
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            self.count += 1
+        return "/" + target.relative_to(self.site / "content").as_posix()

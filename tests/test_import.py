@@ -1,0 +1,228 @@
+"""Moving in: a WordPress export, a Jekyll blog and a Hugo site (fixtures in tests/fixtures/import/, written for the
+tests) are imported with every mapping checked in the built site, the report of what could not be mapped is exact,
+and the result builds with --strict. Pictures from other websites come from a server on 127.0.0.1."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from browser import served
+from conftest import snapshot
+from sitegen import _png
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+SITE = "title: Harbor Light\nbase_url: https://www.harborlightcounseling.org/\n"
+MAYA = "name: Maya Lopez\ncredentials: [LMFT]\nphoto: maya-lopez.png\nphoto_alt: Maya Lopez in her office\n"
+REMOTE_PICTURE = _png(7)
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory):
+    """Another website, on 127.0.0.1, with the picture the posts show from it."""
+    folder = tmp_path_factory.mktemp("remote")
+    (folder / "pictures").mkdir()
+    (folder / "pictures" / "waiting-room.png").write_bytes(REMOTE_PICTURE)
+    with served(folder) as base:
+        yield base
+
+
+@pytest.fixture
+def old(tmp_path, remote):
+    """A copy of the fixtures whose pictures "from another website" point at the local server."""
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURES, folder)
+    for file in folder.rglob("*"):
+        if file.suffix in (".xml", ".md", ".markdown") and "https://REMOTE" in file.read_text():
+            file.write_text(file.read_text().replace("https://REMOTE", remote))
+    return folder
+
+
+@pytest.fixture
+def site(make_site):
+    return make_site({"site.yaml": SITE, "therapists/maya-lopez.yaml": MAYA,
+                      "therapists/maya-lopez.png": _png(1)})
+
+
+def imported(run, kind: str, old: Path, site: Path, *flags):
+    path = old / ("wordpress.xml" if kind == "wordpress" else kind)
+    result = run("import", kind, path, "--source", site, *flags)
+    assert result.code == 0, result.err
+    return result, path
+
+
+def built(run, site: Path) -> Path:
+    result = run("build", "--strict", "--source", site)
+    assert result.code == 0, result.err
+    return site / "public"
+
+
+def page(out: Path, path: str) -> str:
+    return (out / path).read_text(encoding="utf-8")
+
+
+def redirects_to(html: str) -> str:
+    return re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', html).group(1)
+
+
+def test_a_wordpress_export_becomes_articles_pages_authors_and_media(run, old, site, remote):
+    result, export = imported(run, "wordpress", old, site, "--fetch-images")
+    assert result.out.splitlines()[0] == (f"Imported 3 articles (1 of them drafts), 1 pages, 1 guest authors and 2 "
+                                          f"pictures and files into {site}.")
+    assert result.err.splitlines() == [
+        "3 things could not be carried over as they were; look at each:",
+        f"{export.as_posix()}:1: 1 comment was not imported: the site has no comments; keep the export if you "
+        "want to keep them",
+        f"{export.as_posix()}:144: items of type 'tribe_events' were not imported; copy what they say into "
+        "articles or pages by hand",
+        "content/articles/first-session.md:22: the shortcode [gallery] was kept as text: it only worked inside "
+        "WordPress; replace it: pictures with ![description](/media/...), forms with a link to the contact page, "
+        "or delete it",
+    ]
+    grief_source = (site / "content/articles/grief-has-no-timetable.md").read_text()
+    assert grief_source.startswith(
+        "---\ntitle: Grief Has No Timetable\ndate: '2024-03-05 17:30:00+00:00'\nauthor: maya-lopez\ntopics:\n"
+        "- Grief\n- Self-Care\n- First Steps\nsummary: 'Grief moves at its own pace: a few gentle reminders.'\n"
+        "aliases:\n- /2024/03/05/grief-has-no-timetable/\n---\n")
+    assert (site / "content/authors/jordan-avery.yaml").read_text() == "name: Jordan Avery\n"
+    draft = (site / "content/articles/notes-on-sleep.md").read_text()
+    assert "draft: true" in draft and "summary" not in draft and "aliases" not in draft  # no excerpt, no address
+    out = built(run, site)
+    grief = page(out, "articles/grief-has-no-timetable/index.html")
+    assert "<h1>Grief Has No Timetable</h1>" in grief
+    assert '<time datetime="2024-03-05T17:30:00+00:00">March 5, 2024</time>' in grief
+    assert '<a href="/therapists/maya-lopez/">Maya Lopez, LMFT</a>' in grief
+    assert '<meta name="description" content="Grief moves at its own pace: a few gentle reminders.">' in grief
+    for topic in ("grief", "self-care", "first-steps"):
+        assert f'href="/topics/{topic}/"' in grief
+    assert not (out / "topics" / "uncategorized").exists()
+    assert '<img alt="A calm room with two chairs" src="/media/2024/03/calm-room.png">' in grief
+    assert (out / "media/2024/03/calm-room.png").read_bytes() == (FIXTURES / "uploads/2024/03/calm-room.png").read_bytes()
+    assert '<a href="/articles/first-session/">what to expect in a first session</a>' in grief
+    assert '<a href="/about/">learn about us</a>' in grief
+    assert "<li>Let people help.</li>" in grief and "<strong>stages</strong>" in grief
+    first = page(out, "articles/first-session/index.html")
+    assert '<a href="/authors/jordan-avery/">Jordan Avery</a>' in first
+    assert '<a href="https://www.youtube.com/watch?v=aqz-KE-bpKQ">Watch the video on YouTube</a>' in first
+    assert "<iframe" not in first
+    assert '<img alt="The waiting room" src="/media/127.0.0.1/pictures/waiting-room.png">' in first
+    assert (out / "media/127.0.0.1/pictures/waiting-room.png").read_bytes() == REMOTE_PICTURE
+    assert '<a href="/articles/grief-has-no-timetable/#small-steps">grief</a>' in first
+    assert "We are a small practice by the harbor." in page(out, "about/index.html")
+    assert not (out / "articles" / "notes-on-sleep").exists()
+    assert redirects_to(page(out, "2024/03/05/grief-has-no-timetable/index.html")) == \
+        "/articles/grief-has-no-timetable/"
+    assert page(out, "_redirects") == ("/2024/04/10/first-session/ /articles/first-session/ 301\n"
+                                       "/2024/03/05/grief-has-no-timetable/ /articles/grief-has-no-timetable/ 301\n")
+
+
+def test_pictures_from_other_websites_are_listed_when_the_network_is_not_allowed(run, old, site, remote):
+    result, _ = imported(run, "wordpress", old, site)
+    assert (f"content/articles/first-session.md:18: the picture {remote}/pictures/waiting-room.png is on another "
+            "website, which pages never load from; save it into content/media/ and change the address here, or "
+            "import again with --fetch-images") in result.err.splitlines()
+    assert not (site / "content" / "media" / "127.0.0.1").exists()
+
+
+def test_a_jekyll_blog_keeps_its_addresses_and_maps_its_liquid_tags(run, old, site, remote):
+    result, folder = imported(run, "jekyll", old, site, "--fetch-images")
+    assert result.err.splitlines() == [
+        "3 things could not be carried over as they were; look at each:",
+        f"{folder.as_posix()}/_posts/2024-03-05-grief-has-no-timetable.md:9: old_entry_id: not carried over: the "
+        "site has no such field; copy what matters into the article's text by hand, or ignore it",
+        "content/articles/first-session.md:19: the link https://notes.harborlight-counseling.com/about/ leads to "
+        "the old site, and nothing imported has that address; change it to the new address of that page, or "
+        "remove the link",
+        "content/articles/grief-has-no-timetable.md:26: the Liquid tag '{% include newsletter-signup.html %}' was "
+        "kept as text: only Jekyll understood it; replace it with what it showed on the old site, or delete it",
+    ]
+    source = (site / "content/articles/grief-has-no-timetable.md").read_text()
+    assert "layout" not in source and "comments" not in source and "old_entry_id" not in source
+    assert "```python\nbreaths = [4, 7, 8]\n```" in source
+    assert "draft: true" in (site / "content/articles/notes-on-sleep.md").read_text()  # from _drafts/
+    out = built(run, site)
+    grief = page(out, "articles/grief-has-no-timetable/index.html")
+    assert '<time datetime="2024-03-05T09:30:00-08:00">March 5, 2024</time>' in grief
+    assert '<a href="/therapists/maya-lopez/">Maya Lopez, LMFT</a>' in grief  # the blog's author in _config.yml
+    assert '<img alt="A calm room with two chairs" src="/media/assets/img/calm-room.png">' in grief
+    assert '<img alt="The waiting room" src="/media/127.0.0.1/pictures/waiting-room.png">' in grief
+    assert '<a href="/articles/first-session/">what to expect in a first session</a>' in grief  # post_url
+    first = page(out, "articles/first-session/index.html")
+    assert '<a href="/authors/jordan-avery/">Jordan Avery</a>' in first
+    for topic in ("first-steps", "grief", "self-care"):  # categories and tags, a string of words
+        assert f'href="/topics/{topic}/"' in first
+    assert '<a href="https://www.youtube.com/watch?v=aqz-KE-bpKQ">Watch the video on YouTube</a>' in first
+    assert '<a href="/articles/grief-has-no-timetable/#small-steps">grief</a>' in first
+    assert '<meta name="description" content="What happens when you first meet a therapist.">' in first
+    assert redirects_to(page(out, "posts/grief-has-no-timetable.html")) == "/articles/grief-has-no-timetable/"
+    assert redirects_to(page(out, "first-visit/index.html")) == "/articles/first-session/"  # redirect_from
+    assert page(out, "_redirects") == ("/posts/first-session.html /articles/first-session/ 301\n"
+                                       "/first-visit/ /articles/first-session/ 301\n"
+                                       "/posts/grief-has-no-timetable.html /articles/grief-has-no-timetable/ 301\n")
+
+
+def test_a_hugo_site_maps_front_matter_in_toml_and_yaml_and_its_shortcodes(run, old, site, remote):
+    result, folder = imported(run, "hugo", old, site, "--fetch-images")
+    assert result.err.splitlines() == [
+        "3 things could not be carried over as they were; look at each:",
+        f"{folder.as_posix()}/content/posts/grief-has-no-timetable/index.md:9: featured: not carried over: the site "
+        "has no such field; copy what matters into the article's text by hand, or ignore it",
+        "content/articles/grief-has-no-timetable.md:25: the shortcode '{{< instagram CxYz123 >}}' was kept as "
+        "text: only Hugo understood it; replace it with what it showed on the old site, or delete it",
+        "content/pages/about.md:1: the page was at /blog/about/ and is now at /about/; change links to the old "
+        "address; the host's redirect settings can send visitors on",
+    ]
+    assert "draft: true" in (site / "content/articles/sleep.md").read_text()
+    out = built(run, site)
+    grief = page(out, "articles/grief-has-no-timetable/index.html")  # a page bundle, TOML front matter
+    assert '<img alt="A calm room with two chairs" src="/media/posts/grief-has-no-timetable/calm-room.png">' in grief
+    assert '<a href="https://www.youtube.com/watch?v=aqz-KE-bpKQ">Watch the video on YouTube</a>' in grief
+    assert '<a href="/articles/what-to-expect/">what to expect in a first session</a>' in grief  # ref
+    assert '<img alt="The waiting room" src="/media/127.0.0.1/pictures/waiting-room.png">' in grief
+    first = page(out, "articles/what-to-expect/index.html")  # slug:, description: as the summary, lastmod
+    assert '<meta name="description" content="What happens when you first meet a therapist.">' in first
+    assert "Updated <time datetime=\"2024-05-01T10:00:00-07:00\">May 1, 2024</time>" in first
+    assert '<a href="/authors/jordan-avery/">Jordan Avery</a>' in first
+    assert '<img alt="Our office, with a couch" src="/media/images/office.png">' in first  # figure, from static/
+    assert '<a href="/articles/grief-has-no-timetable/">grief</a>' in first  # relref
+    assert "We are a small practice by the harbor." in page(out, "about/index.html")
+    assert page(out, "_redirects") == (
+        "/blog/first-session-guide/ /articles/what-to-expect/ 301\n"
+        "/blog/2024/03/grief-has-no-timetable/ /articles/grief-has-no-timetable/ 301\n"
+        "/blog/old/grief/ /articles/grief-has-no-timetable/ 301\n")
+    assert redirects_to(page(out, "blog/2024/03/grief-has-no-timetable/index.html")) == \
+        "/articles/grief-has-no-timetable/"
+
+
+def test_an_import_never_writes_over_a_file_and_says_what_it_left(run, old, site):
+    imported(run, "jekyll", old, site)
+    (site / "content/articles/first-session.md").write_text("---\ntitle: Mine now\ndate: 2026-01-01\n---\n")
+    before = snapshot(site / "content")
+    result, folder = imported(run, "jekyll", old, site)
+    assert snapshot(site / "content") == before
+    assert ("content/articles/first-session.md:1: already exists: 'What to Expect in a First Session' from "
+            f"{folder.as_posix()}/_posts/2024-04-10-first-session.markdown:1 was not imported; delete or rename the "
+            "file and import again to bring it in; nothing was written over") in result.err.splitlines()
+    assert result.out.startswith("Imported 0 articles, 0 pages, 0 guest authors and 0 pictures and files")
+
+
+def test_an_export_that_is_not_xml_is_reported_with_its_line(run, site, tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text('<?xml version="1.0"?>\n<rss>\n<channel>\n<item><title>x</item>\n</channel></rss>\n')
+    result = run("import", "wordpress", export, "--source", site)
+    assert result.code == 1
+    assert result.err.splitlines()[1] == (
+        f"{export.as_posix()}:4: cannot read this export: mismatched tag (column 17); export it again "
+        "(WordPress: Tools > Export > All content)")
+    assert not (site / "content").exists()
+
+
+def test_import_misuse_exits_2_with_a_reason(run, site, tmp_path):
+    result = run("import", "jekyll", tmp_path / "nowhere", "--source", site)
+    assert result.code == 2
+    assert result.err.strip() == (f"therapist-site: {tmp_path / 'nowhere'} is not a folder: give the jekyll folder "
+                                  "to import")
+    result = run("import", "hugo", FIXTURES / "hugo", "--source", tmp_path)
+    assert result.code == 2 and "has no site.yaml" in result.err
