@@ -28,6 +28,7 @@ draft: true                    # change to false when the article is ready to be
 slug:                          # its address is /articles/<slug>/; leave empty to use the file name
 image:                         # a picture shown at the top, e.g. /images/sunrise.jpg (a file in content/images/)
 image_alt:                     # describe the picture for people who cannot see it (needed with an image)
+aliases: []                    # old addresses that should lead here, e.g. [/posts/my-old-title.html]
 ---
 Write the article here. Leave an empty line between paragraphs.
 
