@@ -45,6 +45,8 @@ def documents(site: Site) -> Iterator[tuple[str, str, str]]:
             yield f"content/topics/{topic.slug}.md", topic.url, topic.description_html
     for therapist in site.therapists:
         yield therapist.source, therapist.url, therapist.bio_html
+    for guest in site.guest_authors:
+        yield guest.source, guest.url, guest.bio_html
 
 
 def check_links(site: Site, routes: Routes, source: Path) -> list[Problem]:

@@ -78,3 +78,12 @@ def test_a_guest_author_file_is_checked_like_a_profile(make_site, run, tmp_path)
         "and the folder of the picture",
         "content/authors/sam-rivera.yaml:3: links: unknown field; did you mean 'link'?",
     ]
+
+
+def test_check_finds_a_broken_link_in_a_guest_authors_bio(make_site, run):
+    files = {**FILES, "content/authors/sam-rivera.yaml": "name: Sam Rivera\nbio: See [our fees](/fees/).\n"}
+    result = run("check", "--source", make_site(files))
+    assert result.code == 1
+    assert result.err.splitlines()[1] == (
+        "content/authors/sam-rivera.yaml:2: the link /fees/ leads nowhere: there is no page or file at that address; "
+        "check the spelling; a picture or download must be inside the content/ folder to be linked")
