@@ -9,9 +9,19 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from browser import built_site, launched, served as serving
+from browser import built_site, launched, page_kinds, served as serving
 
 VISIBLE_CARDS = "#therapist-list [data-slug]:visible"
+VIEWPORTS = {390: {"width": 390, "height": 844}, 1280: {"width": 1280, "height": 800}}  # a phone, a desktop
+# The page's cumulative layout shift as Chrome reports it, from the page's load until two frames after `load`.
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({type: "layout-shift", buffered: true});
+  const done = () => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(total), 200)));
+  if (document.readyState === "complete") done(); else addEventListener("load", done);
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +37,11 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def kinds(tmp_path_factory):
+    return page_kinds(built_site("generated", tmp_path_factory))
+
+
+@pytest.fixture(scope="module")
 def browser():
     with launched() as launched_browser:
         yield launched_browser
@@ -37,8 +52,8 @@ def page_factory(browser):
     """page_factory(javascript=True) -> a fresh page; no request may leave 127.0.0.1 and no script may fail."""
     contexts, outside, errors = [], [], []
 
-    def make(javascript: bool = True):
-        context = browser.new_context(java_script_enabled=javascript)
+    def make(javascript: bool = True, width: int = 1280):
+        context = browser.new_context(java_script_enabled=javascript, viewport=VIEWPORTS[width])
         contexts.append(context)
 
         def guard(route):
@@ -155,3 +170,79 @@ def test_without_javascript_the_facet_links_lead_to_the_matching_therapists(serv
     page.get_by_role("link", name="Accepting new clients", exact=False).first.click()
     assert urlsplit(page.url).path == "/therapists/accepting/yes/"
     assert visible(page) == [s for s in order if profiles[s]["accepting_new_clients"]]
+
+
+def test_on_a_phone_the_first_card_is_on_the_first_screen_and_the_filters_fold_behind_a_button(served, page_factory):
+    base, profiles, order = served
+    page = page_factory(width=390)
+    page.goto(f"{base}/therapists/?language=spanish&accepting=yes")
+    first = page.locator(VISIBLE_CARDS).first.bounding_box()
+    assert first["y"] < 844 - 100, "the first card starts below the first screen"
+    assert page.locator("#filter-language").is_hidden()
+    toggle = page.locator("#filter-toggle")
+    assert toggle.inner_text() == "Filter (2 active)"
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("#filter-language").is_visible()
+    browse = page.locator("#browse-heading").bounding_box()
+    last = page.locator(VISIBLE_CARDS).last.bounding_box()
+    assert browse["y"] > last["y"] + last["height"], "'Browse therapists by' comes after the results"
+
+
+def test_on_a_desktop_the_filters_stand_beside_the_cards_without_a_button(served, page_factory):
+    base, profiles, order = served
+    page = page_factory(width=1280)
+    page.goto(f"{base}/therapists/")
+    assert page.locator("#filter-toggle").is_hidden()
+    form, first = page.locator("#filter-panel").bounding_box(), page.locator(VISIBLE_CARDS).first.bounding_box()
+    assert form["x"] + form["width"] <= first["x"] and first["y"] < 800
+
+
+@pytest.mark.parametrize("width", sorted(VIEWPORTS))
+def test_every_card_shows_a_photo_or_the_initials(served, kinds, page_factory, width):
+    base, profiles, order = served
+    page = page_factory(width=width)
+    for path in ("/therapists/", kinds["facet value"], kinds["topic"], "/"):
+        page.goto(base + path)
+        cards = page.locator(".therapist-card")
+        assert cards.count() > 0, path
+        for index in range(cards.count()):
+            card = cards.nth(index)
+            slug = card.get_attribute("data-slug")
+            face = card.locator(".card-photo")
+            assert face.count() == 1, f"{path}: {slug} has no photo or initials"
+            if profiles[slug].get("photo"):
+                assert face.evaluate("img => img.tagName") == "IMG"
+                assert face.get_attribute("alt") == profiles[slug]["photo_alt"]
+                assert face.get_attribute("width") and face.get_attribute("height")
+            else:
+                initials = "".join(word[0] for word in profiles[slug]["name"].split()[::len(profiles[slug]["name"].split()) - 1])
+                assert face.inner_text() == initials.upper()
+            box = face.bounding_box()
+            assert 60 <= box["width"] <= 100 and abs(box["width"] - box["height"]) < 1
+
+
+def test_photos_below_the_first_screen_load_lazily(served, page_factory):
+    base, profiles, order = served
+    page = page_factory()
+    page.goto(f"{base}/therapists/")
+    loading = page.locator("#therapist-list .card-photo[src]").evaluate_all(
+        "imgs => imgs.map(img => [img.closest('[data-slug]').dataset.slug, img.loading])")
+    assert loading, "the generated site has photos"
+    for slug, how in loading:
+        assert how == ("auto" if order.index(slug) < 3 else "lazy"), slug  # auto: fetched at once
+
+
+@pytest.mark.parametrize("width", sorted(VIEWPORTS))
+def test_no_page_kind_shifts_its_layout_as_it_loads(served, kinds, page_factory, width):
+    """Cumulative layout shift under 0.1 (Core Web Vitals' "good"), measured in the page by a PerformanceObserver;
+    the directory also with a filtered address, whose choices the script applies after the first paint."""
+    base, profiles, order = served
+    shifts = {}
+    for kind, path in [*kinds.items(), ("filtered directory", "/therapists/?language=spanish&accepting=yes")]:
+        page = page_factory(width=width)  # a fresh page each time: a layout shift is counted per page load
+        page.goto(base + path)
+        shifts[kind] = page.evaluate(LAYOUT_SHIFT)
+    assert {kind: shift for kind, shift in shifts.items() if shift >= 0.1} == {}
+    assert "directory" in shifts

@@ -171,10 +171,10 @@ def test_the_filter_form_has_a_labelled_control_for_every_facet_with_value_slugs
         assert set(re.findall(r'<option value="([^"]*)"', select)) == {"", *facets[facet]}
     for facet in ("accepting", "sliding-scale"):
         assert f'<input type="checkbox" id="filter-{facet}" name="{facet}" value="yes">' in form
-        assert f'<label for="filter-{facet}">' in form
+        assert f'<label for="filter-{facet}"' in form
     assert 'id="filter-clear"' in form
     assert 'role="status"' in html
-    assert '<script src="/assets/directory.js" defer></script>' in html
+    assert '<script src="/assets/directory.js" defer blocking="render"></script>' in html
     assert (site.out / "assets" / "directory.js").is_file()
 
 
@@ -186,8 +186,10 @@ def test_without_javascript_the_directory_links_every_facet_page(site):
     pages = {f"/therapists/{p.parent.parent.name}/{p.parent.name}/"
              for p in site.out.glob("therapists/*/*/index.html") if p.parent.parent.name in FACETS}
     assert linked == pages
-    # The form that needs the script stays out of the way until the script shows it.
-    assert re.search(r'<form class="filters"[^>]* hidden>', html)
+    # The form that needs the script is hidden by the stylesheet where scripts never run, and shown from the first
+    # paint where they do (not by the script, which would push the cards down once they are on screen).
+    assert not re.search(r'<form class="filters"[^>]* hidden>', html)
+    assert "@media (scripting: none) { .filters { display: none; } }" in (site.out / "assets/site.css").read_text()
 
 
 def test_facet_value_slugs_are_lowercase_ascii_words_joined_by_dashes(make_site, run, tmp_path):
