@@ -246,3 +246,47 @@ def test_no_page_kind_shifts_its_layout_as_it_loads(served, kinds, page_factory,
         shifts[kind] = page.evaluate(LAYOUT_SHIFT)
     assert {kind: shift for kind, shift in shifts.items() if shift >= 0.1} == {}
     assert "directory" in shifts
+
+
+def option_counts(page, facet: str) -> dict[str, str]:
+    return dict(page.locator(f"#filter-{facet} option").evaluate_all(
+        "options => options.filter(o => o.value).map(o => [o.value, o.textContent])"))
+
+
+def test_each_option_counts_the_therapists_it_leaves_with_the_other_choices(served, page_factory):
+    base, profiles, order = served
+    page = page_factory()
+    page.goto(f"{base}/therapists/")
+    spanish = [s for s in order if "Spanish" in profiles[s]["languages"]]
+    assert option_counts(page, "language")["spanish"] == f"Spanish ({len(spanish)})"
+    page.check("#filter-accepting")
+    accepting = [s for s in spanish if profiles[s]["accepting_new_clients"]]
+    assert option_counts(page, "language")["spanish"] == f"Spanish ({len(accepting)})"
+    everyone = sum(profiles[s]["accepting_new_clients"] for s in order)
+    assert page.locator("label[for=filter-accepting]").inner_text() == f"Accepting new clients ({everyone})"
+    page.select_option("#filter-language", "spanish")
+    # The accepting count now counts Spanish speakers; the language options still count every language.
+    assert page.locator("label[for=filter-accepting]").inner_text() == f"Accepting new clients ({len(accepting)})"
+    counts = option_counts(page, "language")
+    arabic = [s for s in order if "Arabic" in profiles[s]["languages"] and profiles[s]["accepting_new_clients"]]
+    assert counts["arabic"] == f"Arabic ({len(arabic) or 'none'})"
+
+
+def test_when_nobody_matches_the_notice_gives_the_practice_contact_and_removes_a_choice_in_one_click(
+        served, page_factory):
+    base, profiles, order = served
+    page = page_factory(width=390)
+    page.goto(f"{base}/therapists/?specialty=eating-disorders&population=children&language=arabic&accepting=yes")
+    assert visible(page) == []
+    notice = page.locator("#no-match")
+    assert notice.is_visible()
+    assert notice.get_by_role("link", name="+1-555-555-0100").get_attribute("href") == "tel:+1-555-555-0100"
+    assert notice.get_by_role("link", name="hello@example.org").get_attribute("href") == "mailto:hello@example.org"
+    buttons = notice.get_by_role("button").all_inner_texts()
+    assert buttons == ["Remove Specialty: Eating Disorders", "Remove Language: Arabic", "Remove Works with: Children",
+                       "Remove Accepting new clients"]
+    assert page.locator("#filter-toggle").inner_text() == "Filter (4 active)"
+    notice.get_by_role("button", name="Remove Language: Arabic").click()
+    assert urlsplit(page.url).query == "specialty=eating-disorders&population=children&accepting=yes"
+    assert page.locator("#filter-toggle").inner_text() == "Filter (3 active)"
+    assert page.locator("#filter-status").inner_text().startswith("Removed Language: Arabic.")

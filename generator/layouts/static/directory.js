@@ -68,10 +68,11 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "remove-choice";
-      button.textContent = "Remove " + describe(el);
+      var name = describe(el);
+      button.textContent = "Remove " + name;
       button.addEventListener("click", function () {
         if (el.type === "checkbox") el.checked = false; else el.value = "";
-        apply("Removed " + describe(el) + ".");
+        apply("Removed " + name + ".");
         status.focus();
       });
       item.appendChild(button);
