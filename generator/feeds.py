@@ -3,25 +3,30 @@ and per therapist, built with feedgen (JSON Feed: jsonfeed.py).
 
 Subscribers and RSS-to-email services see every change as a new post, so everything here is stable: dates come
 from the content (never the clock), entries keep their order, every link is absolute, guid = permalink. An
-article's image travels as an enclosure with its size and type, which is what mail services and readers show.
+article's image travels as an enclosure with its size and type, which is what mail services and readers show; the
+images in its body get a width and height no wider than an email's column, since RSS-to-email services paste the
+feed's HTML into their emails as it is.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator, Mapping
+from urllib.parse import unquote, urljoin, urlsplit
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from . import jsonfeed
-from .markup import absolute_links, excerpt
+from . import jsonfeed, photos
+from .markup import absolute_links, email_sized, excerpt
 from .models import Article, Site, Therapist, Topic
 
 LIMIT = 20  # newest articles in a feed; readers keep what they fetched before
 RSS, ATOM = "application/rss+xml", "application/atom+xml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
+BODY_IMAGE = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 IMAGE_TYPES = {".avif": "image/avif", ".gif": "image/gif", ".jpeg": "image/jpeg", ".jpg": "image/jpeg",
                ".png": "image/png", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
@@ -85,22 +90,45 @@ def enclosures(site: Site, source: Path) -> Mapping[str, Enclosure]:
     return found
 
 
+def body_images(site: Site, source: Path) -> Mapping[str, tuple[tuple[str, int, int], ...]]:
+    """Return, by article slug, (absolute URL, width, height) of each image in its body that lives in content/."""
+    content = (source / "content").resolve()
+    found = {}
+    for article in site.articles:
+        sizes = []
+        page = site.config.absolute(article.url)
+        for src in BODY_IMAGE.findall(article.html):
+            url = urljoin(page, src)
+            if not url.startswith(site.config.base_url):
+                continue
+            file = (content / unquote(urlsplit(url).path[len(urlsplit(site.config.base_url).path):])).resolve()
+            try:
+                if file.is_relative_to(content):
+                    sizes.append((url, *photos.image_size(file)))
+            except (OSError, ValueError):  # not a picture Pillow reads (an SVG): left as it is
+                continue
+        if sizes:
+            found[article.slug] = tuple(sizes)
+    return found
+
+
 def plan(site: Site, source: Path) -> Iterator[tuple[str, Callable[[], bytes], tuple[str, ...]]]:
     """Describe every feed: (output path, how to make it, every text its bytes depend on besides the site's
     light data: the articles' HTML and their enclosures), newsletter first, then topics, then therapists."""
-    images = enclosures(site, source)
+    images, sizes = enclosures(site, source), body_images(site, source)
 
     def texts(articles: tuple[Article, ...]) -> tuple[str, ...]:
         shown = articles[:LIMIT]
-        return tuple(a.html for a in shown) + tuple(repr(images[a.slug]) for a in shown if a.slug in images)
+        return (tuple(a.html for a in shown) + tuple(repr(images[a.slug]) for a in shown if a.slug in images)
+                + tuple(repr(sizes[a.slug]) for a in shown if a.slug in sizes))
 
     newest = site.articles[:LIMIT]
-    yield "feed.xml", partial(rss, site, newest, newsletter(site, "/feed.xml"), images), texts(newest)
-    yield "atom.xml", partial(atom, site, newest, newsletter(site, "/atom.xml"), images), texts(newest)
-    yield "feed.json", partial(jsonfeed.feed, site, newest, "/feed.json", images), texts(newest)
+    yield "feed.xml", partial(rss, site, newest, newsletter(site, "/feed.xml"), images, sizes), texts(newest)
+    yield "atom.xml", partial(atom, site, newest, newsletter(site, "/atom.xml"), images, sizes), texts(newest)
+    yield "feed.json", partial(jsonfeed.feed, site, newest, "/feed.json", images, sizes), texts(newest)
     for topic in site.topics:
         yield (topic_feed_url(topic).lstrip("/"), partial(rss, site, topic.articles, topic_channel(site, topic),
-                                                          images), texts(topic.articles))
+                                                          images, sizes), texts(topic.articles))
     by_author: dict[str, list[Article]] = {}
     for article in site.articles:
         for slug in article.authors:
@@ -108,11 +136,11 @@ def plan(site: Site, source: Path) -> Iterator[tuple[str, Callable[[], bytes], t
     for therapist in site.therapists:
         theirs = tuple(by_author.get(therapist.slug, ()))
         yield (therapist_feed_url(therapist).lstrip("/"),
-               partial(rss, site, theirs, therapist_channel(site, therapist), images), texts(theirs))
+               partial(rss, site, theirs, therapist_channel(site, therapist), images, sizes), texts(theirs))
 
 
 def _generator(site: Site, articles: tuple[Article, ...], channel: Channel, kind: str,
-               images: Mapping[str, Enclosure]) -> FeedGenerator:
+               images: Mapping[str, Enclosure], sizes: Mapping[str, tuple]) -> FeedGenerator:
     config = site.config
     fg = FeedGenerator()
     fg.load_extension("dc")  # RSS <author> needs an email; dc:creator carries the name alone
@@ -130,11 +158,11 @@ def _generator(site: Site, articles: tuple[Article, ...], channel: Channel, kind
     fg.lastBuildDate(updated)
     fg.pubDate(max((a.date for a in articles), default=updated))
     for article in articles:
-        _entry(fg.add_entry(order="append"), site, article, images.get(article.slug), kind)
+        _entry(fg.add_entry(order="append"), site, article, images.get(article.slug), kind, sizes.get(article.slug, ()))
     return fg
 
 
-def _entry(entry, site: Site, article: Article, image: Enclosure | None, kind: str) -> None:
+def _entry(entry, site: Site, article: Article, image: Enclosure | None, kind: str, sizes: tuple = ()) -> None:
     config = site.config
     link = config.absolute(article.url)
     entry.id(link)
@@ -145,7 +173,7 @@ def _entry(entry, site: Site, article: Article, image: Enclosure | None, kind: s
     entry.updated(article.modified)
     # feedgen writes content:encoded only beside a description, so an article without a summary gets an excerpt.
     entry.description(article.summary or excerpt(article.html))
-    entry.content(full_html(article.html, link), type="html")
+    entry.content(full_html(article.html, link, sizes), type="html")
     if image and kind == RSS:  # Atom's enclosure links are added by _atom_enclosures: feedgen drops their rel
         entry.enclosure(image.url, str(image.length), image.type)
     for slug in article.authors:
@@ -161,23 +189,26 @@ def _entry(entry, site: Site, article: Article, image: Enclosure | None, kind: s
 
 
 @lru_cache(maxsize=256)
-def full_html(html: str, link: str) -> str:
-    """The article's HTML with absolute links; remembered, as one article appears in several feeds."""
-    return absolute_links(html, link)
+def full_html(html: str, link: str, sizes: tuple = ()) -> str:
+    """The article's HTML with absolute links and images sized for email (``sizes``: body_images of the article);
+    remembered, as one article appears in several feeds."""
+    return email_sized(absolute_links(html, link), sizes)
 
 
 def rss(site: Site, articles: tuple[Article, ...] | None = None, channel: Channel | None = None,
-        images: Mapping[str, Enclosure] | None = None) -> bytes:
+        images: Mapping[str, Enclosure] | None = None, sizes: Mapping[str, tuple] | None = None) -> bytes:
     """Return an RSS 2.0 feed of ``articles`` (default: the newest of the site), full text in content:encoded."""
     chosen = (site.articles if articles is None else articles)[:LIMIT]
-    return _generator(site, chosen, channel or newsletter(site, "/feed.xml"), RSS, images or {}).rss_str(pretty=True)
+    return _generator(site, chosen, channel or newsletter(site, "/feed.xml"), RSS, images or {},
+                      sizes or {}).rss_str(pretty=True)
 
 
 def atom(site: Site, articles: tuple[Article, ...] | None = None, channel: Channel | None = None,
-         images: Mapping[str, Enclosure] | None = None) -> bytes:
+         images: Mapping[str, Enclosure] | None = None, sizes: Mapping[str, tuple] | None = None) -> bytes:
     """Return the Atom feed of ``articles`` (default: the newest of the site)."""
     chosen = (site.articles if articles is None else articles)[:LIMIT]
-    xml = _generator(site, chosen, channel or newsletter(site, "/atom.xml"), ATOM, images or {}).atom_str(pretty=True)
+    xml = _generator(site, chosen, channel or newsletter(site, "/atom.xml"), ATOM, images or {},
+                     sizes or {}).atom_str(pretty=True)
     wanted = {site.config.absolute(a.url): images[a.slug] for a in chosen if images and a.slug in images}
     return _atom_enclosures(xml, wanted) if wanted else xml
 

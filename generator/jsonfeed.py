@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 from typing import Mapping
 
-from .markup import absolute_links, excerpt
+from .markup import absolute_links, email_sized, excerpt
 from .models import Article, Site
 
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def feed(site: Site, articles: tuple[Article, ...], self_url: str,
-         images: Mapping | None = None) -> bytes:
-    """Return the JSON Feed of ``articles`` (newest first) as UTF-8 bytes; ``images``: feeds.Enclosure by slug."""
+         images: Mapping | None = None, sizes: Mapping | None = None) -> bytes:
+    """Return the JSON Feed of ``articles`` (newest first) as UTF-8 bytes; ``images``: feeds.Enclosure by slug;
+    ``sizes``: feeds.body_images, to size body images for email."""
     config = site.config
     images = images or {}
     data: dict = {
@@ -36,7 +37,7 @@ def feed(site: Site, articles: tuple[Article, ...], self_url: str,
             "id": url,
             "url": url,
             "title": article.title,
-            "content_html": absolute_links(article.html, url),
+            "content_html": email_sized(absolute_links(article.html, url), (sizes or {}).get(article.slug, ())),
             "summary": article.summary or excerpt(article.html),
             "date_published": article.date.isoformat(),
         }

@@ -245,6 +245,33 @@ def _convert_one(item: tuple[str, bool]) -> tuple[str, int] | Refused:
     return html if isinstance(html, Refused) else (html, count_words(html))
 
 
+EMAIL_WIDTH = 600  #: the widest an image shows in an email: RSS-to-email services put the feed's HTML in 600 px
+IMG = re.compile(r'<img\b[^>]*>')
+
+
+def email_sized(html: str, sizes: tuple[tuple[str, int, int], ...]) -> str:
+    """Give each <img> whose src is in ``sizes`` (url, width, height) a width and height no wider than an email.
+
+    Mail programs (Outlook above all) show an image at its own size unless told otherwise, and most drop style
+    sheets: the attributes keep a 2,000 px photo inside the column.
+    """
+    if not sizes:
+        return html
+    known = {url: (width, height) for url, width, height in sizes}
+
+    def size(match: re.Match) -> str:
+        tag = match.group(0)
+        src = re.search(r'\bsrc="([^"]*)"', tag)
+        if not src or src.group(1) not in known or re.search(r"\b(width|height)=", tag):
+            return tag
+        width, height = known[src.group(1)]
+        shown = min(width, EMAIL_WIDTH)
+        end = 2 if tag.endswith("/>") else 1
+        return f'{tag[:-end].rstrip()} width="{shown}" height="{max(1, round(height * shown / width))}"{tag[-end:]}'
+
+    return IMG.sub(size, html)
+
+
 def absolute_links(html: str, page_url: str) -> str:
     """Make every href and src absolute against the page's absolute URL, as feed readers require."""
     return URL_ATTR.sub(lambda m: f'{m.group(1)}="{urljoin(page_url, m.group(2))}"', html)

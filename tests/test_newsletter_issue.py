@@ -206,3 +206,37 @@ def test_the_email_layout_can_be_overridden_by_the_site(site, issue):
     source = site(files={"layouts/email.txt": "{{ articles | length }} new\n"})
     _, text, _ = issue(source)
     assert text == "4 new\n"
+
+
+# ---- RSS-to-email: the feeds carry full content with images sized for an email's column --------------------------
+
+BODY = ("---\ntitle: Pictured\ndate: 2026-05-01\n---\nBefore.\n\n![A wide shoot](/images/wide.png)\n\n"
+        "![A small beach](../../images/small.png)\n\n![Elsewhere](https://other.example.com/x.png)\n")
+
+
+def test_feeds_keep_full_content_with_absolute_images_sized_for_email(make_site, run, tmp_path):
+    source = make_site({"site.yaml": SITE, "content/articles/pictured.md": BODY,
+                        "content/images/wide.png": png(900, 300), "content/images/small.png": png(200, 100)})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    wide = f'<img alt="A wide shoot" src="{BASE}images/wide.png" width="600" height="200">'
+    small = f'<img alt="A small beach" src="{BASE}images/small.png" width="200" height="100">'
+    other = '<img alt="Elsewhere" src="https://other.example.com/x.png">'
+    feed = (tmp_path / "out" / "feed.xml").read_text()
+    for tag in (wide, small, other):
+        assert tag.replace("<", "&lt;").replace(">", "&gt;") in feed, tag
+    assert "Before." in feed, "the whole article, not a summary"
+    content = json.loads((tmp_path / "out" / "feed.json").read_text())["items"][0]["content_html"]
+    assert wide in content and small in content and other in content
+
+
+def test_a_resized_picture_resizes_it_in_the_feeds_of_a_cached_build(make_site, run, tmp_path):
+    source = make_site({"site.yaml": SITE, "content/articles/pictured.md": BODY,
+                        "content/images/wide.png": png(900, 300), "content/images/small.png": png(200, 100)})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    (source / "content/images/wide.png").write_bytes(png(300, 300))
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    assert run("build", "--source", source, "--output", tmp_path / "cold", "--no-cache").code == 0
+    for name in ("feed.xml", "atom.xml", "feed.json"):
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
+    content = json.loads((tmp_path / "out" / "feed.json").read_text())["items"][0]["content_html"]
+    assert 'wide.png" width="300" height="300"' in content
