@@ -75,7 +75,7 @@ def test_a_wordpress_export_becomes_articles_pages_authors_and_media(run, old, s
         "3 things could not be carried over as they were; look at each:",
         f"{export.as_posix()}:1: 1 comment was not imported: the site has no comments; keep the export if you "
         "want to keep them",
-        f"{export.as_posix()}:144: items of type 'tribe_events' were not imported; copy what they say into "
+        f"{export.as_posix()}:146: items of type 'tribe_events' were not imported; copy what they say into "
         "articles or pages by hand",
         "content/articles/first-session.md:22: the shortcode [gallery] was kept as text: it only worked inside "
         "WordPress; replace it: pictures with ![description](/media/...), forms with a link to the contact page, "
@@ -85,7 +85,8 @@ def test_a_wordpress_export_becomes_articles_pages_authors_and_media(run, old, s
     assert grief_source.startswith(
         "---\ntitle: Grief Has No Timetable\ndate: '2024-03-05 17:30:00+00:00'\nauthor: maya-lopez\ntopics:\n"
         "- Grief\n- Self-Care\n- First Steps\nsummary: 'Grief moves at its own pace: a few gentle reminders.'\n"
-        "aliases:\n- /2024/03/05/grief-has-no-timetable/\n---\n")
+        "aliases:\n- /2024/03/05/grief-has-no-timetable/\nimage: /media/2024/03/calm-room.png\n"
+        "image_alt: A calm room with two chairs\n---\n")  # the featured picture, described in the media library
     assert (site / "content/authors/jordan-avery.yaml").read_text() == "name: Jordan Avery\n"
     draft = (site / "content/articles/notes-on-sleep.md").read_text()
     assert "draft: true" in draft and "summary" not in draft and "aliases" not in draft  # no excerpt, no address
@@ -110,6 +111,9 @@ def test_a_wordpress_export_becomes_articles_pages_authors_and_media(run, old, s
     assert '<img alt="The waiting room" src="/media/127.0.0.1/pictures/waiting-room.png">' in first
     assert (out / "media/127.0.0.1/pictures/waiting-room.png").read_bytes() == REMOTE_PICTURE
     assert '<a href="/articles/grief-has-no-timetable/#small-steps">grief</a>' in first
+    assert '<a href="/articles/grief-has-no-timetable/">the same by its number</a>' in first  # /?p=10
+    assert ('<figure class="article-image"><img src="/media/2024/03/calm-room.png" alt="A calm room with two '
+            'chairs"></figure>') in grief
     assert "We are a small practice by the harbor." in page(out, "about/index.html")
     assert not (out / "articles" / "notes-on-sleep").exists()
     assert redirects_to(page(out, "2024/03/05/grief-has-no-timetable/index.html")) == \
@@ -226,3 +230,44 @@ def test_import_misuse_exits_2_with_a_reason(run, site, tmp_path):
                                   "to import")
     result = run("import", "hugo", FIXTURES / "hugo", "--source", tmp_path)
     assert result.code == 2 and "has no site.yaml" in result.err
+
+
+def test_an_export_that_declares_entities_is_refused_without_expanding_them(run, site, tmp_path):
+    export = tmp_path / "export.xml"
+    export.write_text('<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n'
+                      "<rss><channel><item><title>&b;</title></item></channel></rss>\n")
+    result = run("import", "wordpress", export, "--source", site)
+    assert result.code == 1
+    assert result.err.splitlines()[1] == (f"{export.as_posix()}: this export declares entities or a DTD, which is "
+                                          "refused; export it again from WordPress, without editing the file")
+
+
+def test_html_nested_too_deeply_for_markdown_is_kept_as_html_and_reported(run, site, tmp_path):
+    export = tmp_path / "export.xml"
+    deep = "<div>" * 3000 + "Deep thoughts." + "</div>" * 3000
+    export.write_text(
+        '<?xml version="1.0"?>\n<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/"><channel>\n<item><title>Deep</title>'
+        f"<content:encoded><![CDATA[{deep}]]></content:encoded><wp:post_date>2024-01-02 10:00:00</wp:post_date>"
+        "<wp:post_type>post</wp:post_type><wp:status>draft</wp:status></item></channel></rss>\n")
+    result = run("import", "wordpress", export, "--source", site)
+    assert result.code == 0
+    assert result.err.splitlines()[1] == (
+        f"{export.as_posix()}:3: the post's HTML is nested too deeply to turn into Markdown: it was kept as HTML; "
+        "read the article once it is built, and simplify it if it looks wrong")
+    assert "Deep thoughts." in (site / "content/articles/deep.md").read_text()
+
+
+def test_a_file_that_links_out_of_the_old_blog_is_never_copied(run, site, tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(_png(2))
+    blog = tmp_path / "blog"
+    (blog / "_posts").mkdir(parents=True)
+    (blog / "assets").mkdir()
+    (blog / "assets" / "photo.png").symlink_to(secret)
+    (blog / "_posts" / "2024-01-02-hello.md").write_text("---\ntitle: Hello\n---\n![A photo](/assets/photo.png)\n")
+    result = run("import", "jekyll", blog, "--source", site)
+    assert result.code == 0
+    assert not (site / "content" / "media").exists()
+    assert ("content/articles/hello.md:8: the picture /assets/photo.png leads to the old site, and nothing imported "
+            "has that address; copy the file into content/media/ and change the address here") in result.err

@@ -85,8 +85,13 @@ def to_markdown(html: str, origin: str, line: int) -> tuple[str, list[Note]]:
     html = DROPPED.sub("", html)
     html = IFRAME.sub(lambda m: f"<p>{embed_html(m.group(2))}</p>", html)
     html = autop(COMMENT.sub("", html))
-    text = Converter(heading_style="ATX", bullets="-", code_language_callback=_language, escape_misc=False,
-                     escape_underscores=False, escape_asterisks=False).convert(html)
+    try:
+        text = Converter(heading_style="ATX", bullets="-", code_language_callback=_language, escape_misc=False,
+                         escape_underscores=False, escape_asterisks=False).convert(html)
+    except RecursionError:  # elements nested thousands deep: kept as HTML, which the build sanitizes
+        notes.append(Note(origin, line, "the post's HTML is nested too deeply to turn into Markdown: it was kept "
+                          "as HTML", "read the article once it is built, and simplify it if it looks wrong"))
+        return html, notes
     text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
     return text, notes
 

@@ -18,7 +18,7 @@ import yaml
 from ..errors import Problem, SiteError
 from ..slugs import slugify
 from .html import embed_link
-from .post import Blog, Note, Post, as_list, date_text, first_slug, front_matter_line, split_front_matter
+from .post import Blog, Note, Post, as_list, date_text, first_slug, front_matter_line, names, split_front_matter
 
 CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
            "config.json")
@@ -64,7 +64,7 @@ def read(folder: Path, shown: str) -> Blog:
         notes.append(post) if isinstance(post, Note) else posts.append(post)
     hosts = tuple(h for h in (urlsplit(base).hostname,) if h)
     mounts = (("/", folder / "static"), ("/", content))
-    return Blog(tuple(posts), tuple(notes), mounts, hosts, base_path)
+    return Blog(tuple(posts), tuple(notes), folder, mounts, hosts, base_path)
 
 
 def _post(path: Path, rel: Path, permalinks: dict, base_path: str, shown: str) -> Post | Note:
@@ -96,18 +96,17 @@ def _post(path: Path, rel: Path, permalinks: dict, base_path: str, shown: str) -
             old.append(_address(permalinks.get(section, ""), parts, when, slug, title, name, base_path))
     old += [base_path + str(a).lstrip("/") if "://" not in str(a) else urlsplit(str(a)).path
             for a in as_list(data.get("aliases"))]
-    author = data.get("author") or (as_list(data.get("authors")) or [""])[0]
     body, shortcodes = _shortcodes(body)
     page = not section
-    names = (rel.as_posix(), rel.with_suffix("").as_posix(), name, f"{name}.md", rel.parent.as_posix() if bundle
-             else "")  # how a ref shortcode may name the post
-    keys = tuple(dict.fromkeys("/" + k for k in names if k and k != "."))
+    called = (rel.as_posix(), rel.with_suffix("").as_posix(), name, f"{name}.md", rel.parent.as_posix() if bundle
+              else "")  # how a ref shortcode may name the post
+    keys = tuple(dict.fromkeys("/" + k for k in called if k and k != "."))
     return Post(
         origin=shown, line=1, title=title, date=when, slug=first_slug(slug, title), body=body,
         kind="page" if page else "article", draft=bool(data.get("draft")),
         topics=tuple(dict.fromkeys(as_list(data.get("categories")) + as_list(data.get("tags")))),
-        author=str(author or ""), summary=re.sub(r"\s+", " ", str(data.get("summary") or
-                                                                 data.get("description") or "")).strip(),
+        authors=names(data.get("author"), data.get("authors")),
+        summary=re.sub(r"\s+", " ", str(data.get("summary") or data.get("description") or "")).strip(),
         updated=date_text(data.get("lastmod") or ""), old_urls=tuple(o for o in old if o), keys=keys,
         folder=path.parent, notes=(*notes, *shortcodes),
     )

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import Problem, SiteError
-from .post import Blog, Note, Post, as_list, date_text, first_slug, front_matter_line, split_front_matter
+from .post import Blog, Note, Post, as_list, date_text, first_slug, front_matter_line, names, split_front_matter
 
 SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn", ".html")
 NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(.+)")
@@ -56,7 +56,7 @@ def read(folder: Path, shown: str) -> Blog:
         else:
             posts.append(post)
     hosts = tuple(h for h in (urlsplit(url).hostname,) if h)
-    return Blog(tuple(posts), tuple(notes), (("/", folder),), hosts, base.rstrip("/") + "/")
+    return Blog(tuple(posts), tuple(notes), folder, (("/", folder),), hosts, base.rstrip("/") + "/")
 
 
 def _config(folder: Path, shown: str) -> tuple[dict, list[Note]]:
@@ -94,9 +94,6 @@ def _post(folder: Path, path: Path, draft: bool, config: dict, shown: str) -> Po
     categories = as_list(data.get("categories")) + as_list(data.get("category"))
     categories = [*path.relative_to(folder / ("_drafts" if draft else "_posts")).parts[:-1], *categories]
     tags = as_list(data.get("tags")) + as_list(data.get("tag"))
-    author = data.get("author") or (data.get("authors") or [None])[0] or config.get("author") or ""
-    if isinstance(author, dict):
-        author = author.get("name") or ""
     slug = str(data.get("slug") or name)
     old = []
     if not draft and data.get("published") is not False:
@@ -109,7 +106,7 @@ def _post(folder: Path, path: Path, draft: bool, config: dict, shown: str) -> Po
         origin=shown, line=1, title=str(data.get("title") or name.replace("-", " ").capitalize()),
         date=when, slug=first_slug(slug, str(data.get("title") or "")), body=body,
         draft=draft or data.get("published") is False, topics=tuple(dict.fromkeys([*categories, *tags])),
-        author=str(author), summary=re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", str(summary))).strip(),
+        authors=names(data.get("author"), data.get("authors"), config.get("author")), summary=re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", str(summary))).strip(),
         updated=date_text(data.get("last_modified_at") or data.get("modified") or ""),
         old_urls=tuple(o for o in old if o), keys=(f"/_posts/{path.stem}", f"/_posts/{path.name}"),
         folder=path.parent, notes=(*notes, *liquid),

@@ -42,12 +42,14 @@ class Post:
     kind: str = "article"  #: or "page"
     draft: bool = False
     topics: tuple[str, ...] = ()
-    author: str = ""  #: the author's name or login as the old blog wrote it
+    authors: tuple[str, ...] = ()  #: the authors' names (or logins) as the old blog wrote them
     summary: str = ""
     updated: str = ""
     old_urls: tuple[str, ...] = ()  #: old addresses (paths from the site root), first the main one
     keys: tuple[str, ...] = ()  #: other addresses links use for this post (Jekyll's post_url, Hugo's ref)
     folder: Path | None = None  #: where its relative pictures are (a Hugo page bundle, the post's folder)
+    image: str = ""  #: the address of its featured picture on the old blog, or ""
+    image_alt: str = ""
     notes: tuple[Note, ...] = field(default=())
 
 
@@ -57,6 +59,7 @@ class Blog:
 
     posts: tuple[Post, ...]
     notes: tuple[Note, ...]
+    root: Path  #: the old blog's folder: no file outside it is ever copied
     mounts: tuple[tuple[str, Path], ...]  #: (old address prefix, folder it is in): where files are found, in order
     hosts: tuple[str, ...]  #: the old site's host names: links to them are internal
     base_path: str = "/"  #: the old site's path under its host ("/blog/")
@@ -88,6 +91,19 @@ def as_list(value) -> list[str]:
         return [str(v).strip() for v in value if str(v).strip()]
     text = str(value)
     return [part.strip() for part in re.split(r"[,\s]+" if "," not in text else r",", text) if part.strip()]
+
+
+def names(*values) -> tuple[str, ...]:
+    """Authors as front matter writes them: a name, a list of names, or {name: ...}; the first value given wins."""
+    for value in values:
+        found = []
+        for item in value if isinstance(value, list) else [value]:
+            name = item.get("name") or item.get("display_name") if isinstance(item, dict) else item
+            if isinstance(name, (str, int, float)) and str(name).strip():
+                found.append(str(name).strip())
+        if found:
+            return tuple(dict.fromkeys(found))
+    return ()
 
 
 def date_text(value) -> str:

@@ -7,6 +7,7 @@ beside the export when there is one.
 """
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from pathlib import Path
@@ -23,7 +24,8 @@ from .post import Blog, Note, Post, date_text, first_slug, old_path
 NAMESPACES = {"http://purl.org/rss/1.0/modules/content/": "content", "http://purl.org/dc/elements/1.1/": "dc"}
 SKIPPED_STATUS = {"trash", "auto-draft", "inherit"}
 DRAFT_STATUS = {"draft", "pending", "private"}
-SHORTCODE = re.compile(r"\[(\w[\w-]*)((?:\s+[^\]]*)?|=[^\]]*)\](?:(.*?)\[/\1\])?", re.S)
+SHORTCODE = re.compile(r"\[(\w[\w-]*)(\s[^\[\]]*|=[^\[\]]*)?\]")  # the opening tag; the closing one is looked up
+ENCLOSED = 100_000  # how far a closing [/name] is looked for: a post of unclosed tags stays fast
 KNOWN = {"caption", "wp_caption", "embed", "youtube", "vimeo", "gallery", "audio", "video", "playlist",
          "contact-form-7", "contact-form", "wpforms", "gravityform", "ninja_form", "soundcloud", "tweet", "instagram"}
 
@@ -65,8 +67,8 @@ def read(export: Path, shown: str) -> Blog:
         reason = re.sub(r": line \d+, column \d+$", "", str(exc))
         raise SiteError([Problem(shown, line, "", f"cannot read this export: {reason} (column {column + 1})",
                                  "export it again (WordPress: Tools > Export > All content)")]) from None
-    except DefusedXmlException as exc:
-        raise SiteError([Problem(shown, 0, "", f"this export declares entities or a DTD, which is refused ({exc})",
+    except DefusedXmlException:
+        raise SiteError([Problem(shown, 0, "", "this export declares entities or a DTD, which is refused",
                                  "export it again from WordPress, without editing the file")]) from None
     except OSError as exc:
         raise SiteError([Problem(shown, 0, "", f"cannot read this file ({exc.strerror})")]) from None
@@ -88,6 +90,12 @@ def read(export: Path, shown: str) -> Blog:
                 v for v in (values.get(("wp", "author_first_name")), values.get(("wp", "author_last_name"))) if v)
             authors[login] = name.strip() or login
     lines = _item_lines(raw.decode("utf-8", "replace"))
+    pictures = {}  # attachment id -> (address, description): posts name their featured picture by id
+    for item in channel.findall("item"):
+        values = _fields(item)
+        if values.get(("wp", "post_type")) == "attachment":
+            pictures[values.get(("wp", "post_id"), "")] = (values.get(("wp", "attachment_url"), ""),
+                                                           _meta(item).get("_wp_attachment_image_alt", ""))
     posts, notes, skipped, comments = [], [], {}, 0
     for index, item in enumerate(channel.findall("item")):
         line = lines[index] if index < len(lines) else 0
@@ -99,7 +107,7 @@ def read(export: Path, shown: str) -> Blog:
             if kind not in ("attachment", "revision", "nav_menu_item") and status not in SKIPPED_STATUS:
                 skipped.setdefault(kind, line)
             continue
-        posts.append(_post(item, values, kind, status, shown, line, authors, hosts))
+        posts.append(_post(item, values, kind, status, shown, line, authors, hosts, pictures))
     for kind, line in skipped.items():
         notes.append(Note(shown, line, f"items of type {kind!r} were not imported",
                           "copy what they say into articles or pages by hand"))
@@ -111,11 +119,21 @@ def read(export: Path, shown: str) -> Blog:
                     if folder.is_dir()), None)
     base_path = urlsplit(base).path.rstrip("/") + "/"
     mounts = (("/wp-content/uploads/", uploads),) if uploads else ()
-    return Blog(tuple(posts), tuple(notes), mounts, hosts, base_path)
+    return Blog(tuple(posts), tuple(notes), export.parent, mounts, hosts, base_path)
+
+
+def _meta(item) -> dict[str, str]:
+    """An item's wp:postmeta as {key: value}."""
+    found = {}
+    for meta in item:
+        if _kind(meta.tag) == ("wp", "postmeta"):
+            values = _fields(meta)
+            found[values.get(("wp", "meta_key"), "")] = values.get(("wp", "meta_value"), "")
+    return found
 
 
 def _post(item, values: dict, kind: str, status: str, shown: str, line: int, authors: dict,
-          hosts: tuple[str, ...]) -> Post:
+          hosts: tuple[str, ...], pictures: dict) -> Post:
     title = html.unescape(values.get(("", "title"), "")).strip()
     gmt = values.get(("wp", "post_date_gmt"), "")
     local = values.get(("wp", "post_date"), "")
@@ -132,12 +150,15 @@ def _post(item, values: dict, kind: str, status: str, shown: str, line: int, aut
     old = old_path(link, hosts) if status not in DRAFT_STATUS else ""
     excerpt = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", values.get(("excerpt", "encoded"), ""))))
     creator = values.get(("dc", "creator"), "").strip()
+    image, alt = pictures.get(_meta(item).get("_thumbnail_id", ""), ("", ""))
     return Post(
         origin=shown, line=line, title=title or "Untitled", date=date,
         slug=first_slug(values.get(("wp", "post_name"), ""), title, f"post-{values.get(('wp', 'post_id'), '')}"),
         body=body, kind="article" if kind == "post" else "page", draft=status in DRAFT_STATUS,
-        topics=tuple(dict.fromkeys(t for t in topics if t)), author=authors.get(creator, creator),
+        topics=tuple(dict.fromkeys(t for t in topics if t)), authors=(authors.get(creator, creator),) if creator else (),
         summary=excerpt.strip(), old_urls=(old,) if old and old != "/" else (),
+        keys=(f"/?p={values.get(('wp', 'post_id'), '')}", f"/?page_id={values.get(('wp', 'post_id'), '')}"),
+        image=image, image_alt=alt.strip(),
         notes=(*notes, *body_notes),
     )
 
@@ -146,25 +167,40 @@ def _body(content: str, shown: str, line: int) -> tuple[str, list[Note]]:
     """A post's HTML with its shortcodes mapped, as Markdown; notes for the shortcodes left as they were."""
     notes: list[Note] = []
 
-    def shortcode(match: re.Match) -> str:
-        name, attributes, inner = match.group(1).lower(), match.group(2) or "", match.group(3)
-        if name not in KNOWN and not inner and "=" not in attributes:
-            return match.group(0)  # "[sic]" and other brackets in the text are not shortcodes
+    def shortcode(name: str, whole: str, attributes: str, inner: str | None) -> str:
         if name in ("caption", "wp_caption") and inner is not None:
             picture = re.search(r"<img\b[^>]*>", inner)
             caption = re.sub(r"<img\b[^>]*>|</?a\b[^>]*>", "", inner).strip()
             if picture:
                 return f"<figure>{picture.group(0)}<figcaption>{caption}</figcaption></figure>"
         if name in ("embed", "youtube", "vimeo"):
-            url = (inner or attributes.lstrip("= ")).strip().strip("\"'")
-            url = re.sub(r"^url=", "", url).strip("\"'")
+            url = re.sub(r"^=|^\s*url=", "", (inner or attributes).strip()).strip().strip("\"'")
             if url:
                 return f"<p>{embed_html(url.split()[0])}</p>"
-        notes.append(Note("", 0, f"the shortcode [{match.group(1)}] was kept as text: it only worked inside "
-                          "WordPress", "replace it: pictures with ![description](/media/...), forms with a link "
-                          "to the contact page, or delete it", f"[{match.group(1)}"))
-        return match.group(0)
+        tag = whole[: whole.find("]") + 1] if whole.startswith("[") else whole
+        notes.append(Note("", 0, f"the shortcode [{name}] was kept as text: it only worked inside WordPress",
+                          "replace it: pictures with ![description](/media/...), forms with a link to the contact "
+                          "page, or delete it", tag[: len(name) + 1]))
+        return whole
 
-    content = SHORTCODE.sub(shortcode, content)
+    closings: dict[str, list[int]] = {}  # where each [/name] is, so pairing a tag is a lookup, not a search
+    for found in re.finditer(r"\[/(\w[\w-]*)\]", content):
+        closings.setdefault(found.group(1), []).append(found.start())
+    out, position = [], 0
+    while match := SHORTCODE.search(content, position):
+        name, attributes = match.group(1), match.group(2) or ""
+        ends = closings.get(name, [])
+        after = bisect.bisect_left(ends, match.end())
+        closing = ends[after] if after < len(ends) and ends[after] - match.end() < ENCLOSED else -1
+        if name.lower() not in KNOWN and closing < 0 and "=" not in attributes:
+            out.append(content[position:match.end()])  # "[sic]" and other brackets in the text are not shortcodes
+            position = match.end()
+            continue
+        end = closing + len(name) + 3 if closing >= 0 else match.end()
+        inner = content[match.end():closing] if closing >= 0 else None
+        out.append(content[position:match.start()])
+        out.append(shortcode(name.lower(), content[match.start():end], attributes, inner))
+        position = end
+    content = "".join(out) + content[position:]
     text, converted = to_markdown(content, shown, line)
     return text, notes + converted

@@ -22,6 +22,7 @@ from .post import Blog, Note, Post
 # Addresses the site writes itself: a page imported with one of these slugs would collide with them.
 RESERVED_PAGES = {"articles", "topics", "therapists", "subscribe", "search", "assets", "authors", "admin",
                   "pagefind", "media", "index"}
+NOTES_PER_POST = 30  # past this, a post is listed once more with a count: a report is read by a person
 DROPPED_TOPICS = {"uncategorized", "uncategorised", "general"}  # defaults of WordPress and themes: no topic
 FILE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".pdf", ".mp3", ".m4a", ".doc",
                  ".docx", ".odt", ".txt", ".zip")
@@ -118,13 +119,19 @@ def write(blog: Blog, site: Path, fetch: bool) -> Written:
         rel = target.relative_to(site).as_posix()
         body, body_notes = _rewrite(post, blog, media, addresses, fetch, rel)
         front = _front_matter(post, url, authors, blog)
+        if post.image and post.kind == "article":
+            body_notes += _image(post, front, blog, media, addresses, fetch)
         text = f"---\n{_yaml(front)}---\n\n{body.strip()}\n"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         counts[post.kind] += 1
         counts["draft"] += post.draft
         lines = text.split("\n")
-        for note in (*post.notes, *body_notes, *_moved_page(post, url, rel)):
+        found = [*post.notes, *body_notes, *_moved_page(post, url, rel)]
+        if len(found) > NOTES_PER_POST:
+            found = found[:NOTES_PER_POST] + [Note(rel, 1, f"{len(found) - NOTES_PER_POST} more things like the "
+                                                   "ones above were not listed", "search the file for them")]
+        for note in found:
             if note.path:
                 notes.append(note)
             else:
@@ -164,8 +171,9 @@ def _front_matter(post: Post, url: str, authors: _Authors, blog: Blog) -> dict:
         front["date"] = post.date
         if post.updated and post.updated != post.date:
             front["updated"] = post.updated
-        if post.author:
-            front["author"] = authors.slug(post.author)
+        slugs = list(dict.fromkeys(authors.slug(name) for name in post.authors))
+        if slugs:
+            front["author"] = slugs[0] if len(slugs) == 1 else slugs
         topics: dict[str, str] = {}
         for name in post.topics:
             if slugify(name) and slugify(name) not in DROPPED_TOPICS:
@@ -180,6 +188,19 @@ def _front_matter(post: Post, url: str, authors: _Authors, blog: Blog) -> dict:
     if aliases and post.kind == "article":
         front["aliases"] = aliases
     return front
+
+
+def _image(post: Post, front: dict, blog: Blog, media: Media, addresses: dict[str, str], fetch: bool) -> list[Note]:
+    """Set the post's featured picture as the article's ``image:``, when it is copied and has a description."""
+    notes: list[Note] = []
+    new = unquote(_resolve(post.image, True, post, blog, media, addresses, fetch, notes, ""))
+    if not new.startswith("/media/"):
+        return notes
+    if not post.image_alt:
+        return [Note("", 1, f"the post's picture {new} was copied but is not shown at the top: it has no "
+                     "description", f"add 'image: {new}' and 'image_alt:' with a short description of it")]
+    front.update(image=new, image_alt=post.image_alt)
+    return notes
 
 
 def _moved_page(post: Post, url: str, rel: str) -> list[Note]:
@@ -252,7 +273,7 @@ def _resolve(url: str, picture: bool, post: Post, blog: Blog, media: Media, addr
     fragment = f"#{parts.fragment}" if parts.fragment else ""
     if not host and not path.startswith("/"):
         local = (post.folder / path) if post.folder and path else None
-        if local and local.is_file():
+        if local and local.is_file() and _inside(local, blog.root):
             return quote(media.copy(local, _media_name(local, blog)))
         if picture:
             notes.append(Note("", 0, f"the picture {url} was not found next to {post.origin}",
@@ -260,12 +281,14 @@ def _resolve(url: str, picture: bool, post: Post, blog: Blog, media: Media, addr
         return url
     site_path = _under(path, blog.base_path)
     key = _norm(site_path)
+    if parts.query and _norm(f"{site_path}?{parts.query}") in addresses:  # WordPress's /?p=12
+        return addresses[_norm(f"{site_path}?{parts.query}")] + fragment
     if key in addresses:
         return addresses[key] + fragment
     for prefix, folder in blog.mounts:
         if site_path.startswith(prefix):
             candidate = folder.joinpath(*[p for p in site_path[len(prefix):].split("/") if p not in ("", ".", "..")])
-            if candidate.is_file():
+            if candidate.is_file() and _inside(candidate, blog.root):
                 return quote(media.copy(candidate, _media_name(candidate, blog))) + fragment
     if (picture or _is_file(url)) and fetch and blog.hosts:
         new, why = media.download(url if host else f"https://{blog.hosts[0]}{path}")
@@ -276,6 +299,11 @@ def _resolve(url: str, picture: bool, post: Post, blog: Blog, media: Media, addr
                       "copy the file into content/media/ and change the address here" if what != "link" else
                       "change it to the new address of that page, or remove the link", snippet))
     return url
+
+
+def _inside(file: Path, root: Path) -> bool:
+    """Whether a file really lies in the old blog's folder: a link out of it could publish any file."""
+    return file.resolve().is_relative_to(root.resolve())
 
 
 def _media_name(file: Path, blog: Blog) -> str:
