@@ -80,6 +80,9 @@ practice:
   # phone: "+1-555-555-0100"        # remove the # to show the practice's phone number in the footer
   # email: hello@your-practice.org  # the same for an email address
   # address: 1 Main St, City, ST 00000
+# newsletter:                       # an email newsletter with a sign-up form: see docs/newsletter.md
+#   provider: buttondown            # or mailchimp, kit, emailoctopus, listmonk, form
+#   username: your-buttondown-name
 {crisis}nav:
   - {{title: About, url: /about/}}
   - {{title: Privacy, url: /privacy/}}

@@ -207,3 +207,18 @@ def test_a_wrong_newsletter_setting_is_reported_with_its_line_and_fix(make_site,
     lines = [line for line in result.err.splitlines() if line.startswith("site.yaml")]
     assert lines == [expected]
     assert not (source / "public").exists()
+
+
+def test_a_new_sites_privacy_page_names_the_provider_once_one_is_set(run, tmp_path):
+    site = tmp_path / "mysite"
+    assert run("init", site, "--name", "Riverside Counseling", "--url", "https://www.riverside-counseling.org",
+               "--country", "US", "--time-zone", "America/Los_Angeles").code == 0
+    text = (site / "site.yaml").read_text()
+    assert "# newsletter:" in text and "#   provider: buttondown" in text, "the setting is shown, commented out"
+    (site / "site.yaml").write_text(text.replace("# newsletter:", "newsletter:", 1)
+                                    .replace("#   provider: buttondown", "  provider: buttondown", 1)
+                                    .replace("#   username: your-buttondown-name", "  username: riverside", 1))
+    assert run("build", "--source", site).code == 0
+    privacy = (site / "public/privacy/index.html").read_text()
+    assert "goes from your browser straight to Buttondown (<code>buttondown.com</code>)" in privacy
+    assert "buttondown.com/api/emails/embed-subscribe/riverside" in (site / "public/subscribe/index.html").read_text()
