@@ -28,6 +28,11 @@ serve: $(BIN)/.installed
 check: $(BIN)/.installed
 	$(BIN)/therapist-site check
 
+# The field tables of docs/content-format.md, written again from the tables in config.py and validate.py.
+.PHONY: docs
+docs: $(BIN)/.installed
+	$(BIN)/python -m generator.reference
+
 clean:
 	rm -rf $(VENV) public .cache
 

@@ -50,10 +50,9 @@ def label(name: str) -> str:
     return re.sub(r"\burl\b", "web address", words[:1].upper() + words[1:])
 
 
-def field(name: str, check, required: bool) -> dict:
+def field(name: str, check, required: bool, help_text: str = "") -> dict:
     """One Decap field for one entry of a field table: the widget that fits its type, and its constraints."""
     out: dict = {"name": name, "label": label(name), "required": required}
-    help_text = getattr(check, "help", "") or ""
     out.update(widget(check))
     if isinstance(check, Text) and check.pattern is not None and not isinstance(check, (Choice, Ref)) \
             and out["widget"] == "string":
@@ -115,7 +114,7 @@ def widget(check) -> dict:
 
 
 def fields(table: Fields) -> list[dict]:
-    return [field(name, check, name in table.required) for name, check in table.table.items()]
+    return [field(name, declared.check, declared.required, declared.help) for name, declared in table.table.items()]
 
 
 def collections() -> list[dict]:

@@ -15,7 +15,7 @@ from typing import Callable
 
 from .errors import UsageError
 from .lint import reserved_host
-from .scaffold import THERAPIST, quote, today
+from .scaffold import profile_text, quote, today
 from .schema import URL_RE
 
 
@@ -239,7 +239,7 @@ def init(folder: Path, values: dict[str, str]) -> list[Path]:
             name=name, title=quote(f"About {name}"),
             summary=quote(f"About {name}: who we are, and how to find the right therapist here.")),
         "content/pages/privacy.md": PRIVACY,
-        f"therapists/{slug}.yaml": THERAPIST.format(name="Your Name", quoted=quote("Your Name"), slug=slug)
+        f"therapists/{slug}.yaml": profile_text("Your Name")
         .replace("currency: USD", f"currency: {country.currency}")
         .replace("listed: true    ", "listed: false   "),
     }

@@ -15,6 +15,8 @@ import os
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
+from .files import write_atomic
+
 API_PATH = "/api/v1"
 ROOTS = ("content/", "therapists/")  #: folders the editor may touch (with FILES), as in editor.COLLECTIONS
 FILES = ("site.yaml",)
@@ -156,10 +158,7 @@ class LocalBackend:
 
     def _write(self, path: str, data: bytes) -> None:
         """Write whole or not at all: the preview rebuilds on every save and must never read half a file."""
-        target = self._new(path)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.editing")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        write_atomic(self._new(path), data)
 
     def _list(self, folder: str, extension: str, depth: int) -> list[str]:
         root = self._path(folder.rstrip("/") + "/")

@@ -1,7 +1,8 @@
 """The frozen site model: what every later stage and every template reads, and nothing ever changes.
 
-Field docstrings are the theme author's reference: templates receive exactly these objects.
-This module imports nothing of ours.
+Field docstrings are the theme author's reference: templates receive exactly these objects. The attributes that
+come from a source file have no defaults here: the field tables (config.py, validate.py) declare each field's
+default once and build these objects with every field given. This module imports nothing of ours.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class Crisis:
     text: str  #: one calm sentence shown before the numbers
     numbers: tuple[CrisisNumber, ...]
     chat_url: str  #: web chat, or "" when the line has none
-    emergency: str = ""  #: what to do in immediate danger
+    emergency: str  #: what to do in immediate danger
 
 
 US_988 = Crisis(
@@ -48,10 +49,10 @@ US_988 = Crisis(
 
 @dataclass(frozen=True, slots=True)
 class Practice:
-    name: str = ""
-    phone: str = ""
-    email: str = ""
-    address: str = ""
+    name: str
+    phone: str
+    email: str
+    address: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +80,9 @@ class Editor:
 
     backend: str  #: "github" or "gitlab"
     repo: str  #: "owner/name"
-    branch: str = "main"
-    base_url: str = ""  #: the sign-in (OAuth) service; "" is Netlify's
-    app_id: str = ""  #: GitLab only: the OAuth application's id, for sign-in without a service (PKCE)
+    branch: str
+    base_url: str  #: the sign-in (OAuth) service; "" is Netlify's
+    app_id: str  #: GitLab only: the OAuth application's id, for sign-in without a service (PKCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,19 +91,19 @@ class Config:
 
     title: str
     base_url: str  #: absolute, always ending in "/"
-    description: str = ""
-    language: str = "en"
-    timezone: str = "UTC"
-    practice: Practice = Practice()
-    newsletter_title: str = ""
-    newsletter_description: str = ""
-    signup: SignUp | None = None  #: the email sign-up form; None: no list provider, feeds only
-    crisis: Crisis = US_988
-    articles_per_page: int = 10
-    nav: tuple[Link, ...] = ()
-    unsafe_html: bool = False
-    example: bool = False  #: the fictional example site: every page says so, its example address is expected
-    editor: Editor | None = None  #: None: no /admin/
+    description: str
+    language: str
+    timezone: str
+    practice: Practice
+    newsletter_title: str  #: "" for the site's title: use newsletter_name
+    newsletter_description: str  #: "" for the site's description: use newsletter_summary
+    signup: SignUp | None  #: the email sign-up form; None: no list provider, feeds only
+    crisis: Crisis
+    articles_per_page: int
+    nav: tuple[Link, ...]
+    unsafe_html: bool
+    example: bool  #: the fictional example site: every page says so, its example address is expected
+    editor: Editor | None  #: None: no /admin/
 
     @property
     def newsletter_name(self) -> str:
@@ -144,9 +145,9 @@ class Article:
     image_alt: str
     body: str  #: Markdown source of the body
     body_line: int
+    aliases: tuple[str, ...]  #: old addresses ("/posts/title.html") that redirect to this article
     html: str = ""  #: the body as sanitized HTML
     words: int = 0
-    aliases: tuple[str, ...] = ()  #: old addresses ("/posts/title.html") that redirect to this article
 
     @property
     def url(self) -> str:
@@ -191,11 +192,11 @@ class TopicNote:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    name: str = ""
-    address: str = ""
-    city: str = ""
-    state: str = ""
-    postal_code: str = ""
+    name: str
+    address: str
+    city: str
+    state: str
+    postal_code: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,18 +208,18 @@ class License:
 
 @dataclass(frozen=True, slots=True)
 class Fees:
-    individual: float | None = None
-    couples: float | None = None
-    sliding_scale: bool = False
-    currency: str = "USD"
+    individual: float | None
+    couples: float | None
+    sliding_scale: bool
+    currency: str
 
 
 @dataclass(frozen=True, slots=True)
 class Contact:
-    email: str = ""
-    phone: str = ""
-    booking_url: str = ""
-    website: str = ""
+    email: str
+    phone: str
+    booking_url: str
+    website: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,26 +227,26 @@ class Therapist:
     source: str
     slug: str
     name: str
-    credentials: tuple[str, ...] = ()
-    pronouns: str = ""
-    title: str = ""
-    photo: str = ""  #: file name next to the profile, or ""
-    photo_alt: str = ""
-    bio: str = ""  #: Markdown
-    specialties: tuple[str, ...] = ()
-    modalities: tuple[str, ...] = ()
-    populations: tuple[str, ...] = ()
-    languages: tuple[str, ...] = ()
-    insurance: tuple[str, ...] = ()  #: empty: self-pay
-    fees: Fees = Fees()
-    formats: tuple[str, ...] = ()  #: "in-person", "telehealth"
-    locations: tuple[Location, ...] = ()
-    telehealth_states: tuple[str, ...] = ()
-    licenses: tuple[License, ...] = ()
-    accepting_new_clients: bool = False
-    contact: Contact = Contact()
-    listed: bool = True  #: False: kept off the site (a profile not ready yet); shown with --drafts
-    former: bool = False  #: no longer with the practice: bylines say so; no profile, not in the directory
+    credentials: tuple[str, ...]
+    pronouns: str
+    title: str
+    photo: str  #: file name next to the profile, or ""
+    photo_alt: str
+    bio: str  #: Markdown
+    specialties: tuple[str, ...]
+    modalities: tuple[str, ...]
+    populations: tuple[str, ...]
+    languages: tuple[str, ...]
+    insurance: tuple[str, ...]  #: empty: self-pay
+    fees: Fees
+    formats: tuple[str, ...]  #: "in-person", "telehealth"
+    locations: tuple[Location, ...]
+    telehealth_states: tuple[str, ...]
+    licenses: tuple[License, ...]
+    accepting_new_clients: bool
+    contact: Contact
+    listed: bool  #: False: kept off the site (a profile not ready yet); shown with --drafts
+    former: bool  #: no longer with the practice: bylines say so; no profile, not in the directory
     bio_html: str = ""
 
     @property
@@ -274,10 +275,10 @@ class GuestAuthor:
     source: str
     slug: str
     name: str
-    bio: str = ""  #: Markdown
-    photo: str = ""  #: site URL of the photo (a file in content/), or ""
-    photo_alt: str = ""
-    link: str = ""  #: their own website, or ""
+    bio: str  #: Markdown
+    photo: str  #: site URL of the photo (a file in content/), or ""
+    photo_alt: str
+    link: str  #: their own website, or ""
     bio_html: str = ""
 
     @property

@@ -48,6 +48,8 @@ class Address(Text):
 class HiddenFields:
     """A mapping of hidden field names to their values (the generic form's ``fields``)."""
 
+    kind, words, empty = "mapping", "group of name: value", ()
+
     def __call__(self, value, field: str, ctx: Ctx):
         if not isinstance(value, dict):
             return ctx.bad(field, f"expected fields like {{list: '123'}}, found {describe(value)}",

@@ -1,7 +1,11 @@
-"""Declared field tables: how a YAML mapping is checked and turned into clean Python values.
+"""Declared field tables: how a YAML mapping is checked and turned into clean Python values and models.
 
-Each field type checks one value and reports ``expected ..., found ...`` with the field's own line, so that
-config.py and validate.py describe their formats as tables instead of as code.
+Each field of site.yaml, an article, a page, a topic note or a profile is declared once, as a ``Field`` in a
+``Fields`` table (config.py, validate.py): its checker, its default, its help text, an example and the value
+``new`` writes. The checkers report ``expected ..., found ...`` with the field's own line; ``Fields.make`` builds
+the model with every default filled in; scaffold.py writes ``new``'s files from the tables and reference.py the
+field tables of docs/content-format.md. ``field_list`` gives the same tables as plain data (for an editor's
+configuration).
 """
 from __future__ import annotations
 
@@ -9,11 +13,13 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Callable, Iterator
 
 from .errors import Collector, did_you_mean
 from .load import NOT_XML, RawDoc
 
 INVALID = object()  # a value that was reported; the caller uses a default so checking can go on
+EMPTY = object()  # Field.default when the checker's own empty value is the default
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?\s*(Z|[+-]\d{2}:?\d{2})?)?")  # offset needs a time
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -55,11 +61,14 @@ class Text:
     """A piece of text; numbers are accepted as text (postal codes, license numbers)."""
 
     expected = "text"
+    kind, words, empty = "text", "text", ""  # the kind for tools, the kind in the docs, the value when left out
 
-    def __init__(self, pattern: re.Pattern | None = None, expected: str = "", hint: str = ""):
+    def __init__(self, pattern: re.Pattern | None = None, expected: str = "", hint: str = "", kind: str = "",
+                 words: str = ""):
         self.pattern, self.hint = pattern, hint
         if expected:
             self.expected = expected
+        self.kind, self.words = kind or self.kind, words or self.words
 
     def __call__(self, value, field: str, ctx: Ctx):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -76,6 +85,7 @@ class Markdown(Text):
     """Text written in Markdown (a profile's bio): the browser editor offers its rich-text field."""
 
     expected = "text (Markdown)"
+    words = "text, written in Markdown"
 
 
 class Picture(Text):
@@ -86,22 +96,25 @@ class Ref(Text):
     """The slug of another document (``kind``: "therapist"); the browser editor offers a choice among them."""
 
     def __init__(self, kind: str, pattern: re.Pattern, expected: str):
-        super().__init__(pattern, expected)
-        self.kind = kind
+        super().__init__(pattern, expected, words="slug")
+        self.kind = kind  #: the kind of document named, not the field's kind: "therapist"
 
 
 def Email() -> Text:
-    return Text(EMAIL_RE, "an email address like name@example.org")
+    return Text(EMAIL_RE, "an email address like name@example.org", kind="email", words="email address")
 
 
 def Url() -> Text:
     return Text(URL_RE, "a web address starting with https:// or http://",
-                "write the whole address, including https://")
+                "write the whole address, including https://", kind="url", words="web address")
 
 
 class Choice(Text):
+    kind = "choice"
+
     def __init__(self, *choices: str):
-        super().__init__(expected="one of " + ", ".join(repr(c) for c in choices))
+        super().__init__(expected="one of " + ", ".join(repr(c) for c in choices),
+                         words=" or ".join(f"`{c}`" for c in choices))
         self.choices = choices
 
     def __call__(self, value, field: str, ctx: Ctx):
@@ -115,6 +128,7 @@ class Choice(Text):
 
 class TimeZone(Text):
     expected = "a time zone name like America/Los_Angeles"
+    kind, words = "timezone", "time zone name"
 
     def __call__(self, value, field: str, ctx: Ctx):
         value = super().__call__(value, field, ctx)
@@ -125,6 +139,8 @@ class TimeZone(Text):
 
 
 class Bool:
+    kind, words, empty = "bool", "yes/no", False
+
     def __call__(self, value, field: str, ctx: Ctx):
         if not isinstance(value, bool):
             return ctx.bad(field, f"expected true or false, found {describe(value)}",
@@ -135,8 +151,12 @@ class Bool:
 class Number:
     """A finite number within bounds: a fee of 1e300 is a typo, and would print as such on a profile."""
 
+    empty = None
+
     def __init__(self, minimum: float = 0, integer: bool = False, maximum: float = 1_000_000):
         self.minimum, self.integer, self.maximum = minimum, integer, maximum
+        self.kind = "integer" if integer else "number"
+        self.words = ("whole number" if integer else "number") + (f", {minimum} or more" if minimum else "")
 
     def __call__(self, value, field: str, ctx: Ctx):
         kinds = int if self.integer else (int, float)
@@ -152,6 +172,8 @@ class Number:
 
 class Date:
     """A date, optionally with a time and an offset; without an offset it is in the site's time zone."""
+
+    kind, words, empty = "date", "date", None
 
     def __call__(self, value, field: str, ctx: Ctx):
         text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
@@ -170,8 +192,11 @@ class Date:
 class ListOf:
     """A YAML list whose items all have one type; a single value where a list belongs is a mistake."""
 
-    def __init__(self, item, example: str = "[First, Second]"):
+    kind, empty = "list", ()
+
+    def __init__(self, item, example: str = "[First, Second]", words: str = ""):
         self.item, self.example = item, example
+        self.words = words or ("list of groups (below)" if isinstance(item, Fields) else f"list of {item.words}")
 
     def __call__(self, value, field: str, ctx: Ctx):
         if value is None:
@@ -183,15 +208,70 @@ class ListOf:
         return INVALID if INVALID in items else items
 
 
-class Fields:
-    """A mapping with declared fields: required ones, unknown keys with a hint, each value checked."""
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a document, declared once: everything the checks, the model, ``new`` and the docs need."""
 
-    def __init__(self, table: dict, required: tuple = (), example: str = "field: value"):
-        self.table, self.required, self.example = table, required, example
+    check: Callable  #: the checker: Text(), Bool(), ListOf(...), Fields(...) ...
+    help: str  #: one line saying what to write: the note beside it in ``new``'s file, an editor's hint
+    default: object = EMPTY  #: the value when left out; EMPTY: the checker's empty value ("", (), False, None)
+    required: bool = False
+    example: str = ""  #: a value as written in YAML, for the docs' "Example" column (and ``new``'s commented line)
+    scaffold: str = ""  #: the value ``new`` writes ("" leaves it empty); may use {title}, {name}, {date}
+    doc: str = ""  #: the docs' "What it does", when it says more than ``help``
+    words: str = ""  #: the docs' "Kind", when the checker's own words are not enough
+    shown_default: str = ""  #: the docs' "Default", when the value alone does not say it
+    required_when: str = ""  #: a condition that makes it required ("`photo` is set"), checked by the validator
+    shown_required: str = ""  #: the docs' "Required?", when another field decides it ("with `buttondown`")
+    facet: str = ""  #: the directory filter its values feed, if any
+    attr: str | None = ""  #: the model's attribute, when not the field's name; None: the builder derives from it
+
+    @property
+    def value(self):
+        """The value when the field is left out."""
+        return self.check.empty if self.default is EMPTY else self.default
+
+    @property
+    def kind(self) -> str:
+        """text, email, url, choice, timezone, bool, number, integer, date, list or group."""
+        return self.check.kind
+
+    @property
+    def group(self) -> Fields | None:
+        """The table of a group, or of each item of a list of groups."""
+        inner = getattr(self.check, "item", self.check)
+        return inner if isinstance(inner, Fields) else None
+
+
+class Fields:
+    """A mapping with declared fields: required ones, unknown keys with a hint, each value checked.
+
+    With a ``model`` (a class or a function taking the fields as keywords), a group's value is that model, made
+    with every field left out at its default; without one, the checked values as a dict.
+    """
+
+    kind, words = "group", "group (below)"
+
+    def __init__(self, table: dict[str, Field], model: Callable | None = None, example: str = "field: value"):
+        self.table, self.model, self.example = table, model, example
+        self.required = tuple(name for name, field in table.items() if field.required)
+
+    @property
+    def empty(self):
+        """The group's value when it is left out: the model with every default, or no values."""
+        return self.make({}) if self.model else {}
+
+    def make(self, values: dict, **derived):
+        """Build the model from checked values, each field left out at its default; ``derived`` adds or replaces."""
+        fields = {field.attr or name: values[name] if name in values else field.value
+                  for name, field in self.table.items() if field.attr is not None}
+        return self.model(**{**fields, **derived})
 
     def __call__(self, value, field: str, ctx: Ctx) -> dict | object:
         out, ok = self.check(value, field, ctx)
-        return out if ok else INVALID
+        if not ok:
+            return INVALID
+        return self.make(out) if self.model else out
 
     def check(self, value, field: str, ctx: Ctx) -> tuple[dict, bool]:
         """Return the valid fields and whether every field was valid, so callers can still use the good ones."""
@@ -209,19 +289,48 @@ class Fields:
                 ctx.bad(f"{prefix}{key}", "unknown field", hint)
                 meant.add(hint.split("'")[1] if hint.startswith("did") else None)
                 ok = False
-        for key, check in self.table.items():
+        for key, declared in self.table.items():
             if key not in value or value[key] is None:
                 # A misspelt required field is reported once, as the misspelling.
-                if key in self.required and key not in meant:
+                if declared.required and key not in meant:
                     ctx.bad(f"{prefix}{key}", "is required but missing", f"add a line '{key}: ...'")
-                ok = ok and key not in self.required
+                ok = ok and not declared.required
                 continue
-            result = check(value[key], f"{prefix}{key}", ctx)
+            result = declared.check(value[key], f"{prefix}{key}", ctx)
             if result is INVALID:
                 ok = False
             else:
                 out[key] = result
         return out, ok
+
+    def walk(self, path: str = "") -> Iterator[tuple[str, Fields]]:
+        """This table and every group inside it, each with its dotted path ("fees", "locations")."""
+        yield path, self
+        for name, field in self.table.items():
+            if field.group is not None:
+                yield from field.group.walk(f"{path}.{name}" if path else name)
+
+
+def field_list(table: Fields) -> list[dict]:
+    """The table as plain data: name, kind, required, default, help, choices, item kind, nested fields.
+
+    For tools that generate a configuration from the tables (a browser editor's field list): a list's items are
+    described by ``item`` (their kind) and, for a list of groups, ``fields``; a group's fields by ``fields``.
+    """
+    out = []
+    for name, field in table.table.items():
+        check = field.check
+        item = getattr(check, "item", None)
+        choices = getattr(item if item is not None else check, "choices", ())
+        entry = {"name": name, "kind": field.kind, "required": field.required, "default": field.value,
+                 "help": field.help, "choices": tuple(choices), "item": item.kind if item is not None else "",
+                 "facet": field.facet}
+        if field.group is not None:
+            entry["fields"] = field_list(field.group)
+            if field.kind == "group":
+                entry["default"] = None
+        out.append(entry)
+    return out
 
 
 def check_document(doc: RawDoc, table: Fields, problems: Collector, timezone=None) -> tuple[dict, bool]:

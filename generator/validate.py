@@ -15,8 +15,8 @@ from .errors import Collector, did_you_mean
 from .load import RawDoc, Sources
 from .models import (Article, Config, Contact, Fees, GuestAuthor, License, Location, Models, Page, Therapist,
                      TopicNote)
-from .schema import (INVALID, Bool, Choice, Ctx, Date, Email, Fields, ListOf, Markdown, Number, Picture, Ref, Text,
-                     Url, check_document)
+from .schema import (INVALID, Bool, Choice, Ctx, Date, Email, Field, Fields, ListOf, Markdown, Number, Picture, Ref,
+                     Text, Url, check_document)
 from .slugs import SLUG_RE, slugify
 
 STATE_RE = re.compile(r"[A-Z]{2}")
@@ -60,63 +60,230 @@ class Alias(Text):
         return value
 
 
-SLUG = Text(SLUG_RE, "a slug of lowercase letters, digits and dashes, like my-first-article")
-STATE = Text(STATE_RE, "a two-letter state code like CA", "write the state's postal code in capitals, e.g. CA")
+SLUG = Text(SLUG_RE, "a slug of lowercase letters, digits and dashes, like my-first-article", kind="slug",
+            words="slug")
+STATE = Text(STATE_RE, "a two-letter state code like CA", "write the state's postal code in capitals, e.g. CA",
+             kind="state", words="state code")
 NAMES = ListOf(Text(), "[First, Second]")
 
 ARTICLE = Fields(
     {
-        "title": Text(),
-        "date": Date(),
-        "author": OneOrMany(Ref("therapist", SLUG_RE, "the slug of a therapist profile (its file name without .yaml)")),
-        "topics": ListOf(Text(), "[Trauma, Anxiety]"),
-        "summary": Text(),
-        "updated": Date(),
-        "draft": Bool(),
-        "slug": SLUG,
-        "image": Picture(),
-        "image_alt": Text(),
-        "aliases": ListOf(Alias(), "[/posts/my-title.html, /2019/05/my-title/]"),
+        "title": Field(Text(), "the headline: shown on the page, in lists and in the newsletter", required=True,
+                       scaffold="{title}", example='"Grief Has No Timetable"',
+                       doc="The article's heading. It is also used in article lists, the browser tab, feeds and "
+                       "social-media previews. Use quotes if it contains `: `."),
+        "date": Field(Date(), "when it is published; add a time if you like, e.g. 2026-10-05 09:30", required=True,
+                      scaffold="{date}", example="2026-09-14 09:00",
+                      doc="When the article is published. It is shown in the byline, and articles are listed "
+                      "newest first. An article whose date is still in the future is left out until a build after "
+                      "that moment. See [Dates](#dates-and-time-zones)."),
+        "author": Field(OneOrMany(Ref("therapist", SLUG_RE,
+                                      "the slug of a therapist profile (its file name without .yaml)"), words="a therapist's slug, or a list of slugs"),
+                        "your profile's file name without .yaml, e.g. ana-lima; several: [a, b]",
+                        attr="authors", example="maya-okafor", shown_default="no author",
+                        doc="Who wrote it: the file name of a therapist profile without `.yaml` (`maya-okafor` for "
+                        "`therapists/maya-okafor.yaml`), or of a [guest author](#guest-authors-contentauthorsslugyaml) "
+                        "in `content/authors/`. The byline links to the profile (or the guest author's page), and "
+                        "the article is listed there. A slug with neither is an error. Unlike other list fields, one "
+                        "slug on its own is fine: `author: maya-okafor` or `author: [maya-okafor, sun-park]`."),
+        "topics": Field(ListOf(Text(), "[Trauma, Anxiety]"),
+                        "e.g. [Anxiety, Grief and Loss]; each topic has a page listing its articles",
+                        scaffold="[]", example="[Grief and Loss, Trauma]",
+                        doc="The topics the article belongs to, written as people read them. Each topic has a page "
+                        "at `/topics/<slug>/` listing its articles and the therapists with that specialty (`Grief "
+                        "and Loss` → `/topics/grief-and-loss/`). Topics are shown as links under the article."),
+        "summary": Field(Text(), "one or two sentences for lists, search engines and the newsletter",
+                         scaffold='""', example='"A few gentle reminders for living alongside loss."',
+                         doc="One or two sentences shown under the title in article lists, and used as the "
+                         "search-engine and social-media description. In feeds it is the short description. "
+                         "Without it, feeds use the first 50 or so words of the article."),
+        "updated": Field(Date(), "the date of a later revision, e.g. 2026-10-12; leave empty until then",
+                         example="2026-10-12",
+                         doc="When the article was last changed in a meaningful way. Shows \"Updated October 12, "
+                         "2026\" at the end of the article, and tells feeds and search engines the article "
+                         "changed."),
+        "draft": Field(Bool(), "change to false when the article is ready to be published", scaffold="true",
+                       example="true",
+                       doc="`true` keeps the article off the site (pages, lists, topics, feeds and sitemap) unless "
+                       "you build with `--drafts`. With `--drafts` it is shown with a \"Draft: not published\" "
+                       "notice. Drafts are still checked for mistakes."),
+        "slug": Field(SLUG, "its address is /articles/<slug>/; leave empty to use the file name",
+                      example="first-session", shown_default="made from the file name",
+                      doc="The last part of the article's address, if you want it to be different from the file "
+                      "name."),
+        "image": Field(Picture(words="path of a picture"),
+                       "a picture shown at the top, e.g. /images/sunrise.jpg (a file in content/images/)",
+                       example="/images/office.jpg",
+                       doc="A picture shown at the top of the article. Either a path relative to the article's file "
+                       "(`wizards.jpg` means `content/articles/wizards.jpg`), or a path starting with `/` inside "
+                       "`content/` (`/images/office.jpg` means `content/images/office.jpg`). The file must exist "
+                       "inside `content/`. See [Pictures](#pictures-and-other-files)."),
+        "image_alt": Field(Text(), "describe the picture for people who cannot see it (needed with an image)",
+                           required_when="`image` is set", example="A quiet therapy office with two armchairs.",
+                           doc="A short description of the picture for people who can't see it. Screen readers read "
+                           "it aloud."),
+        "aliases": Field(ListOf(Alias(), "[/posts/my-title.html, /2019/05/my-title/]", words="list of old addresses"),
+                         "old addresses of this article that should lead here, e.g. [/posts/my-title.html]",
+                         example="[/posts/on-grief.html, /2019/05/on-grief/]",
+                         doc="Addresses where this article used to be (on your old blog, or before you changed its "
+                         "slug). Each one keeps working: it becomes a small page that sends visitors on to the "
+                         "article at once, and a line in `_redirects` (see below). Write each from the `/` after the "
+                         "domain name; a whole old address (`https://old-blog.net/2019/05/on-grief/`) is cut to its "
+                         "path."),
     },
-    required=("title", "date"),
+    model=Article,
 )
-PAGE = Fields({"title": Text(), "summary": Text(), "slug": SLUG, "draft": Bool()}, required=("title",))
-TOPIC = Fields({"title": Text()}, required=("title",))
-GUEST_AUTHOR = Fields(
-    {"name": Text(), "bio": Text(), "photo": Picture(), "photo_alt": Text(), "link": Url()},
-    required=("name",),
-)
+PAGE = Fields({
+    "title": Field(Text(), "the page's heading and browser-tab title", required=True, example="About the practice"),
+    "summary": Field(Text(), "the search-engine and social-media description of the page",
+                     example='"Who we are and how we work."', shown_default="the site's `description`",
+                     doc="The search-engine and social-media description of the page. It isn't shown on the page "
+                     "itself."),
+    "slug": Field(SLUG, "its address is /<slug>/; leave empty to use the file name", example="fees",
+                  shown_default="made from the file name",
+                  doc="The page's address, if you want it to be different from the file name."),
+    "draft": Field(Bool(), "true leaves the page out unless you build with --drafts", example="true",
+                   doc="`true` leaves the page out unless you build with `--drafts`."),
+}, model=Page)
+TOPIC = Fields({
+    "title": Field(Text(), "the topic's name as shown everywhere", required=True, example="Grief and Loss",
+                   doc="The topic's name as shown everywhere: the topic page heading, the topic list, and the topic "
+                   "links under articles. It replaces other spellings, such as \"Grief and loss\" in one article "
+                   "and \"Grief and Loss\" in another."),
+}, model=TopicNote)
+GUEST_AUTHOR = Fields({
+    "name": Field(Text(), "the name shown in bylines, feeds and on the page", required=True, example="Sam Rivera"),
+    "bio": Field(Markdown(words="text (Markdown)"), "a few sentences about them", example="Sam runs our front desk."),
+    "photo": Field(Picture(words="path of a picture"), "a picture in content/, relative to content/authors/ or "
+                   "starting with /", example="sam-rivera.jpg",
+                   doc="A picture in `content/`, relative to `content/authors/` or starting with `/`."),
+    "photo_alt": Field(Text(), "describes the photo", required_when="`photo` is set",
+                       example="Sam smiling at the front desk"),
+    "link": Field(Url(), "their own website", example="https://sam-rivera.net/"),
+}, model=GuestAuthor)
+FEES = Fields({
+    "individual": Field(Number(), "e.g. 150", example="180", shown_default="not shown",
+                        doc="Fee for an individual session."),
+    "couples": Field(Number(), "e.g. 200", example="220", shown_default="not shown",
+                     doc="Fee for a couples session."),
+    "sliding_scale": Field(Bool(), "true if you offer reduced fees to clients who need them", example="true",
+                           facet="sliding-scale",
+                           doc="Whether a sliding scale (reduced fees) is offered. A directory filter "
+                           "(`/therapists/sliding-scale/yes/`)."),
+    "currency": Field(Text(re.compile(r"[A-Z]{3}"), "a currency code like USD", kind="currency",
+                           words="three capital letters"), "three capital letters, e.g. USD", default="USD",
+                      example="USD", doc="The currency of the fees."),
+}, model=Fees, example="individual: 150, sliding_scale: true")
+LOCATION = Fields({
+    "name": Field(Text(), "the office's name", example="Downtown", doc="The office's name."),
+    "address": Field(Text(), "street address", example='"1 Main St, Suite 200"', doc="Street address."),
+    "city": Field(Text(), "city", required=True, example="San Diego", doc="City."),
+    "state": Field(STATE, "two capital letters, such as CA", required=True, example="CA", facet="state",
+                   doc="Two capital letters, such as `CA`. A directory filter."),
+    "postal_code": Field(Text(), "ZIP code, in quotes", example='"92101"', doc="ZIP code. **Put it in quotes.**"),
+}, model=Location)
+LICENSE = Fields({
+    "type": Field(Text(), "kind of license", required=True, example="Psychologist", doc="Kind of license."),
+    "state": Field(STATE, "the state that issued it", required=True, example="CA", doc="The state that issued it."),
+    "number": Field(Text(), "license number, in quotes", required=True, example='"PSY 12345"',
+                    doc="License number. Put it in quotes."),
+}, model=License)
+CONTACT = Fields({
+    "email": Field(Email(), "e.g. name@example.org", example="ana@example.org",
+                   doc="The therapist's email address."),
+    "phone": Field(Text(), 'in quotes, e.g. "+1-619-555-0100"', example='"+1-619-555-0100"',
+                   doc="Phone number. Put it in quotes."),
+    "booking_url": Field(Url(), "an online booking page, starting with https://",
+                         example="https://example.org/book/ana-lima", doc="Online booking page."),
+    "website": Field(Url(), "your own website, starting with https://", example="https://example.org/ana-lima",
+                     doc="The therapist's own website."),
+}, model=Contact)
 THERAPIST = Fields(
     {
-        "name": Text(),
-        "credentials": NAMES,
-        "pronouns": Text(),
-        "title": Text(),
-        "photo": Picture(),
-        "photo_alt": Text(),
-        "bio": Markdown(),
-        "specialties": ListOf(Text(), "[Trauma, Anxiety]"),
-        "modalities": NAMES,
-        "populations": NAMES,
-        "languages": ListOf(Text(), "[English, Spanish]"),
-        "insurance": NAMES,
-        "fees": Fields({"individual": Number(), "couples": Number(), "sliding_scale": Bool(),
-                        "currency": Text(re.compile(r"[A-Z]{3}"), "a currency code like USD")},
-                       example="individual: 150, sliding_scale: true"),
-        "formats": ListOf(Choice("in-person", "telehealth"), "[in-person, telehealth]"),
-        "locations": ListOf(Fields({"name": Text(), "address": Text(), "city": Text(), "state": STATE,
-                                    "postal_code": Text()}, required=("city", "state")),
-                            "[{name: Downtown, address: '1 Main St', city: San Diego, state: CA}]"),
-        "telehealth_states": ListOf(STATE, "[CA, NV]"),
-        "licenses": ListOf(Fields({"type": Text(), "state": STATE, "number": Text()},
-                                  required=("type", "state", "number")),
-                           "[{type: Psychologist, state: CA, number: 'PSY 12345'}]"),
-        "accepting_new_clients": Bool(),
-        "contact": Fields({"email": Email(), "phone": Text(), "booking_url": Url(), "website": Url()}),
-        "listed": Bool(),
-        "former": Bool(),
+        "name": Field(Text(), "required: the name as clients should see it", required=True, scaffold="{name}",
+                      example='"Ana Lima"',
+                      doc="The therapist's full name: the profile heading, directory cards, bylines and feeds. The "
+                      "directory sorts by the last word of the name."),
+        "credentials": Field(NAMES, "e.g. [PsyD] or [LMFT, LPCC]; shown after the name", scaffold="[]",
+                             example="[PsyD]", doc="Degrees and licenses shown after the name, separated by commas: "
+                             "\"Ana Lima, PsyD\"."),
+        "pronouns": Field(Text(), "e.g. she/her; leave empty to show none", example="she/her",
+                          doc="Shown with the name on the profile and on directory cards."),
+        "title": Field(Text(), "e.g. Clinical Psychologist", example="Clinical Psychologist",
+                       doc="Professional title, shown under the name on the profile and on directory cards, and used "
+                       "(with the specialties) in the profile's search-engine description."),
+        "photo": Field(Picture(words="file name"), "a photo's file name in therapists/, e.g. ana-lima.jpg; empty: no photo",
+                       example="ana-lima.jpg",
+                       doc="The file name of a photo that sits **next to this profile** in `therapists/`. Give only "
+                       "the file name, with no folder. It must end in `.jpg`, `.jpeg`, `.png` or `.webp`. See "
+                       "[Pictures](#pictures-and-other-files)."),
+        "photo_alt": Field(Text(), 'describe the photo, e.g. "Ana Lima smiling in the office" (needed with a photo)',
+                           required_when="`photo` is set", example="Ana Lima smiling in her office",
+                           doc="A few words describing the photo for people who can't see it."),
+        "bio": Field(Markdown(),
+                     "a few paragraphs about you; keep every line indented by two spaces",
+                     scaffold="|\n  Write here who you work with and how you work.",
+                     doc="The main text of the profile. Start it with `|` and indent the lines below, so that it can "
+                     "have several paragraphs."),
+        "specialties": Field(ListOf(Text(), "[Trauma, Anxiety]"),
+                             "e.g. [Trauma, Anxiety]; each links to the topic of the same name", scaffold="[]",
+                             example="[Trauma, Anxiety]", facet="specialty",
+                             doc="What the therapist focuses on. Each specialty is listed on the **topic page of the "
+                             "same slug** (\"Grief and Loss\" joins `/topics/grief-and-loss/`), shown on the "
+                             "directory card, and is a directory filter (`/therapists/specialty/<slug>/`)."),
+        "modalities": Field(NAMES, "e.g. [EMDR, CBT]", scaffold="[]", example="[EMDR, CBT]",
+                            doc="Approaches and methods, shown on the profile."),
+        "populations": Field(NAMES, "e.g. [Adults, Couples, Veterans]", scaffold="[]", example="[Adults, Veterans]",
+                             facet="population", doc="Who the therapist works with. A directory filter."),
+        "languages": Field(ListOf(Text(), "[English, Spanish]"),
+                           "languages you offer sessions in, e.g. [English, Spanish]", scaffold="[English]",
+                           example="[English, Portuguese]", facet="language",
+                           doc="Languages therapy is offered in. A directory filter."),
+        "insurance": Field(NAMES, "plans you accept, e.g. [Aetna, TRICARE]; empty means self-pay only",
+                           scaffold="[]", example="[Aetna, TRICARE]", facet="insurance",
+                           shown_default="none: **self-pay**",
+                           doc="Insurance plans accepted. Empty or left out means self-pay only. A directory filter."),
+        "fees": Field(FEES, "per session, digits only; leave a line empty to show nothing for it",
+                      example="{individual: 180, sliding_scale: true}", shown_default="none",
+                      doc="Session fees and sliding scale."),
+        "formats": Field(ListOf(Choice("in-person", "telehealth"), "[in-person, telehealth]",
+                                words="list of `in-person` and/or `telehealth`"),
+                         "how you meet clients: [in-person], [telehealth] or [in-person, telehealth]",
+                         scaffold="[]", example="[in-person, telehealth]", facet="format",
+                         doc="How sessions happen. Only these two exact words are accepted. A directory filter."),
+        "locations": Field(ListOf(LOCATION, "[{name: Downtown, address: '1 Main St', city: San Diego, state: CA}]"),
+                           "offices where you see clients; remove the # at the start of the example line",
+                           example='{name: Downtown, address: "1 Main St", city: San Diego, state: CA, '
+                           'postal_code: "92101"}',
+                           doc="Offices where the therapist sees clients in person. Each office's state is a "
+                           "directory filter."),
+        "telehealth_states": Field(ListOf(STATE, "[CA, NV]", words="list of state codes"), "states where you offer telehealth, as codes: e.g. [CA, NV]",
+                                   scaffold="[]", example="[CA, NV]", facet="state",
+                                   doc="States where the therapist may offer telehealth. Also part of the \"state\" "
+                                   "filter."),
+        "licenses": Field(ListOf(LICENSE, "[{type: Psychologist, state: CA, number: 'PSY 12345'}]"),
+                          "one line per license; remove the # at the start of the example line",
+                          example='{type: Psychologist, state: CA, number: "PSY 12345"}',
+                          doc="Professional licenses, shown on the profile."),
+        "accepting_new_clients": Field(Bool(), "true when you can take new clients", example="true",
+                                       facet="accepting", shown_default="**`false`**",
+                                       doc="Whether the therapist is taking new clients. The card says \"Accepting "
+                                       "new clients\" or \"Not accepting new clients right now\". Therapists who "
+                                       "are accepting are listed first, and appear on the home page. A directory "
+                                       "filter (`/therapists/accepting/yes/`). **If you leave it out, the therapist "
+                                       "shows as not accepting.**"),
+        "contact": Field(CONTACT, "how clients reach you; leave empty what you do not want shown",
+                         shown_default="none", doc="How prospective clients reach the therapist."),
+        "listed": Field(Bool(), "false: kept off the site while it is not ready (build --drafts shows it)",
+                        default=True, example="false",
+                        doc="`false` keeps the profile off the site (directory, filters, home page) until it is "
+                        "ready; its articles keep an unlinked byline. `build --drafts` and `serve` show it."),
+        "former": Field(Bool(), "true: no longer with the practice; articles keep the name, the directory drops it",
+                        example="true",
+                        doc="`true`: no longer with the practice. The profile, card, filters and contact details "
+                        "leave the site; bylines say \"(formerly with the practice)\"."),
     },
-    required=("name",),
+    model=Therapist,
 )
 
 
@@ -161,14 +328,9 @@ def _article(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Arti
         topics.setdefault(slugify(name), name)
     if not ok:
         return None
-    return Article(
-        source=doc.path, slug=slug, title=v["title"], date=v["date"], updated=v.get("updated"),
-        authors=tuple(dict.fromkeys(v.get("author", ()))),
-        topics=tuple(topics), topic_names=tuple(topics.values()),
-        summary=v.get("summary", ""), draft=v.get("draft", False), image=image,
-        image_alt=v.get("image_alt", ""), body=doc.body, body_line=doc.body_line,
-        aliases=tuple(dict.fromkeys(v.get("aliases", ()))),
-    )
+    return ARTICLE.make(v, source=doc.path, slug=slug, authors=tuple(dict.fromkeys(v.get("author", ()))),
+                        topics=tuple(topics), topic_names=tuple(topics.values()), image=image, body=doc.body,
+                        body_line=doc.body_line, aliases=tuple(dict.fromkeys(v.get("aliases", ()))))
 
 
 def _image_url(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, field: str = "image") -> str | None:
@@ -194,12 +356,12 @@ def _page(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Page | 
     slug = v.get("slug") or _file_slug(doc, ctx)
     if slug is None or not ok:
         return None
-    return Page(doc.path, slug, v["title"], v.get("summary", ""), v.get("draft", False), doc.body, doc.body_line)
+    return PAGE.make(v, source=doc.path, slug=slug, body=doc.body, body_line=doc.body_line)
 
 
 def _topic(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> TopicNote | None:
     slug = _file_slug(doc, ctx)
-    return TopicNote(doc.path, slug, v["title"], doc.body, doc.body_line) if slug and ok else None
+    return TOPIC.make(v, source=doc.path, slug=slug, body=doc.body, body_line=doc.body_line) if slug and ok else None
 
 
 def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Therapist | None:
@@ -234,20 +396,7 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
             ok = False
     if not ok:
         return None
-    fees = v.get("fees", {})
-    contact = v.get("contact", {})
-    return Therapist(
-        source=doc.path, slug=slug, name=v["name"], credentials=v.get("credentials", ()),
-        pronouns=v.get("pronouns", ""), title=v.get("title", ""), photo=photo, photo_alt=v.get("photo_alt", ""),
-        bio=v.get("bio", ""), specialties=v.get("specialties", ()), modalities=v.get("modalities", ()),
-        populations=v.get("populations", ()), languages=v.get("languages", ()), insurance=v.get("insurance", ()),
-        fees=Fees(**fees), formats=v.get("formats", ()),
-        locations=tuple(Location(**loc) for loc in v.get("locations", ())),
-        telehealth_states=v.get("telehealth_states", ()),
-        licenses=tuple(License(**lic) for lic in v.get("licenses", ())),
-        accepting_new_clients=v.get("accepting_new_clients", False), contact=Contact(**contact),
-        listed=v.get("listed", True), former=v.get("former", False),
-    )
+    return THERAPIST.make(v, source=doc.path, slug=slug)
 
 
 def _guest_author(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> GuestAuthor | None:
@@ -263,8 +412,7 @@ def _guest_author(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) ->
     photo = _image_url(doc, v, ctx, sources, "photo") if v.get("photo") else ""
     if not ok or photo is None:
         return None
-    return GuestAuthor(doc.path, slug, v["name"], bio=v.get("bio", ""), photo=photo,
-                       photo_alt=v.get("photo_alt", ""), link=v.get("link", ""))
+    return GUEST_AUTHOR.make(v, source=doc.path, slug=slug, photo=photo)
 
 
 TABLES = {"article": ARTICLE, "page": PAGE, "topic": TOPIC, "therapist": THERAPIST, "author": GUEST_AUTHOR}

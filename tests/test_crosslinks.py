@@ -18,7 +18,7 @@ START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 def article(slug: str, day: int, *topics: str) -> Article:
     return Article(source=f"content/articles/{slug}.md", slug=slug, title=slug.title(), date=START + timedelta(days=day),
                    updated=None, authors=(), topics=topics, topic_names=topics, summary="", draft=False, image="",
-                   image_alt="", body="", body_line=1)
+                   image_alt="", body="", body_line=1, aliases=())
 
 
 def newest_first(*articles: Article) -> tuple[Article, ...]:

@@ -50,9 +50,10 @@ def compare(table: Fields, made: list[dict], where: str) -> None:
     editor has no field the table does not know (but a Markdown body)."""
     by_name = {f["name"]: f for f in made}
     assert set(by_name) - {"body"} == set(table.table), where
-    for name, check in table.table.items():
-        field, place = by_name[name], f"{where}.{name}"
-        assert field["required"] is (name in table.required), place
+    for name, declared in table.table.items():
+        check, field, place = declared.check, by_name[name], f"{where}.{name}"
+        assert field["required"] is declared.required, place
+        assert field["hint"] == declared.help, place
         allowed = next(widgets for kind, widgets in WIDGETS if isinstance(check, kind))
         assert field["widget"] in allowed, (place, field["widget"])
         if isinstance(check, ListOf):
