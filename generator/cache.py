@@ -71,7 +71,12 @@ class _LightPickler(pickle.Pickler):
                 return NotImplemented
             names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.name not in HEAVY) + \
                 tuple(name for name in SHOWN if hasattr(kind, name))
-        return tuple, ((kind.__name__, *(getattr(obj, name) for name in names)),)
+        return tuple, ((kind.__name__, *(_ordered(getattr(obj, name)) for name in names)),)
+
+
+def _ordered(value):
+    """A set as a sorted tuple: pickle writes sets in hash order, which changes from run to run."""
+    return tuple(sorted(value)) if isinstance(value, (set, frozenset)) else value
 
 
 def heavy_digest(site) -> str:
