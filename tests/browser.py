@@ -100,12 +100,20 @@ Our billing code is SUPERCALIFRAGILISTICEXPIALIDOCIOUSLYLONGBILLINGIDENTIFIER012
 | First consultation | free | free | free | free | yes | not needed | fifteen minutes by phone |
 | Session (50 minutes) | $180 | $220 | $240 | $60 | from $60 | most plans | superbills on request |
 """
+# A guest author, and an old address of the newest generated article: the generated site has every page kind.
+GUEST = """\
+name: Jordan Avery
+bio: Jordan runs the front desk and writes about **first appointments**.
+link: https://jordan-avery.example.net/
+"""
+OLD_ADDRESS = "/2019/05/old-notes.html"
 _BUILT: dict[str, Path] = {}
 
 
 def built_site(name: str, tmp_path_factory) -> Path:
     """The built output of "example" (a copy of this repository's site) or "generated" (30 therapists, 60
-    articles and a standalone page): built once per test session, to be read and never changed by a test."""
+    articles, a standalone page, a guest author and an old address): built once per test session, to be read and
+    never changed by a test."""
     if name not in _BUILT:
         root = tmp_path_factory.mktemp(name) / "site"
         if name == "example":
@@ -119,6 +127,10 @@ def built_site(name: str, tmp_path_factory) -> Path:
             generate_site(root, therapists=30, articles=60)
             (root / "content" / "pages").mkdir(parents=True, exist_ok=True)
             (root / "content" / "pages" / "fees.md").write_text(WIDE_PAGE, encoding="utf-8")
+            (root / "content" / "authors").mkdir()
+            (root / "content" / "authors" / "jordan-avery.yaml").write_text(GUEST, encoding="utf-8")
+            newest = sorted((root / "content" / "articles").glob("*-60.md"))[0]
+            newest.write_text(newest.read_text().replace("---\n", f"---\naliases: [{OLD_ADDRESS}]\n", 1))
         else:
             raise ValueError(name)
         _BUILT[name] = build_site(root)
@@ -155,8 +167,10 @@ def page_kinds(public: Path) -> dict[str, str]:
     pages = sorted(p.parent for p in public.glob("*/index.html")
                    if p.parent.name not in {"articles", "topics", "therapists", "subscribe", "search"})
     assert pages, "the site has no standalone page"
-    search = {"search": "/search/"} if (public / "search" / "index.html").exists() else {}
-    return search | {
+    extra = {"search": "/search/"} if (public / "search" / "index.html").exists() else {}
+    guests = sorted(public.glob("authors/*/index.html"))
+    extra |= {"guest author": "/" + guests[0].parent.relative_to(public).as_posix() + "/"} if guests else {}
+    return extra | {
         "home": "/",
         "article list": "/articles/",
         "article": first("articles", skip=("page",)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from browser import OLD_ADDRESS, built_site
 from checks import crisis_problems, privacy_problems
 from generator.models import US_988
 
@@ -106,3 +107,14 @@ def test_an_alias_that_cannot_be_a_static_address_says_why(make_site, run, tmp_p
         "content/articles/bad.md:8: aliases[3]: '/' cannot be an address of its own; write the old address of "
         "this article, e.g. /2019/05/my-title/, without spaces, '..' or backslashes",
     ]
+
+
+def test_the_generated_site_that_every_page_check_reads_has_a_redirect_page_and_a_guest_author(tmp_path_factory):
+    """test_valid_html, test_privacy and test_accessibility read every page of this site: these two kinds too."""
+    public = built_site("generated", tmp_path_factory)
+    assert redirects_to(public / OLD_ADDRESS.lstrip("/")).startswith("/articles/understanding-")
+    assert (public / "authors" / "jordan-avery" / "index.html").is_file()
+
+
+def redirects_to(page) -> str:
+    return re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', page.read_text()).group(1)
