@@ -208,18 +208,24 @@ def _newsletter(args) -> int:
     return 0
 
 
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
 def _import(args) -> int:
     from .importers import run
 
     site = _site_folder(args.source)
     done = run(args.kind, args.path, site, args.fetch_images)
-    drafts = f" ({done.drafts} of them drafts)" if done.drafts else ""
-    print(f"Imported {done.articles} articles{drafts}, {done.pages} pages, {done.authors} guest authors and "
-          f"{done.files} pictures and files into {site}.")
+    drafts = f" ({done.drafts} of them {'a draft' if done.drafts == 1 else 'drafts'})" if done.drafts else ""
+    print(f"Imported {_count(done.articles, 'article')}{drafts}, {_count(done.pages, 'page')}, "
+          f"{_count(done.authors, 'guest author')} and {_count(done.files, 'picture or file', 'pictures and files')}"
+          f" into {site}.")
     if done.notes:
         count = len(done.notes)
-        print(f"{count} thing{'s' if count != 1 else ''} could not be carried over as they were; look at each:",
-              file=sys.stderr)
+        what = "1 thing could not be carried over as it was" if count == 1 else \
+            f"{count} things could not be carried over as they were"
+        print(f"{what}; look at each:", file=sys.stderr)
         for note in done.notes:
             print(note, file=sys.stderr)
     print("Next: run 'therapist-site build' (or 'serve') and read the site before publishing it.")

@@ -69,7 +69,7 @@ def redirects_to(html: str) -> str:
 
 def test_a_wordpress_export_becomes_articles_pages_authors_and_media(run, old, site, remote):
     result, export = imported(run, "wordpress", old, site, "--fetch-images")
-    assert result.out.splitlines()[0] == (f"Imported 3 articles (1 of them drafts), 1 pages, 1 guest authors and 2 "
+    assert result.out.splitlines()[0] == (f"Imported 3 articles (1 of them a draft), 1 page, 1 guest author and 2 "
                                           f"pictures and files into {site}.")
     assert result.err.splitlines() == [
         "3 things could not be carried over as they were; look at each:",
@@ -271,3 +271,50 @@ def test_a_file_that_links_out_of_the_old_blog_is_never_copied(run, site, tmp_pa
     assert not (site / "content" / "media").exists()
     assert ("content/articles/hello.md:8: the picture /assets/photo.png leads to the old site, and nothing imported "
             "has that address; copy the file into content/media/ and change the address here") in result.err
+
+
+SQUARESPACE = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:wp="http://wordpress.org/export/1.2/" version="2.0">
+<channel>
+<title>Harbor Light</title><link>https://www.harborlight-counseling.com</link>
+<wp:base_site_url>https://www.harborlight-counseling.com</wp:base_site_url>
+<item>
+<title>Why we sit by the window</title>
+<link>/blog/why-we-sit-by-the-window</link>
+<dc:creator>Maya Lopez</dc:creator>
+<content:encoded><![CDATA[<p>Light helps.</p><p><img src="https://images.squarespace-cdn.com/content/v1/abc/window.png" alt="A window"></p>]]></content:encoded>
+<excerpt:encoded><![CDATA[<p>Why the light matters.</p>]]></excerpt:encoded>
+<wp:post_date>2024-02-01 10:00:00</wp:post_date>
+<wp:post_name>blog/why-we-sit-by-the-window</wp:post_name>
+<wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type>
+<category domain="category"><![CDATA[Light]]></category>
+</item>
+</channel>
+</rss>
+"""
+
+
+def test_a_squarespace_export_keeps_its_relative_addresses_and_lists_its_pictures(run, site, tmp_path):
+    export = tmp_path / "Squarespace-Wordpress-Export.xml"
+    export.write_text(SQUARESPACE)
+    result = run("import", "wordpress", export, "--source", site)
+    assert result.code == 0
+    text = (site / "content/articles/why-we-sit-by-the-window.md").read_text()
+    assert "author: maya-lopez\n" in text and "aliases:\n- /blog/why-we-sit-by-the-window\n" in text
+    assert "summary: Why the light matters.\n" in text
+    assert ("content/articles/why-we-sit-by-the-window.md:14: the picture https://images.squarespace-cdn.com/content"
+            "/v1/abc/window.png is on another website, which pages never load from; save it into content/media/ and "
+            "change the address here, or import again with --fetch-images") in result.err.splitlines()
+
+
+@pytest.mark.parametrize("style, address", [
+    ("date", "/grief/2024/03/05/on-grief.html"), ("pretty", "/grief/2024/03/05/on-grief/"),
+    ("none", "/grief/on-grief.html"), ("/blog/:year/:title/", "/blog/2024/on-grief/"),
+])
+def test_jekyll_permalink_styles_give_the_old_address(style, address):
+    from generator.importers.jekyll import _address
+
+    assert _address(style, ["Grief"], "2024-03-05 09:30:00", "on-grief", "On Grief", Path("x.md"), {}) == address
