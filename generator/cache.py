@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Mapping
 
-from . import __version__
+from . import __version__, geo
 from .files import digest, write_atomic
 from .publish import identity
 
@@ -43,7 +43,7 @@ def tree_digest(*folders: Path, files: tuple[Path, ...] = ()) -> str:
 
 def code_digest(source: Path) -> str:
     """The generator's own code and theme plus the site's layouts: a change to any re-renders everything."""
-    return digest(__version__, tree_digest(PACKAGE), tree_digest(source / "layouts"))
+    return digest(__version__, geo.VERSION, tree_digest(PACKAGE), tree_digest(source / "layouts"))
 
 
 def light_digest(value) -> str:

@@ -27,6 +27,9 @@ STATES = dict(pair.split(" ", 1) for pair in (
 ).split("|"))
 
 FORMATS = {"in-person": "In person", "telehealth": "Online"}
+AVAILABILITY = {"weekdays": "on weekdays", "evenings": "in the evening", "weekends": "at weekends"}
+#: facets whose values are written in lower case in profiles ("older adults") and shown capitalized
+CAPITALIZED = ("ages", "availability", "gender")
 
 #: facet -> (form label, values of a therapist, heading of a value's page). Order = the form's order.
 TABLE: dict[str, tuple[str, Callable[[Therapist], tuple[str, ...]], Callable[[str, str], str]]] = {
@@ -35,17 +38,26 @@ TABLE: dict[str, tuple[str, Callable[[Therapist], tuple[str, ...]], Callable[[st
     "language": ("Language", lambda t: t.languages, lambda slug, name: f"Therapists who speak {name}"),
     "state": ("State", lambda t: (*(loc.state for loc in t.locations), *t.telehealth_states),
               lambda slug, name: f"Therapists seeing clients in {name}"),
+    "city": ("City (office)", lambda t: tuple(f"{loc.city}, {loc.state}" for loc in t.locations),
+             lambda slug, name: f"Therapists with an office in {name}"),
     "format": ("In person or online", lambda t: t.formats,
                lambda slug, name: "Therapists who see clients in person" if slug == "in-person"
                else "Therapists who see clients online (telehealth)"),
     "population": ("Works with", lambda t: t.populations, lambda slug, name: f"Therapists who work with {name}"),
+    "ages": ("Ages", lambda t: t.ages, lambda slug, name: f"Therapists who see {name.lower()}"),
+    "availability": ("Sees clients", lambda t: t.availability,
+                     lambda slug, name: f"Therapists who see clients {AVAILABILITY.get(slug, name)}"),
+    "gender": ("Therapist's gender", lambda t: (t.gender,) if t.gender else (),
+               lambda slug, name: f"Therapists who describe their gender as {name.lower()}"),
     "accepting": ("Accepting new clients", lambda t: (YES,) if t.accepting_new_clients else (),
                   lambda slug, name: "Therapists accepting new clients"),
     "sliding-scale": ("Offers a sliding scale", lambda t: (YES,) if t.fees.sliding_scale else (),
                       lambda slug, name: "Therapists offering a sliding scale"),
+    "free-consultation": ("Offers a free consultation", lambda t: (YES,) if t.free_consultation else (),
+                          lambda slug, name: "Therapists offering a free consultation"),
 }
 assert tuple(sorted(TABLE)) == tuple(sorted(FACETS)), "the reserved profile slugs must name every facet"
-YES_NO = ("accepting", "sliding-scale")
+YES_NO = ("accepting", "sliding-scale", "free-consultation")  #: shown as checkboxes, with the single value "yes"
 
 
 def state_name(code: str) -> str:
@@ -61,6 +73,8 @@ def display_name(facet: str, raw: str) -> str:
         return FORMATS.get(raw, raw)
     if facet in YES_NO:
         return TABLE[facet][0]
+    if facet in CAPITALIZED:
+        return raw[:1].upper() + raw[1:]
     return raw
 
 

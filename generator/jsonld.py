@@ -46,9 +46,14 @@ def profile_page(site: Site, therapist: Therapist) -> dict:
                 ("@type", "PostalAddress"), ("streetAddress", loc.address), ("addressLocality", loc.city),
                 ("addressRegion", loc.state), ("postalCode", loc.postal_code),
                 ("addressCountry", "US" if loc.state in STATES else "")) if value},
+            **({"geo": {"@type": "GeoCoordinates", "latitude": loc.lat, "longitude": loc.lon}}
+               if loc.lat is not None else {}),
         } for loc in therapist.locations]
     person["worksFor"] = {"@type": "Organization", "name": config.practice_name,
                           "url": config.base_url}
+    if therapist.gender:
+        person["gender"] = therapist.gender
+    person["contactPoint"] = _contact_point(site, therapist)
     contact = therapist.contact
     if contact.email:
         person["email"] = contact.email
@@ -58,6 +63,20 @@ def profile_page(site: Site, therapist: Therapist) -> dict:
         person["sameAs"] = [contact.website]
     return {"@context": "https://schema.org", "@type": "ProfilePage", "url": url,
             "name": therapist.display_name, "mainEntity": person}
+
+
+def _contact_point(site: Site, therapist: Therapist) -> dict:
+    """How a new client reaches the therapist: their booking page and contact while accepting new clients, else
+    the practice's (waitlist, or another therapist)."""
+    contact, practice = therapist.contact, site.config.practice
+    if therapist.accepting_new_clients and (contact.booking_url or contact.email or contact.phone):
+        fields = (("contactType", "new clients"), ("url", contact.booking_url), ("email", contact.email),
+                  ("telephone", contact.phone))
+    else:
+        fields = (("contactType", "new clients" if therapist.accepting_new_clients else "waitlist"),
+                  ("name", site.config.practice_name), ("email", practice.email),
+                  ("telephone", practice.phone))
+    return {"@type": "ContactPoint", **{key: value for key, value in fields if value}}
 
 
 def _area(code: str) -> dict:
@@ -115,6 +134,9 @@ def home(site: Site) -> dict:
         business["telephone"] = practice.phone
     if practice.email:
         business["email"] = practice.email
+    if practice.phone or practice.email:
+        business["contactPoint"] = {"@type": "ContactPoint", "contactType": "new clients", **{
+            key: value for key, value in (("telephone", practice.phone), ("email", practice.email)) if value}}
     if practice.address:
         match = US_ADDRESS.match(practice.address.strip())
         business["address"] = {"@type": "PostalAddress", **({

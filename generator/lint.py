@@ -42,6 +42,7 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
     for therapist in site.therapists:
         if therapist.listed:
             _placeholders(found, source, therapist)
+        _unplaced_offices(found, source, therapist)
     for article in site.articles:
         if not article.summary:
             found.add(article.source, line_of(source, article.source, "summary"), "summary",
@@ -69,6 +70,23 @@ def _placeholders(found: Collector, source: Path, therapist) -> None:
                           f"still holds the example text {placeholder!r}, which would be published as it is",
                           "write your own text in its place, or add 'listed: false' to keep the profile off the "
                           "site until it is ready")
+
+
+def _unplaced_offices(found: Collector, source: Path, therapist) -> None:
+    """Offices that "near you" cannot place (geo.py): a ZIP code that the ZIP code list does not have, or none."""
+    for index, loc in enumerate(therapist.locations):
+        if loc.lat is not None:
+            continue
+        line = (_line_with(source, therapist.source, loc.postal_code) if loc.postal_code else 0) \
+            or line_of(source, therapist.source, "locations")
+        if loc.postal_code:
+            found.add(therapist.source, line, f"locations[{index}].postal_code",
+                      f"the ZIP code {loc.postal_code!r} is not a US ZIP code we know, so 'near you' cannot sort "
+                      "this office by distance", "check the ZIP code, or give the office's lat and lon")
+        else:
+            found.add(therapist.source, line, f"locations[{index}]",
+                      "no postal_code, so 'near you' cannot sort this office by distance",
+                      "add the office's ZIP code, e.g. postal_code: \"92101\", or its lat and lon")
 
 
 def _line_with(source: Path, path: str, text: str) -> int:

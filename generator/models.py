@@ -197,6 +197,8 @@ class Location:
     city: str
     state: str
     postal_code: str
+    lat: float | None  #: where the office is: from the profile, else its ZIP code's centre (geo.py); None: unknown
+    lon: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +247,11 @@ class Therapist:
     licenses: tuple[License, ...]
     accepting_new_clients: bool
     contact: Contact
+    free_consultation: int | None  #: minutes of a free first conversation; None: none offered
+    session_length: int | None  #: minutes a session lasts; None: not said
+    availability: tuple[str, ...]  #: "weekdays", "evenings", "weekends"
+    gender: str  #: in the therapist's own words, e.g. "woman"; "" not said
+    ages: tuple[str, ...]  #: "children", "teens", "adults", "older adults"
     listed: bool  #: False: kept off the site (a profile not ready yet); shown with --drafts
     former: bool  #: no longer with the practice: bylines say so; no profile, not in the directory
     bio_html: str = ""

@@ -19,7 +19,7 @@ import jinja2
 
 from . import editor, feeds, jsonld, photos
 from .aliases import REDIRECTS, alias_path, redirects, redirects_file
-from .facets import slugs_of, state_name
+from .facets import YES_NO, slugs_of, state_name
 from .errors import Problem, SiteError
 from .models import Site
 from .pool import MIN_ITEMS, ordered_map, share, shared
@@ -52,7 +52,7 @@ def environment(source: Path, site: Site, compiled: Path | None = None) -> jinja
         isodate=lambda moment: moment.isoformat(), tojson_ld=_json_ld,
         slugify=slugify, state_name=state_name, facet_slugs=slugs_of,
     )
-    env.globals.update(site=site, config=config, jsonld=jsonld)
+    env.globals.update(site=site, config=config, jsonld=jsonld, yes_no=YES_NO)  # yes_no: facets shown as checkboxes
     return env
 
 
@@ -232,8 +232,12 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
 
 
 def therapist_index(site: Site) -> bytes:
-    """The directory as JSON: one object per therapist, in directory order, with every facet's value slugs."""
-    rows = [{"slug": t.slug, "name": t.name, "url": site.config.absolute(t.url), **slugs_of(t)}
+    """The directory as JSON: one object per therapist, in directory order, with every facet's value slugs,
+    the minutes of a free consultation and of a session (null: not said) and each office's place."""
+    rows = [{"slug": t.slug, "name": t.name, "url": site.config.absolute(t.url), **slugs_of(t),
+             "free_consultation": t.free_consultation, "session_length": t.session_length,
+             "offices": [{"city": loc.city, "state": loc.state, "postal_code": loc.postal_code, "lat": loc.lat,
+                          "lon": loc.lon} for loc in t.locations]}
             for t in site.therapists]
     lines = ",\n".join(json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rows)  # a line each: diffable
     return f"[\n{lines}\n]\n".encode() if rows else b"[]\n"

@@ -8,9 +8,11 @@ from __future__ import annotations
 import posixpath
 import re
 import zoneinfo
+from dataclasses import replace
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from . import geo
 from .errors import Collector, did_you_mean
 from .load import RawDoc, Sources
 from .models import (Article, Config, Contact, Fees, GuestAuthor, License, Location, Models, Page, Therapist,
@@ -20,7 +22,10 @@ from .schema import (INVALID, Bool, Choice, Ctx, Date, Email, Field, Fields, Lis
 from .slugs import SLUG_RE, slugify
 
 STATE_RE = re.compile(r"[A-Z]{2}")
-FACETS = ("specialty", "language", "insurance", "state", "format", "population", "accepting", "sliding-scale")
+FACETS = ("specialty", "language", "insurance", "state", "city", "format", "population", "ages", "availability",
+          "gender", "accepting", "sliding-scale", "free-consultation")
+AVAILABILITY = ("weekdays", "evenings", "weekends")
+AGES = ("children", "teens", "adults", "older adults")
 RESERVED_THERAPIST_SLUGS = ("index", *FACETS)
 
 
@@ -180,7 +185,17 @@ LOCATION = Fields({
     "city": Field(Text(), "city", required=True, example="San Diego", doc="City."),
     "state": Field(STATE, "two capital letters, such as CA", required=True, example="CA", facet="state",
                    doc="Two capital letters, such as `CA`. A directory filter."),
-    "postal_code": Field(Text(), "ZIP code, in quotes", example='"92101"', doc="ZIP code. **Put it in quotes.**"),
+    "postal_code": Field(Text(), "ZIP code, in quotes", example='"92101"',
+                         doc="ZIP code. **Put it in quotes.** The directory's \"near you\" box sorts therapists by "
+                         "the distance to this ZIP code's centre (from the ZIP code list of the `zipcodes` package, "
+                         "at build time); a ZIP code it does not know, or an office without one, is a warning."),
+    "lat": Field(Number(-90, maximum=90), "latitude, e.g. 32.7185; with lon, when the ZIP code's centre is too rough",
+                 example="32.7185", shown_default="from `postal_code`",
+                 doc="The office's exact place in degrees, when the ZIP code's centre is too rough (a large rural "
+                 "ZIP code). Give both `lat` and `lon`, or neither."),
+    "lon": Field(Number(-180, maximum=180), "longitude, e.g. -117.1593; with lat", example="-117.1593",
+                 shown_default="from `postal_code`",
+                 doc="The office's longitude in degrees (west is negative)."),
 }, model=Location)
 LICENSE = Fields({
     "type": Field(Text(), "kind of license", required=True, example="Psychologist", doc="Kind of license."),
@@ -194,7 +209,10 @@ CONTACT = Fields({
     "phone": Field(Text(), 'in quotes, e.g. "+1-619-555-0100"', example='"+1-619-555-0100"',
                    doc="Phone number. Put it in quotes."),
     "booking_url": Field(Url(), "an online booking page, starting with https://",
-                         example="https://example.org/book/ana-lima", doc="Online booking page."),
+                         example="https://example.org/book/ana-lima",
+                         doc="Online booking (scheduling) page: the profile's \"Book a consultation\" button, shown "
+                         "**only while `accepting_new_clients` is `true`**; otherwise the profile gives the "
+                         "practice's phone and email for the waitlist."),
     "website": Field(Url(), "your own website, starting with https://", example="https://example.org/ana-lima",
                      doc="The therapist's own website."),
 }, model=Contact)
@@ -274,6 +292,32 @@ THERAPIST = Fields(
                                        "shows as not accepting.**"),
         "contact": Field(CONTACT, "how clients reach you; leave empty what you do not want shown",
                          shown_default="none", doc="How prospective clients reach the therapist."),
+        "free_consultation": Field(Number(1, integer=True, maximum=240),
+                                   "minutes of a free first call, e.g. 15; empty: none offered", example="15",
+                                   facet="free-consultation", shown_default="none offered",
+                                   words="whole number of minutes",
+                                   doc="A free first conversation: \"Free 15-minute consultation\" on the card and "
+                                   "the profile. A directory filter (`/therapists/free-consultation/yes/`)."),
+        "session_length": Field(Number(1, integer=True, maximum=480), "minutes a session lasts, e.g. 50",
+                                example="50", shown_default="not shown",
+                                words="whole number of minutes",
+                                doc="How long a session lasts, shown on the card and the profile."),
+        "availability": Field(ListOf(Choice(*AVAILABILITY), "[weekdays, evenings]",
+                                     words="list of `weekdays`, `evenings`, `weekends`"),
+                              "when you see clients: any of [weekdays, evenings, weekends]", scaffold="[]",
+                              example="[weekdays, evenings]", facet="availability", shown_default="not shown",
+                              doc="When the therapist sees clients. Only these three words. A directory filter "
+                              "(`/therapists/availability/evenings/`)."),
+        "gender": Field(Text(), "as you describe yourself, e.g. woman; empty: not shown", example="woman",
+                        facet="gender", shown_default="not shown",
+                        doc="The therapist's gender, in their own words. Many clients look for it, so it is a "
+                        "directory filter of the values given (`/therapists/gender/woman/`): spell it the same way "
+                        "in every profile."),
+        "ages": Field(ListOf(Choice(*AGES), "[adults, older adults]",
+                             words="list of `children`, `teens`, `adults`, `older adults`"),
+                      "ages you see: any of [children, teens, adults, older adults]", scaffold="[]",
+                      example="[adults, older adults]", facet="ages", shown_default="not shown",
+                      doc="The ages the therapist sees. A directory filter (`/therapists/ages/older-adults/`)."),
         "listed": Field(Bool(), "false: kept off the site while it is not ready (build --drafts shows it)",
                         default=True, example="false",
                         doc="`false` keeps the profile off the site (directory, filters, home page) until it is "
@@ -394,9 +438,17 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
             ctx.bad(f"specialties[{index}]", f"the specialty {name!r} has no letters or digits to make a "
                     "topic address from")
             ok = False
+    for index, loc in enumerate(v.get("locations", ())):
+        if (loc.lat is None) != (loc.lon is None):
+            given, missing = ("lat", "lon") if loc.lon is None else ("lon", "lat")
+            ctx.bad(f"locations[{index}].{missing}", f"is required when '{given}' is set",
+                    "give both lat and lon (e.g. lat: 32.7185, lon: -117.1593), or neither to use the ZIP code",
+                    at="locations")
+            ok = False
     if not ok:
         return None
-    return THERAPIST.make(v, source=doc.path, slug=slug)
+    therapist = THERAPIST.make(v, source=doc.path, slug=slug)
+    return replace(therapist, locations=tuple(geo.locate(loc) for loc in therapist.locations))
 
 
 def _guest_author(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> GuestAuthor | None:

@@ -47,6 +47,9 @@ INSURANCE = ("Aetna", "Blue Cross Blue Shield", "Cigna", "Kaiser Permanente", "M
 PLACES = (("CA", "San Diego", "92101"), ("CA", "Los Angeles", "90012"), ("NV", "Las Vegas", "89101"),
           ("OR", "Portland", "97201"), ("WA", "Seattle", "98101"), ("AZ", "Phoenix", "85004"),
           ("NY", "New York", "10001"), ("TX", "Austin", "78701"))
+AVAILABILITY = ("weekdays", "evenings", "weekends")
+AGES = ("children", "teens", "adults", "older adults")
+GENDERS = ("woman", "man", "non-binary")
 SENTENCES = (
     "Many people wait a long time before reaching out, and that is understandable.",
     "The relationship between client and therapist is one of the strongest predictors of progress.",
@@ -66,6 +69,7 @@ SPAN = timedelta(days=900)  # every article lands before 2026-06-20, in the past
 def generate_site(root: Path, therapists: int = 30, articles: int = 60, seed: int = 1) -> Path:
     """Write a complete site of ``therapists`` profiles and ``articles`` articles under ``root``; return root."""
     rng = random.Random(seed)
+    rng.site_seed = seed
     root = Path(root)
     _write(root / "site.yaml", _dump({
         "title": "Generated Practice", "base_url": "https://generated.example.org/",
@@ -144,7 +148,23 @@ def _profile(rng: random.Random, index: int, taken: set[str]) -> tuple[str, dict
     if rng.random() < 0.4:
         contact["website"] = f"https://example.org/{slug}"
     profile["contact"] = contact
+    extra = random.Random(f"{seed_of(rng)}-{index}")  # its own sequence: the fields above stay as they were
+    if extra.random() < 0.5:
+        profile["free_consultation"] = extra.choice((15, 20, 30))
+    if extra.random() < 0.8:
+        profile["session_length"] = extra.choice((45, 50, 55, 60))
+    if extra.random() < 0.8:
+        profile["availability"] = sorted(extra.sample(AVAILABILITY, extra.randint(1, 3)), key=AVAILABILITY.index)
+    if extra.random() < 0.7:
+        profile["gender"] = extra.choice(GENDERS)
+    if extra.random() < 0.8:
+        profile["ages"] = sorted(extra.sample(AGES, extra.randint(1, 3)), key=AGES.index)
     return slug, profile
+
+
+def seed_of(rng: random.Random) -> int:
+    """A number that depends on the site's seed only, whatever has been drawn from ``rng`` since."""
+    return getattr(rng, "site_seed", 0)
 
 
 def _article(rng: random.Random, index: int, total: int, authors: list[str]) -> tuple[str, str]:

@@ -19,7 +19,9 @@ from generator.build import Options, build
 from generator.slugs import slugify
 from sitegen import NO_ARTICLE_SPECIALTY, generate_site
 
-FACETS = ("specialty", "insurance", "language", "state", "format", "population", "accepting", "sliding-scale")
+FACETS = ("specialty", "insurance", "language", "state", "city", "format", "population", "ages", "availability",
+          "gender", "accepting", "sliding-scale", "free-consultation")
+SELECTS = tuple(f for f in FACETS if f not in ("accepting", "sliding-scale", "free-consultation"))
 CARD = re.compile(r'<article class="card therapist-card" data-slug="([^"]+)"([^>]*)>')
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
 
@@ -52,15 +54,20 @@ def expected_facets(profiles: dict[str, dict]) -> dict[str, dict[str, set[str]]]
     facets: dict[str, dict[str, set[str]]] = {facet: defaultdict(set) for facet in FACETS}
     for slug, p in profiles.items():
         states = [loc["state"] for loc in p.get("locations", [])] + p.get("telehealth_states", [])
+        cities = [f"{loc['city']}, {loc['state']}" for loc in p.get("locations", [])]
         for facet, names in (("specialty", p.get("specialties", [])), ("insurance", p.get("insurance", [])),
-                             ("language", p.get("languages", [])), ("state", states),
-                             ("format", p.get("formats", [])), ("population", p.get("populations", []))):
+                             ("language", p.get("languages", [])), ("state", states), ("city", cities),
+                             ("format", p.get("formats", [])), ("population", p.get("populations", [])),
+                             ("ages", p.get("ages", [])), ("availability", p.get("availability", [])),
+                             ("gender", [p["gender"]] if p.get("gender") else [])):
             for name in names:
                 facets[facet][slugify(name)].add(slug)
         if p.get("accepting_new_clients"):
             facets["accepting"]["yes"].add(slug)
         if p.get("fees", {}).get("sliding_scale"):
             facets["sliding-scale"]["yes"].add(slug)
+        if p.get("free_consultation"):
+            facets["free-consultation"]["yes"].add(slug)
     return facets
 
 
@@ -138,7 +145,13 @@ def test_the_json_index_has_one_object_per_therapist_with_every_facet_value(site
     for row in rows:
         slug = row["slug"]
         assert list(row) == sorted(row)
-        assert set(row) == {"slug", "name", "url", *FACETS}
+        assert set(row) == {"slug", "name", "url", *FACETS, "free_consultation", "session_length", "offices"}
+        profile = site.profiles[slug]
+        assert (row["free_consultation"], row["session_length"]) == (profile.get("free_consultation"),
+                                                                     profile.get("session_length"))
+        assert [(o["city"], o["state"], o["postal_code"]) for o in row["offices"]] == [
+            (loc["city"], loc["state"], loc["postal_code"]) for loc in profile.get("locations", [])]
+        assert all(isinstance(o["lat"], float) and isinstance(o["lon"], float) for o in row["offices"])
         assert row["name"] == site.profiles[slug]["name"]
         assert row["url"] == f"https://generated.example.org/therapists/{slug}/"
         for facet in FACETS:
@@ -164,12 +177,12 @@ def test_the_filter_form_has_a_labelled_control_for_every_facet_with_value_slugs
     form = html[start: html.index("</form>", start)]
     assert 'method="get"' in form and 'action="/therapists/"' in form
     facets = expected_facets(site.profiles)
-    for facet in FACETS[:6]:
+    for facet in SELECTS:
         assert f'<label for="filter-{facet}">' in form
         select = re.search(rf'<select id="filter-{facet}" name="{facet}">(.*?)</select>', form, re.DOTALL).group(1)
         assert re.findall(r'<option value="([^"]*)"', select)[1:] != []
         assert set(re.findall(r'<option value="([^"]*)"', select)) == {"", *facets[facet]}
-    for facet in ("accepting", "sliding-scale"):
+    for facet in ("accepting", "sliding-scale", "free-consultation"):
         assert f'<input type="checkbox" id="filter-{facet}" name="{facet}" value="yes">' in form
         assert f'<label for="filter-{facet}"' in form
     assert 'id="filter-clear"' in form

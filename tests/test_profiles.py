@@ -168,3 +168,108 @@ def test_not_accepting_shows_the_practice_waitlist_contact_instead_of_a_booking_
     accepting = (tmp_path / "b" / "therapists" / "ana-lima" / "index.html").read_text()
     assert '<a class="button" href="https://book.example.org/ana">Book a consultation</a>' in accepting
     assert "waitlist" not in accepting.split('<section class="contact"')[1].split("</section>")[0]
+
+
+SESSIONS = """
+free_consultation: 15
+session_length: 50
+availability: [weekdays, evenings]
+gender: woman
+ages: [adults, older adults]
+"""
+PRACTICE = "title: T\nbase_url: https://t.org/\npractice: {name: Riverside, phone: '+1 555 0100', email: intake@riverside.org}\n"
+
+
+def test_a_profile_shows_consultation_session_length_hours_gender_and_ages_linked_to_their_facet_pages(
+        make_site, run, tmp_path):
+    page = build(make_site, run, tmp_path, {"ana-lima": FULL + SESSIONS})
+    profile = page("/therapists/ana-lima/")
+    assert '<li><a href="/therapists/free-consultation/yes/">Free consultation</a>: 15 minutes</li>' in profile
+    assert "<li>A session lasts 50 minutes</li>" in profile
+    assert ('<li>Sees clients: <a href="/therapists/availability/weekdays/">weekdays</a>, '
+            '<a href="/therapists/availability/evenings/">evenings</a></li>') in profile
+    assert ('<li>Ages: <a href="/therapists/ages/adults/">adults</a>, '
+            '<a href="/therapists/ages/older-adults/">older adults</a></li>') in profile
+    assert '<li>Gender: <a href="/therapists/gender/woman/">woman</a></li>' in profile
+    card = page("/therapists/")
+    assert '<p class="sessions">Free 15-minute consultation · 50-minute sessions · Sees clients weekdays, evenings</p>' in card
+    assert "<h1>Therapists who see clients in the evening</h1>" in page("/therapists/availability/evenings/")
+    assert "<h1>Therapists who see older adults</h1>" in page("/therapists/ages/older-adults/")
+    assert "<h1>Therapists who describe their gender as woman</h1>" in page("/therapists/gender/woman/")
+    assert "<h1>Therapists offering a free consultation</h1>" in page("/therapists/free-consultation/yes/")
+    assert "<h1>Therapists with an office in San Diego, CA</h1>" in page("/therapists/city/san-diego-ca/")
+    assert '<option value="woman" data-name="Woman">Woman (1)</option>' in card
+    assert '<option value="older-adults" data-name="Older adults">Older adults (1)</option>' in card
+
+
+def test_the_new_fields_reach_json_ld_and_the_json_index(make_site, run, tmp_path):
+    page = build(make_site, run, tmp_path, {"ana-lima": FULL + SESSIONS})
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>',
+                                page("/therapists/ana-lima/"), re.DOTALL).group(1))
+    person = data["mainEntity"]
+    assert person["gender"] == "woman"
+    assert person["contactPoint"] == {"@type": "ContactPoint", "contactType": "new clients",
+                                      "url": "https://book.example.org/ana", "email": "ana@example.org",
+                                      "telephone": "+1 619 555 0100"}
+    assert person["workLocation"][0]["geo"] == {"@type": "GeoCoordinates", "latitude": 32.718, "longitude": -117.159}
+    row = json.loads((tmp_path / "out" / "therapists" / "index.json").read_text())[0]
+    assert (row["free_consultation"], row["session_length"], row["gender"], row["ages"], row["availability"]) == (
+        15, 50, ["woman"], ["adults", "older-adults"], ["evenings", "weekdays"])
+    assert row["offices"] == [{"city": "San Diego", "state": "CA", "postal_code": "92101", "lat": 32.718,
+                               "lon": -117.159}]
+    assert row["free-consultation"] == ["yes"] and row["city"] == ["san-diego-ca"]
+
+
+def test_office_coordinates_in_the_profile_win_over_the_zip_code(make_site, run, tmp_path):
+    placed = FULL.replace('postal_code: "92101"}', 'postal_code: "92101", lat: 32.75, lon: -117.2}')
+    build(make_site, run, tmp_path, {"ana-lima": placed})
+    row = json.loads((tmp_path / "out" / "therapists" / "index.json").read_text())[0]
+    assert (row["offices"][0]["lat"], row["offices"][0]["lon"]) == (32.75, -117.2)
+
+
+def test_wrong_new_fields_are_reported_with_their_line_and_the_fix(make_site, run, tmp_path):
+    profile = FULL.replace('postal_code: "92101"}', 'postal_code: "92101", lat: 32.7}') + (
+        "free_consultation: fifteen\nsession_length: 0\navailability: [mornings]\nages: adults\ngender: [woman]\n")
+    source = make_site({"therapists/ana-lima.yaml": profile})
+    result = run("build", "--source", source, "--output", tmp_path / "out")
+    assert result.code == 1
+    for line in (
+        "therapists/ana-lima.yaml:13: locations[0].lon: is required when 'lat' is set; give both lat and lon (e.g. "
+        "lat: 32.7185, lon: -117.1593), or neither to use the ZIP code",
+        "therapists/ana-lima.yaml:18: free_consultation: expected a whole number, found the text 'fifteen'; "
+        "write digits only, e.g. 150",
+        "therapists/ana-lima.yaml:19: session_length: expected a number of at least 1, found 0",
+        "therapists/ana-lima.yaml:20: availability[0]: expected one of 'weekdays', 'evenings', 'weekends', found "
+        "'mornings'; did you mean 'evenings'?",
+        "therapists/ana-lima.yaml:21: ages: expected a list like [adults, older adults], found the text 'adults'; "
+        "put the values in square brackets, separated by commas",
+        "therapists/ana-lima.yaml:22: gender: expected text, found a list",
+    ):
+        assert line in result.err
+
+
+def test_an_office_whose_zip_code_is_unknown_is_a_warning(make_site, run, tmp_path):
+    unknown = FULL.replace('postal_code: "92101"', 'postal_code: "00000"')
+    source = make_site({"therapists/ana-lima.yaml": unknown})
+    result = run("build", "--source", source, "--output", tmp_path / "out")
+    assert result.code == 0
+    assert ("therapists/ana-lima.yaml:13: locations[0].postal_code: the ZIP code '00000' is not a US ZIP code we "
+            "know, so 'near you' cannot sort this office by distance; check the ZIP code, or give the office's lat "
+            "and lon") in result.err
+
+
+def test_home_and_profiles_show_the_practice_contact_with_a_contact_point(make_site, run, tmp_path):
+    source = make_site({"therapists/ana-lima.yaml": "name: Ana Lima\naccepting_new_clients: true\n",
+                        "site.yaml": PRACTICE})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    home = (tmp_path / "out" / "index.html").read_text()
+    contact = home.split('<section class="contact home-contact"')[1].split("</section>")[0]
+    assert '<a href="tel:+15550100">+1 555 0100</a>' in contact
+    assert '<a href="mailto:intake@riverside.org">intake@riverside.org</a>' in contact
+    business = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', home,
+                                    re.DOTALL).group(1))["@graph"][0]
+    assert business["contactPoint"] == {"@type": "ContactPoint", "contactType": "new clients",
+                                        "telephone": "+1 555 0100", "email": "intake@riverside.org"}
+    profile = (tmp_path / "out" / "therapists" / "ana-lima" / "index.html").read_text()
+    assert "<p>To book a first session with Ana Lima, contact Riverside:</p>" in profile
+    assert '<a href="mailto:intake@riverside.org">' in profile

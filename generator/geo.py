@@ -1,0 +1,71 @@
+"""Places (part of validating profiles, and of the render stage): US ZIP codes -> latitude and longitude, offline.
+
+Offices get their coordinates at build time from the ``zipcodes`` package, which ships the US ZIP code list in its
+wheel (no download), unless the profile gives ``lat`` and ``lon``. The directory's "near you" box needs the
+visitor's ZIP code too, found in the browser without asking any server but the site's own: the whole list ships
+as 100 small files, one per first two digits (``/assets/zips/92.json``, 2 to 15 KB each, about 1 MB in all), of
+which a visitor's browser fetches the one file its ZIP code needs. They are published only when some office has a
+place, so a site without offices carries none of it.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import replace
+from functools import lru_cache
+
+import zipcodes
+
+from .models import Location
+
+VERSION = f"zipcodes={zipcodes.__version__} zips-v1"  #: what the tables' bytes depend on (the cache's key)
+PRECISION = 3  #: decimals of a degree: about 100 m, closer than a ZIP code's centre means anything
+PREFIXES = tuple(f"{n:02d}" for n in range(100))  #: every first two digits has ZIP codes (00501 is in New York)
+
+
+def locate(location: Location) -> Location:
+    """The office with its place: as the profile gives it, else its ZIP code's; unknown: left without one."""
+    if location.lat is not None or not location.postal_code:
+        return location
+    found = place(location.postal_code)
+    return replace(location, lat=found[0], lon=found[1]) if found else location
+
+
+@lru_cache(maxsize=4096)
+def place(postal_code: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of a US ZIP code's centre ("92101" or "92101-1234"); None when it is not known."""
+    five = postal_code.strip()[:5]
+    if len(five) != 5 or not five.isdigit():
+        return None
+    found = [z for z in zipcodes.matching(five) if z.get("lat") and z.get("long")]
+    return (round(float(found[0]["lat"]), PRECISION), round(float(found[0]["long"]), PRECISION)) if found else None
+
+
+def tables() -> dict[str, bytes]:
+    """Every ZIP code's place, split by its first two digits: {"92": b'{"state": "CA", "zips": {...}}'}.
+
+    In a file, ``zips`` maps the last three digits to [lat, lon], plus the state where it is not the file's
+    ``state`` (the one most of its ZIP codes are in): the state says whose telehealth licenses apply.
+    """
+    groups: dict[str, list[dict]] = {}
+    for z in zipcodes.list_all():
+        if z.get("lat") and z.get("long") and len(z["zip_code"]) == 5:
+            groups.setdefault(z["zip_code"][:2], []).append(z)
+    out = {}
+    for prefix in sorted(groups):
+        rows = sorted(groups[prefix], key=lambda z: z["zip_code"])
+        state = Counter(z["state"] for z in rows).most_common(1)[0][0]
+        zips = {z["zip_code"][2:]: [round(float(z["lat"]), PRECISION), round(float(z["long"]), PRECISION),
+                                    *([z["state"]] if z["state"] != state else [])] for z in rows}
+        out[prefix] = json.dumps({"state": state, "zips": zips}, separators=(",", ":")).encode()
+    return out
+
+
+def table(prefix: str) -> bytes:
+    """One file of ``tables()``, made when its output is not reused from the last build."""
+    return _tables()[prefix]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, bytes]:
+    return tables()
