@@ -182,7 +182,9 @@ FEES = Fields({
 LOCATION = Fields({
     "name": Field(Text(), "the office's name", example="Downtown", doc="The office's name."),
     "address": Field(Text(), "street address", example='"1 Main St, Suite 200"', doc="Street address."),
-    "city": Field(Text(), "city", required=True, example="San Diego", doc="City."),
+    "city": Field(Text(), "city", required=True, example="San Diego", facet="city",
+                  doc="City. A directory filter, with the state (`/therapists/city/san-diego-ca/`): the way to find "
+                  "an office near you without JavaScript."),
     "state": Field(STATE, "two capital letters, such as CA", required=True, example="CA", facet="state",
                    doc="Two capital letters, such as `CA`. A directory filter."),
     "postal_code": Field(Text(), "ZIP code, in quotes", example='"92101"',
@@ -272,7 +274,7 @@ THERAPIST = Fields(
         "locations": Field(ListOf(LOCATION, "[{name: Downtown, address: '1 Main St', city: San Diego, state: CA}]"),
                            "offices where you see clients; remove the # at the start of the example line",
                            example='{name: Downtown, address: "1 Main St", city: San Diego, state: CA, '
-                           'postal_code: "92101"}',
+                           'postal_code: "92101", lat: 32.7185, lon: -117.1593}',
                            doc="Offices where the therapist sees clients in person. Each office's state is a "
                            "directory filter."),
         "telehealth_states": Field(ListOf(STATE, "[CA, NV]", words="list of state codes"), "states where you offer telehealth, as codes: e.g. [CA, NV]",

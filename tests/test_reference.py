@@ -66,7 +66,8 @@ def test_the_field_list_gives_an_editor_kind_required_default_help_choices_and_n
     locations = by_name["locations"]
     assert (locations["kind"], locations["item"], locations["default"]) == ("list", "group", ())
     assert [(f["name"], f["required"]) for f in locations["fields"]] == [
-        ("name", False), ("address", False), ("city", True), ("state", True), ("postal_code", False)]
+        ("name", False), ("address", False), ("city", True), ("state", True), ("postal_code", False),
+        ("lat", False), ("lon", False)]
     fees = {f["name"]: f for f in by_name["fees"]["fields"]}
     assert by_name["fees"]["kind"] == "group" and fees["currency"]["default"] == "USD"
     site = {entry["name"]: entry for entry in field_list(SITE)}
