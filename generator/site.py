@@ -5,6 +5,7 @@ Routes are checked here: two sources that would write the same address are repor
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 from datetime import datetime
 from types import MappingProxyType
 
@@ -88,14 +89,16 @@ def _check_routes(articles, pages, files, problems: Collector, guests=()) -> Non
 
 
 def _check_aliases(articles, claims: dict[str, list[str]], problems: Collector) -> None:
-    """An old address may not be a real one, nor lie among the addresses the site writes for itself."""
-    real = {url.lower(): sources for url, sources in claims.items()}
+    """An old address may not be a real one, nor lie among the addresses the site writes for itself.
+
+    Addresses are compared as a disk sees them: percent escapes decoded, upper and lower case as one.
+    """
+    real = {unquote(url).lower(): sources for url, sources in claims.items()}
     taken: dict[str, str] = {}
     for article in articles:
         for index, alias in enumerate(article.aliases):
-            address, field = alias_address(alias), f"aliases[{index}]"
-            others = real.get(address.lower()) or real.get(address.lower().removesuffix("index.html"))
-            folded = address.lower()
+            field, folded = f"aliases[{index}]", unquote(alias_address(alias)).lower()
+            others = real.get(folded) or real.get(folded.removesuffix("index.html"))
             built_in = next((b for b in BUILT_IN if b in (folded, folded.rstrip("/")) or b.endswith("/") and (
                 folded.startswith(b) and not ARTICLE_ALIAS.fullmatch(folded))), None)
             if others:
@@ -103,11 +106,13 @@ def _check_aliases(articles, claims: dict[str, list[str]], problems: Collector) 
                              f"{', '.join(others)}", "remove this alias: that address already shows a page")
             elif built_in:
                 problems.add(article.source, 0, field, f"the old address {alias} is among the addresses the site "
-                             f"writes itself ({built_in})", "remove this alias, or let the host's own redirects send it on")
-            elif address.lower() in taken and taken[address.lower()] != article.source:
-                problems.add(article.source, 0, field, f"the old address {alias} is also an alias of "
-                             f"{taken[address.lower()]}", "keep it in one of the two articles")
-            taken.setdefault(address.lower(), article.source)
+                             f"writes itself ({built_in})",
+                             "remove this alias, or let the host's own redirects send it on")
+            elif folded in taken:
+                where = "this article" if taken[folded] == article.source else taken[folded]
+                problems.add(article.source, 0, field, f"the old address {alias} is also an alias of {where}",
+                             "keep it once")
+            taken.setdefault(folded, article.source)
 
 
 def _topics(models: Models, articles: tuple[Article, ...], therapists: tuple[Therapist, ...]) -> tuple[Topic, ...]:

@@ -49,7 +49,8 @@ def test_guest_authors_stay_out_of_the_directory_but_are_in_feeds_and_the_sitema
     assert not (out / "therapists" / "sam-rivera").exists()
     assert "https://www.harborlight-counseling.com/authors/sam-rivera/" in (out / "sitemap.xml").read_text()
     item = json.loads((out / "feed.json").read_text())["items"][0]
-    assert item["authors"][0] == {"name": "Sam Rivera", "url": "https://www.harborlight-counseling.com/authors/sam-rivera/"}
+    assert item["authors"][0] == {"name": "Sam Rivera",
+                                  "url": "https://www.harborlight-counseling.com/authors/sam-rivera/"}
     assert "<dc:creator>Sam Rivera</dc:creator>" in (out / "feed.xml").read_text()
     article = (out / "articles" / "first-visit" / "index.html").read_text()
     assert '"name": "Sam Rivera", "url": "https://www.harborlight-counseling.com/authors/sam-rivera/"' in article

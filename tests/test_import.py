@@ -100,7 +100,8 @@ def test_a_wordpress_export_becomes_articles_pages_authors_and_media(run, old, s
         assert f'href="/topics/{topic}/"' in grief
     assert not (out / "topics" / "uncategorized").exists()
     assert '<img alt="A calm room with two chairs" src="/media/2024/03/calm-room.png">' in grief
-    assert (out / "media/2024/03/calm-room.png").read_bytes() == (FIXTURES / "uploads/2024/03/calm-room.png").read_bytes()
+    assert (out / "media/2024/03/calm-room.png").read_bytes() == \
+        (FIXTURES / "uploads/2024/03/calm-room.png").read_bytes()
     assert '<a href="/articles/first-session/">what to expect in a first session</a>' in grief
     assert '<a href="/about/">learn about us</a>' in grief
     assert "<li>Let people help.</li>" in grief and "<strong>stages</strong>" in grief
@@ -284,7 +285,8 @@ SQUARESPACE = """\
 <title>Why we sit by the window</title>
 <link>/blog/why-we-sit-by-the-window</link>
 <dc:creator>Maya Lopez</dc:creator>
-<content:encoded><![CDATA[<p>Light helps.</p><p><img src="https://images.squarespace-cdn.com/content/v1/abc/window.png" alt="A window"></p>]]></content:encoded>
+<content:encoded><![CDATA[<p>Light helps.</p>
+<p><img src="https://images.squarespace-cdn.com/content/v1/abc/window.png" alt="A window"></p>]]></content:encoded>
 <excerpt:encoded><![CDATA[<p>Why the light matters.</p>]]></excerpt:encoded>
 <wp:post_date>2024-02-01 10:00:00</wp:post_date>
 <wp:post_name>blog/why-we-sit-by-the-window</wp:post_name>

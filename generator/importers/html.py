@@ -16,7 +16,8 @@ from .post import Note
 BLOCK = re.compile(r"^\s*<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr|dl|section|iframe|!--)\b", re.I)
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 MORE = re.compile(r"<!--\s*more\s*-->|<!--\s*noteaser\s*-->", re.I)
-IFRAME = re.compile(r"<(iframe|embed|object|video|audio)\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>(?:.*?</\1>)?", re.I | re.S)
+IFRAME = re.compile(r"<(iframe|embed|object|video|audio)\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>(?:.*?</\1>)?",
+                    re.I | re.S)
 DROPPED = re.compile(r"<(script|style|form)\b.*?</\1>", re.I | re.S)
 
 

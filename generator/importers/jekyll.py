@@ -7,7 +7,7 @@ permalink style, so it can live on as an alias. Liquid tags with a plain equival
 from __future__ import annotations
 
 import re
-from datetime import date as Date, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -106,7 +106,8 @@ def _post(folder: Path, path: Path, draft: bool, config: dict, shown: str) -> Po
         origin=shown, line=1, title=str(data.get("title") or name.replace("-", " ").capitalize()),
         date=when, slug=first_slug(slug, str(data.get("title") or "")), body=body,
         draft=draft or data.get("published") is False, topics=tuple(dict.fromkeys([*categories, *tags])),
-        authors=names(data.get("author"), data.get("authors"), config.get("author")), summary=re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", str(summary))).strip(),
+        authors=names(data.get("author"), data.get("authors"), config.get("author")),
+        summary=re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", str(summary))).strip(),
         updated=date_text(data.get("last_modified_at") or data.get("modified") or ""),
         old_urls=tuple(o for o in old if o), keys=(f"/_posts/{path.stem}", f"/_posts/{path.name}"),
         folder=path.parent, notes=(*notes, *liquid),

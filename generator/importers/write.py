@@ -206,7 +206,8 @@ def _image(post: Post, front: dict, blog: Blog, media: Media, addresses: dict[st
 def _moved_page(post: Post, url: str, rel: str) -> list[Note]:
     """A page's old address that differs from the new one: pages keep no aliases, so the host must redirect."""
     return [Note(rel, 1, f"the page was at {old} and is now at {url}",
-                 "change links to the old address; the host's redirect settings can send visitors on") for old in dict.fromkeys(post.old_urls)
+                 "change links to the old address; the host's redirect settings can send visitors on")
+            for old in dict.fromkeys(post.old_urls)
             if post.kind == "page" and _norm(old) != _norm(url)]
 
 
