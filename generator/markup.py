@@ -73,7 +73,20 @@ class OverBudget(Exception):
     """Raised by the timer inside a conversion that ran past TIME_BUDGET."""
 
 
-_converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+# A Markdown converter keeps the document it converts in its own state (footnotes, abbreviations, the table of
+# contents, stashed HTML), so two threads sharing one mix their documents up: serve converts in its quick preview
+# and in its rebuild at once. Each thread has its own converter; a new one costs ~2 ms, a third of a short
+# article's conversion, so one is kept per thread rather than made per document.
+_local = threading.local()
+
+
+def _converter(fresh: bool = False) -> markdown.Markdown:
+    """This thread's converter, reset for a new document; ``fresh``: a new one (the old one stopped midway)."""
+    if fresh or not hasattr(_local, "converter"):
+        _local.converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    return _local.converter.reset()
+
+
 # Everything that changes the HTML of a text: part of each cached conversion's key.
 SETTINGS = digest(markdown.__version__, nh3.__version__, Path(__file__).read_bytes())
 
@@ -155,12 +168,11 @@ def to_html(text: str, unsafe: bool = False) -> str | Refused:
     refused = refusal(text)
     if refused:
         return refused
-    global _converter
     try:
         with _deadline(TIME_BUDGET):
-            html = _converter.reset().convert(text)
+            html = _converter().convert(text)
     except (RecursionError, OverBudget) as stopped:
-        _converter = markdown.Markdown(extensions=EXTENSIONS, output_format="html")  # the old one stopped midway
+        _converter(fresh=True)  # the old one stopped midway
         if isinstance(stopped, OverBudget):
             return Refused(1, f"reading this text as Markdown took more than {TIME_BUDGET:.0f} seconds",
                            "look for long runs of punctuation such as '[' or '*' and remove them or split the "

@@ -21,6 +21,7 @@ from .cache import Cache
 from .errors import Problem, SiteError, UsageError
 from .localedit import API_PATH, LocalBackend
 from .models import Site
+from .publish import identity
 from .render import article_path, page_environment
 
 OVERLAY_URL = "/__therapist-site__/problems.css"
@@ -122,23 +123,37 @@ def _allow_socket(policy: str, origin: str) -> str:
 
 
 class Preview:
-    """What is being served: the last good build and the problems of the latest rebuild."""
+    """What is being served: the last good build and the problems of the latest rebuild.
+
+    The problems belong to the build they were found on top of: the rebuild thread swaps a good build into the
+    served folder before it can say that the problems are gone, and a page of that new build must never be served
+    with the old problems on it (nor an old page without them). So the problems are kept with the identity of
+    the site that was served when they were found (publish.identity: its marker file is new each build), and a
+    page gets them only when it comes from that very site.
+    """
 
     def __init__(self, options: Options, log: Log = say):
         self.options, self.log = options, log
         self.root = options.output
-        self.problems: tuple[Problem, ...] = ()
+        self._failed: tuple[str | None, tuple[Problem, ...]] = (None, ())  # (the site they were found on, problems)
         self.site: Site | None = None  # the last good build's model and page environment, for show_quickly
         self.env = None
         self.stamps: dict[str, tuple[int, int]] = {}  # the article files that build read
         self.local = LocalBackend(options.source)  # the editor at /admin/ reads and writes the sources through it
 
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """The problems of the latest rebuild; () when it built."""
+        return self._failed[1]
+
     def rebuild(self) -> tuple[Problem, ...]:
+        """Build the preview; keep its problems with the site they are shown on (a failed build changed nothing)."""
         stamps = quick.stamps(self.options.source)  # before building: a save during the build is seen next time
-        self.problems = rebuild(self.options, self.log, self._built)
-        if not self.problems:
+        problems = rebuild(self.options, self.log, self._built)
+        self._failed = (identity(self.root), problems)  # one assignment: a request sees the old pair or the new
+        if not problems:
             self.stamps = stamps
-        return self.problems
+        return problems
 
     def _built(self, result) -> None:
         if result.site is None and self.site is not None:
@@ -171,21 +186,35 @@ class Preview:
             return self.local.app(environ, start_response)
         if path == "/admin" or path.startswith("/admin/"):
             return self._admin(path, environ, start_response)
+        failed_on, problems = self._failed
+        for _ in range(10):  # a rebuild may swap a new site in while the file is read: then read it again
+            site = identity(self.root)
+            found = self._read(path)
+            if identity(self.root) == site:
+                break
+        if isinstance(found, str):
+            start_response("301 Moved Permanently", [("Location", found), ("Content-Length", "0")])
+            return [b""]
+        status, kind, data, good = found
+        if kind.startswith("text/html"):
+            origin = "ws://" + (environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}")
+            data = decorate(data, problems if site == failed_on else (), origin, good)
+        return _respond(start_response, status, kind, data)
+
+    def _read(self, path: str) -> str | tuple[str, str, bytes, bool]:
+        """A redirect target, or (status, content type, bytes, whether a good build exists) for a URL path."""
         status, file = "200 OK", self._find(path)
         if isinstance(file, str):
-            start_response("301 Moved Permanently", [("Location", file), ("Content-Length", "0")])
-            return [b""]
+            return file
         if file is None:
             status, file = "404 Not Found", self._find("/404.html")
         good = self.root.is_dir()
-        if file is None or not good:
-            data, kind = FALLBACK.encode(), "text/html; charset=utf-8"
-        else:
-            data, kind = file.read_bytes(), _content_type(file)
-        if kind.startswith("text/html"):
-            origin = "ws://" + (environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}")
-            data = decorate(data, self.problems, origin, good)
-        return _respond(start_response, status, kind, data)
+        try:
+            if file is not None and good:
+                return status, _content_type(file), file.read_bytes(), good
+        except OSError:  # removed by the swap between finding and reading: the caller reads again
+            pass
+        return status, "text/html; charset=utf-8", FALLBACK.encode(), good
 
     def _admin(self, path: str, environ, start_response) -> list[bytes]:
         """The editor with its local backend (whatever site.yaml's ``editor:`` says), never live-reloaded: a

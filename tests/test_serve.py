@@ -22,7 +22,7 @@ import pytest
 from conftest import REPO
 from generator import preview as preview_module
 from generator import serve as serve_module
-from generator.build import Options
+from generator.build import Options, build
 from generator.errors import Problem, UsageError
 from generator.preview import Preview, decorate, overlay, rebuild
 from generator.serve import CACHE
@@ -156,6 +156,25 @@ def test_the_preview_shows_the_problems_on_a_placeholder_page_until_a_first_good
     status, _, body = call(preview, "/")
     assert b"The site could not be built: 1 problem" in body
     assert b"site.yaml, line 1" in body
+
+
+def test_a_fixed_site_swapped_in_before_the_preview_hears_of_it_is_served_without_the_old_problems(make_site):
+    """The rebuild thread publishes the fixed site, then says the problems are gone: in between, a request must
+    get the new page without the old problems (and before the swap, the old page with them)."""
+    source = make_site(SITE)
+    preview = Preview(options(source), quiet)
+    assert preview.rebuild() == ()
+    profile = source / "therapists/ana-lima.yaml"
+    profile.write_text('name: "Ana Lima"\nlanguages: [English, Portuguese\nbio: A new bio.\n')
+    assert preview.rebuild() != ()
+    broken = call(preview, "/therapists/ana-lima/")[2]
+    assert b"ts-dev-problems" in broken and b"Ana works with adults after trauma." in broken
+    profile.write_text(PROFILE.replace("Ana works with adults after trauma.", "A new bio."))
+    build(preview.options)  # the swap, as the rebuild thread makes it before it returns
+    fixed = call(preview, "/therapists/ana-lima/")[2]
+    assert b"A new bio." in fixed and b"ts-dev-problems" not in fixed
+    assert b"ts-dev-problems" not in call(preview, "/")[2]
+    assert preview.rebuild() == () and b"ts-dev-problems" not in call(preview, "/therapists/ana-lima/")[2]
 
 
 # serve, for real, on a loopback port
