@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import Collector, Problem, did_you_mean
+from .load import TEXT_SUFFIXES
 from .models import Site
 from .scaffold import PLACEHOLDERS
 
@@ -105,7 +106,7 @@ def line_of(source: Path, path: str, field: str) -> int:
         return 0
     pattern = re.compile(rf"{re.escape(field)}\s*:")
     for number, line in enumerate(text.splitlines(), 1):
-        if path.endswith(".md") and number > 1 and line.rstrip() in ("---", "..."):
+        if path.endswith(TEXT_SUFFIXES) and number > 1 and line.rstrip() in ("---", "..."):
             break  # the front matter ends here; the body may say anything
         if pattern.match(line):
             return number

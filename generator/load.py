@@ -18,6 +18,7 @@ from .errors import Collector
 KINDS = {"content/articles": "article", "content/pages": "page", "content/topics": "topic"}
 AUTHORS = "content/authors"  # guest authors: one YAML file each, like a profile
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+TEXT_SUFFIXES = (".md", ".markdown")  # Markdown documents; Jekyll blogs name their posts .markdown
 IGNORED = re.compile(r"(^|/)(\.|_|~)|~$|\.swp$")  # dotfiles, editor backups, partial saves
 # Characters XML cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF): text pasted from
 # elsewhere sometimes holds them, and one would make every feed unreadable.
@@ -361,7 +362,7 @@ def discover(source: Path, problems: Collector) -> tuple[list[tuple[str, str]], 
         if IGNORED.search(rel[len("content/"):]) or _escapes(file, source, rel, problems) or not file.is_file():
             continue
         folder = str(Path(rel).parent)
-        if rel.endswith(".md") and folder in KINDS:
+        if rel.endswith(TEXT_SUFFIXES) and folder in KINDS:
             docs.append((rel, KINDS[folder]))
         elif folder == AUTHORS and file.suffix in (".yaml", ".yml"):
             docs.append((rel, "author"))

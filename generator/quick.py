@@ -17,7 +17,7 @@ import jinja2
 
 from .errors import Collector
 from .files import write_atomic
-from .load import Sources, load_document
+from .load import TEXT_SUFFIXES, Sources, load_document
 from .markup import convert_one
 from .models import Article, Site
 from .render import article_page, article_path
@@ -33,7 +33,7 @@ def stamps(source: Path) -> dict[str, tuple[int, int]]:
     try:
         with os.scandir(source / ARTICLES) as entries:
             for entry in entries:
-                if entry.name.endswith(".md") and entry.is_file():
+                if entry.name.endswith(TEXT_SUFFIXES) and entry.is_file():
                     stat = entry.stat()
                     found[f"{ARTICLES.as_posix()}/{entry.name}"] = (stat.st_mtime_ns, stat.st_size)
     except OSError:

@@ -151,3 +151,17 @@ def test_python_m_generator_runs_the_cli(make_site, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Built ")
     assert (out / "index.html").exists()
+
+
+def test_an_article_saved_as_markdown_is_an_article_like_md(make_site, run, tmp_path):
+    files = {"content/articles/old-post.markdown": "---\ntitle: Old post\ndate: 2026-01-10\n---\nFrom Jekyll.\n",
+             "content/articles/old-post.md": "---\ntitle: Twin\ndate: 2026-01-10\n---\nx\n"}
+    out = tmp_path / "out"
+    result = run("build", "--source", make_site(files), "--output", out)
+    assert result.code == 1  # one address, two files: both named
+    assert "content/articles/old-post.markdown: the address /articles/old-post/ is also claimed by " \
+           "content/articles/old-post.md" in result.err
+    del files["content/articles/old-post.md"]
+    assert run("build", "--source", make_site(files, name="one"), "--output", out).code == 0
+    assert "From Jekyll." in (out / "articles" / "old-post" / "index.html").read_text()
+    assert not (out / "articles" / "old-post.markdown").exists()
