@@ -3,7 +3,7 @@ and per therapist, built with feedgen (JSON Feed: jsonfeed.py).
 
 Subscribers and RSS-to-email services see every change as a new post, so everything here is stable: dates come
 from the content (never the clock), entries keep their order, every link is absolute, guid = permalink. An
-article's image travels as an enclosure with its size and type, which is what mail services and readers show; the
+article's image travels as an enclosure (its largest web size) with its size and type, which is what mail services and readers show; the
 images in its body get a width and height no wider than an email's column, since RSS-to-email services paste the
 feed's HTML into their emails as it is.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, Iterator, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -27,8 +27,6 @@ LIMIT = 20  # newest articles in a feed; readers keep what they fetched before
 RSS, ATOM = "application/rss+xml", "application/atom+xml"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 BODY_IMAGE = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
-IMAGE_TYPES = {".avif": "image/avif", ".gif": "image/gif", ".jpeg": "image/jpeg", ".jpg": "image/jpeg",
-               ".png": "image/png", ".svg": "image/svg+xml", ".webp": "image/webp"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +76,15 @@ def therapist_feed_url(therapist: Therapist) -> str:
     return f"{therapist.url}feed.xml"
 
 
-def enclosures(site: Site, source: Path) -> Mapping[str, Enclosure]:
-    """Return, by article slug, the enclosure of every article that has an image (its file is in content/)."""
+def enclosures(site: Site, pictures: Mapping, cache: Path | None) -> Mapping[str, Enclosure]:
+    """Return, by article slug, the enclosure of every article that has an image: its largest web size (as
+    photos.py makes it, without metadata), whose length the enclosure must state."""
     found = {}
     for article in site.articles:
-        if article.image:
-            file = source / "content" / article.image.lstrip("/")
-            found[article.slug] = Enclosure(site.config.absolute(article.image), file.stat().st_size,
-                                            IMAGE_TYPES.get(PurePosixPath(article.image).suffix.lower(),
-                                                            "application/octet-stream"))
+        picture = pictures.get(article.url) if article.image else None
+        if picture:
+            data = photos.make(picture, article.image_url.rsplit("/", 1)[1], cache)
+            found[article.slug] = Enclosure(site.config.absolute(article.image_url), len(data), "image/jpeg")
     return found
 
 
@@ -112,10 +110,11 @@ def body_images(site: Site, source: Path) -> Mapping[str, tuple[tuple[str, int, 
     return found
 
 
-def plan(site: Site, source: Path) -> Iterator[tuple[str, Callable[[], bytes], tuple[str, ...]]]:
+def plan(site: Site, source: Path, pictures: Mapping,
+         cache: Path | None) -> Iterator[tuple[str, Callable[[], bytes], tuple[str, ...]]]:
     """Describe every feed: (output path, how to make it, every text its bytes depend on besides the site's
     light data: the articles' HTML and their enclosures), newsletter first, then topics, then therapists."""
-    images, sizes = enclosures(site, source), body_images(site, source)
+    images, sizes = enclosures(site, pictures, cache), body_images(site, source)
 
     def texts(articles: tuple[Article, ...]) -> tuple[str, ...]:
         shown = articles[:LIMIT]

@@ -117,7 +117,7 @@ def blog_posting(site: Site, article: Article) -> dict:
     if article.topics:
         data["keywords"] = [site.topic_index[slug].name for slug in article.topics]
     if article.image:
-        data["image"] = {"@type": "ImageObject", "url": config.absolute(article.image),
+        data["image"] = {"@type": "ImageObject", "url": config.absolute(article.image_url),
                          "description": article.image_alt}
     return data
 

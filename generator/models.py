@@ -154,6 +154,11 @@ class Article:
         return f"/articles/{self.slug}/"
 
     @property
+    def image_url(self) -> str:
+        """Site URL of the largest web size of ``image`` (photos.py): what feeds and social sites get."""
+        return f"{self.url}image.jpg" if self.image else ""
+
+    @property
     def reading_minutes(self) -> int:
         return max(1, round(self.words / 200))
 

@@ -1,12 +1,17 @@
-"""Photos (part of the render stage): each therapist's ``photo:`` -> web sizes in WebP and JPEG, cached.
+"""Photos (part of the render stage): each therapist's ``photo:`` and each article's ``image:`` -> web sizes in
+WebP and JPEG, cached.
 
-Input: the site's therapists and the source folder. Output: a ``Picture`` per therapist with a photo, which is
+Input: the site's therapists and articles, and the source folder. Output: a ``Picture`` per therapist with a photo, which is
 what the profile's ``<picture>`` needs (the sizes, their addresses, width and height), and the image files for
 the output folder, served beside the profile: ``/therapists/<slug>/photo-<width>.webp|jpg`` for the smaller
 sizes and ``photo.webp`` / ``photo.jpg`` for the largest, the one shared with search engines and social sites.
+An article's image is served beside the article the same way: ``/articles/<slug>/image-<width>.webp|jpg`` and
+``image.webp`` / ``image.jpg`` (the one feeds and social sites get).
 
 A photo is never enlarged: a small one gets fewer sizes. Metadata is dropped (a phone's EXIF can carry the GPS
-position of where the picture was taken); the orientation is applied first and the colour profile kept.
+position of where the picture was taken; a PNG's text chunks and a JPEG's comments anything): the orientation is
+applied first, the colour profile kept, nothing else. Limits (docs/security.md): at most images.MAX_PIXELS pixels,
+at most MAX_RATIO times as long as wide (a 1 × 20,000 strip would be 16 million pixels tall at 800 wide).
 
 Encoding is the slow part, so each file is kept under ``<source>/.cache/photos/<key>/`` (not with --no-cache),
 the key being a hash of the photo's bytes and of the recipe (sizes, qualities, Pillow's version): a changed photo
@@ -24,22 +29,27 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL import __version__ as PILLOW
 
 from .errors import Problem, SiteError
 from .files import write_atomic
+from .images import MAX_PIXELS
 from .lint import line_of
-from .models import Site, Therapist
+from .models import Site
 
 WIDTHS = (200, 400, 800)  #: shown 10rem wide (layouts/photo.html): 1x, 2x, and the largest for sharing
+ARTICLE_WIDTHS = (480, 960, 1600)  #: shown at most 40rem wide (site.css): phones, 1x, 2x and sharing
+ARTICLE_BUDGET = 400_000
+MAX_RATIO = 10  #: the longer side at most this many times the shorter
+PHOTO_FORMATS = ".jpg, .jpeg, .png or .webp"
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
 BUDGET = 195_000  #: bytes: a file larger than this is encoded again at a lower quality (down to MIN_QUALITY)
 MIN_QUALITY = 50
 BACKGROUND = (255, 255, 255)  #: what a transparent photo sits on in the JPEG, which has no transparency
-RECIPE = (f"widths={WIDTHS} jpeg={JPEG_QUALITY} webp={WEBP_QUALITY} budget={BUDGET}/{MIN_QUALITY} bg={BACKGROUND} "
-          f"pillow={PILLOW} v1").encode()
+RECIPE = (f"widths={WIDTHS} {ARTICLE_WIDTHS}/{ARTICLE_BUDGET} ratio={MAX_RATIO} jpeg={JPEG_QUALITY} "
+          f"webp={WEBP_QUALITY} budget={BUDGET}/{MIN_QUALITY} bg={BACKGROUND} pillow={PILLOW} v2").encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,7 @@ class Picture:
     key: str  #: hash of the original's bytes and the recipe: names the cache folder
     sizes: tuple[Size, ...]  #: smallest first; the last is the largest (photo.webp / photo.jpg)
     alt: str
+    budget: int = BUDGET  #: bytes a size may take before it is encoded again at a lower quality
 
     @property
     def fallback(self) -> Size:
@@ -73,26 +84,47 @@ class Picture:
 
 
 def prepare(site: Site, source: Path) -> Mapping[str, Picture]:
-    """Read every therapist's photo (header only) and plan its sizes; raise one SiteError for unreadable ones."""
+    """Read every therapist's photo and article's image (header only) and plan its sizes; raise one SiteError for
+    unreadable ones. Keys: a therapist's slug, an article's URL."""
     pictures: dict[str, Picture] = {}
     problems: list[Problem] = []
-    for therapist in site.therapists:
-        if not therapist.photo:
-            continue
-        file = source / "therapists" / therapist.photo
+    wanted = [(t.slug, t.source, "photo", f"therapists/{t.photo}", f"/therapists/{t.slug}/", "photo", WIDTHS,
+               BUDGET, t.photo_alt) for t in site.therapists if t.photo]
+    wanted += [(a.url, a.source, "image", f"content{a.image}", a.url, "image", ARTICLE_WIDTHS, ARTICLE_BUDGET,
+                a.image_alt) for a in site.articles if a.image]
+    for key, owner, field, rel, folder, name, widths, budget, alt in wanted:
+        file = source / rel
         try:
             data = file.read_bytes()
             width, height = _upright_size(data)
+            if max(width, height) > MAX_RATIO * min(width, height):
+                raise ValueError(f"it is {width:,} × {height:,} pixels: too tall or too wide to show (the longer "
+                                 f"side may be at most {MAX_RATIO} times the shorter)")
         except (OSError, SyntaxError, ValueError, struct.error, Image.DecompressionBombError,
                 Image.DecompressionBombWarning) as exc:  # what Pillow raises for files that are no picture
-            problems.append(_unreadable(therapist, source, exc))
+            problems.append(Problem(owner, line_of(source, owner, field), field,
+                                    f"cannot read {rel} as a picture: {_describe(exc)}",
+                                    f"save it again as {PHOTO_FORMATS}, cropped to a usual shape, under "
+                                    f"{MAX_PIXELS // 1_000_000} million pixels, and build again"))
             continue
-        key = hashlib.sha256(RECIPE + b"\0" + data).hexdigest()[:32]
-        pictures[therapist.slug] = Picture(therapist.slug, file, key, _sizes(therapist, width, height),
-                                           therapist.photo_alt)
+        digest = hashlib.sha256(RECIPE + b"\0" + data).hexdigest()[:32]
+        pictures[key] = Picture(key, file, digest, _sizes(folder, name, widths, width, height), alt, budget)
     if problems:
         raise SiteError(problems)
     return pictures
+
+
+def _describe(exc: Exception) -> str:
+    """Say why a file is no usable picture in words, never Pillow's (which name a BytesIO object)."""
+    if isinstance(exc, UnidentifiedImageError):
+        return f"it is not a picture in a format that can be read ({PHOTO_FORMATS})"
+    if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return f"it has more than {MAX_PIXELS // 1_000_000} million pixels"
+    if isinstance(exc, FileNotFoundError):
+        return "the file is not there"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
 
 
 def plan(pictures: Mapping[str, Picture], cache: Path | None) -> Iterator[tuple[str, Callable[[], bytes], str]]:
@@ -117,12 +149,11 @@ def make(picture: Picture, name: str, cache: Path | None) -> bytes:
     return data
 
 
-def _sizes(therapist: Therapist, width: int, height: int) -> tuple[Size, ...]:
-    widths = sorted({min(w, width) for w in WIDTHS})
-    folder = f"/therapists/{therapist.slug}/"
+def _sizes(folder: str, stem: str, wanted: tuple[int, ...], width: int, height: int) -> tuple[Size, ...]:
+    widths = sorted({min(w, width) for w in wanted})
     sizes = []
     for w in widths:
-        name = "photo" if w == widths[-1] else f"photo-{w}"
+        name = stem if w == widths[-1] else f"{stem}-{w}"
         sizes.append(Size(w, max(1, round(height * w / width)), f"{folder}{name}.webp", f"{folder}{name}.jpg"))
     return tuple(sizes)
 
@@ -132,17 +163,16 @@ def _upright_size(data: bytes) -> tuple[int, int]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)  # a 100-megapixel "photo" is a mistake
         with Image.open(io.BytesIO(data)) as image:
+            if image.format not in ("JPEG", "MPO", "PNG", "WEBP"):
+                raise ValueError(f"it is a {image.format} picture; photos and article images must be "
+                                 f"{PHOTO_FORMATS}")
+            if image.width * image.height > MAX_PIXELS:
+                raise Image.DecompressionBombError(MAX_PIXELS)
             image.verify()  # checks the structure (PNG checksums, truncated headers) without decoding pixels
         with Image.open(io.BytesIO(data)) as image:  # verify() leaves the image unusable: open it again
             width, height = image.size
             orientation = image.getexif().get(0x0112, 1)
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-
-
-def _unreadable(therapist: Therapist, source: Path, exc: Exception) -> Problem:
-    return Problem(therapist.source, line_of(source, therapist.source, "photo"), "photo",
-                   f"cannot read therapists/{therapist.photo} as a picture ({exc})",
-                   "save the photo again as .jpg, .png or .webp, under 100 megapixels, and build again")
 
 
 def _encode(picture: Picture, size: Size, fmt: str) -> bytes:
@@ -153,8 +183,14 @@ def _encode(picture: Picture, size: Size, fmt: str) -> bytes:
             icc = opened.info.get("icc_profile")
             image.load()
     except (OSError, ValueError) as exc:  # verify() passed, yet the pixels cannot be decoded: a truncated file
-        raise SiteError([Problem(f"therapists/{picture.source.name}", 0, "",
-                                 f"cannot decode the photo ({exc})", "save the photo again and build again")])
+        raise SiteError([Problem(_relative(picture.source), 0, "", f"cannot decode the picture ({_describe(exc)})",
+                                 "save the picture again and build again")]) from None
+    image.info = {}  # comments, text chunks, XMP: Pillow would write some of them into the new file
+    if image.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):  # 16-bit grey: scale down, or it turns white
+        image = image.point(lambda value: value * (1 / 256)).convert("L") if image.mode == "I" else \
+            image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    elif image.mode == "F":
+        image = image.convert("L")
     alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     image = image.convert("RGBA" if alpha else "RGB")
     if image.width != size.width:
@@ -171,7 +207,7 @@ def _encode(picture: Picture, size: Size, fmt: str) -> bytes:
             image.save(buffer, "WEBP", quality=quality, method=6, **extra)
         else:
             image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True, **extra)
-        if buffer.tell() <= BUDGET or quality <= MIN_QUALITY:
+        if buffer.tell() <= picture.budget or quality <= MIN_QUALITY:
             return buffer.getvalue()
         quality = max(MIN_QUALITY, quality - 8)
 
@@ -180,3 +216,12 @@ def image_size(file: Path) -> tuple[int, int]:
     """Return an image file's (width, height) from its header, without decoding it (the email issue sizes images)."""
     with Image.open(file) as image:
         return image.size
+
+
+def _relative(file: Path) -> str:
+    """The picture's path as reports name it: from the folder that holds content/ or therapists/."""
+    parts = file.parts
+    for index in range(len(parts) - 1, -1, -1):
+        if parts[index] in ("content", "therapists"):
+            return "/".join(parts[index:])
+    return file.name

@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from . import editor, feeds, jsonld, photos
+from . import editor, feeds, images, jsonld, photos
 from .aliases import REDIRECTS, alias_path, redirects, redirects_file
 from .facets import YES_NO, slugs_of, state_name
 from .errors import Problem, SiteError
@@ -201,7 +201,8 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
             yield page("facet_value.html", f"therapists/{facet.name}/{value.slug}/index.html", value.url,
                        facet=facet, value=value)
     yield Job("therapists/index.json", partial(therapist_index, site), ())
-    for path, make, key in photos.plan(pictures, source / ".cache" / "photos" if cache else None):
+    kept = source / ".cache" / "photos" if cache else None
+    for path, make, key in photos.plan(pictures, kept):
         yield Job(path, make, (key,))  # the key: a digest of the photo's bytes and of how it is encoded
     for guest in site.guest_authors:  # writers who are not in the directory: a small page with their articles
         yield page("author.html", f"authors/{guest.slug}/index.html", guest.url, heavy=(guest.bio_html,),
@@ -217,7 +218,7 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
                writers=[(t, len(written[t.slug])) for t in site.therapists if t.slug in written])  # no empty feed
     yield page("search.html", "search/index.html", "/search/")
     yield page("404.html", "404.html", "/404.html")
-    for path, make, texts in feeds.plan(site, source):  # the newsletter, then a feed per topic and therapist
+    for path, make, texts in feeds.plan(site, source, pictures, kept):  # the newsletter, then a feed per topic and therapist
         yield Job(path, make, texts)
     if site.config.editor:  # the browser editor at /admin/ (editor.py); never in the sitemap or the search index
         yield page("admin.html", "admin/index.html", "/admin/", policy=editor.policy(site.config))
@@ -227,8 +228,17 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
     yield page("robots.txt", "robots.txt", "/robots.txt")
     for path, file in assets(source):
         yield Job(path, file)
+    pictures_in_content = [file for file in site.files if images.kind(file)]
+    problems = [found for file in pictures_in_content if (found := images.check(source, file))]
+    if problems:
+        raise SiteError(problems)
     for file in site.files:
-        yield Job(file[len("content/"):], source / file)
+        if file in pictures_in_content:  # published without metadata (images.py)
+            stat = (source / file).stat()
+            yield Job(file[len("content/"):], partial(images.clean, source / file, file),
+                      (file, str(stat.st_size), str(stat.st_mtime_ns)))
+        else:
+            yield Job(file[len("content/"):], source / file)
 
 
 def therapist_index(site: Site) -> bytes:

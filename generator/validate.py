@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import geo
 from .errors import Collector, did_you_mean
-from .load import RawDoc, Sources
+from .load import PHOTO_SUFFIXES, RawDoc, Sources
 from .models import (Article, Config, Contact, Fees, GuestAuthor, License, Location, Models, Page, Therapist,
                      TopicNote)
 from .schema import (INVALID, Bool, Choice, Ctx, Date, Email, Field, Fields, ListOf, Markdown, Number, Picture, Ref,
@@ -388,6 +388,10 @@ def _image_url(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, field: str = "i
         ctx.bad(field, f"expected a picture inside the content folder, found {image!r}",
                 "put the picture in content/ and give its path, e.g. /images/photo.jpg")
         return None
+    if field == "image" and PurePosixPath(path).suffix.lower() not in PHOTO_SUFFIXES:
+        ctx.bad(field, f"expected a .jpg, .jpeg, .png or .webp picture, found {image!r}",
+                "save the picture as JPEG, PNG or WebP (it is shown in web sizes made from it)")
+        return None
     if path not in sources.files:
         ctx.bad(field, f"file {path} not found", "check the spelling and the folder of the picture")
         return None
@@ -426,6 +430,11 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
         if "/" in photo or photo.startswith("."):
             ctx.bad("photo", f"expected a file name next to the profile, found {photo!r}",
                     "put the photo in the therapists/ folder and give only its file name")
+            return None
+        if PurePosixPath(photo).suffix.lower() not in PHOTO_SUFFIXES:
+            ctx.bad("photo", f"expected a .jpg, .jpeg, .png or .webp photo, found {photo!r}",
+                    "save the photo as JPEG, PNG or WebP (an SVG or GIF cannot be shown in web sizes) and give "
+                    "that file's name")
             return None
         if f"{folder}/{photo}" not in sources.photos:
             ctx.bad("photo", f"file {folder}/{photo} not found",

@@ -14,6 +14,7 @@ import pytest
 from browser import launched, served
 from conftest import write_files
 from generator.cli import main as cli
+from sitegen import _png
 
 PAYLOAD = '"><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><svg onload="window.__pwned=3">'
 FIELD = PAYLOAD.replace('"', '\\"')  # inside a double-quoted YAML string
@@ -64,7 +65,7 @@ def hostile(tmp_path_factory):
         "site.yaml": "title: Hostile test\nbase_url: https://hostile.example.org/\n",
         "therapists/ana-lima.yaml": PROFILE,
         "content/articles/attack.md": ARTICLE,
-        "content/articles/pic.png": b"\x89PNG\r\n\x1a\n",
+        "content/articles/pic.png": _png(1),
     })
     assert cli(["build", "--source", str(source), "--output", str(root / "public"), "--quiet"]) == 0
     return root / "public"

@@ -5,6 +5,7 @@ from conftest import REPO, snapshot
 from generator.build import Options, load_site
 from generator.links import check_links, route_map
 from generator.render import render
+from sitegen import _png
 
 ABOUT = "---\ntitle: About\n---\n## Our fees\n\nWe see adults.\n"
 PROFILE = "name: Ana Lima\nbio: |\n  Ana works with adults.\n  See [her article](/articles/gone/).\n"
@@ -56,7 +57,7 @@ def test_check_reports_a_missing_section_with_the_closest_one(make_site, run):
 def test_check_reports_missing_images_and_downloads(make_site, run):
     source = make_site({"content/articles/a.md": article("![A path](/images/path.png)\n\n"
                                                          "[Intake form](/forms/intake.pdf)\n"),
-                        "content/images/paths.png": b"png"})
+                        "content/images/paths.png": _png(1)})
     assert report(run("check", "--source", source)) == [
         "content/articles/a.md:6: the link /images/path.png leads nowhere: there is no page or file at that "
         "address; did you mean '/images/paths.png'?",
@@ -72,7 +73,7 @@ def test_links_that_work_pass_relative_without_slash_to_files_sections_and_other
             "[me](https://test-practice.org/articles/b/) [search](/therapists/?language=english)\n\n## Intro\n")
     source = make_site({"content/articles/a.md": article(body),
                         "content/articles/b.md": article("## Second part\n"),
-                        "content/images/pic.png": b"png", "content/forms/intake form.pdf": b"pdf"})
+                        "content/images/pic.png": _png(1), "content/forms/intake form.pdf": b"pdf"})
     result = run("check", "--source", source)
     assert result.code == 0, result.err
 

@@ -5,6 +5,7 @@ import re
 
 import feedparser
 import pytest
+from sitegen import _png
 
 ARTICLES = {
     "content/articles/newer.md": """\
@@ -16,7 +17,7 @@ ARTICLES = {
         ---
         Read [the older one](/articles/older/), [relative](../older/) and see ![a map](map.png).
         """,
-    "content/articles/map.png": b"\x89PNG\r\n\x1a\n",
+    "content/articles/map.png": _png(1),  # a real picture: pictures are published cleaned
     "content/articles/older.md": """\
         ---
         title: Older

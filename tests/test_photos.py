@@ -110,7 +110,7 @@ def test_a_file_that_is_no_picture_is_an_error_naming_the_profile_line_and_field
 
 def test_sizes_are_cached_by_the_photos_bytes_and_a_changed_photo_is_encoded_again(site, monkeypatch):
     cache = site / ".cache/photos"
-    assert len(list(cache.iterdir())) == 1  # one photo: one key, holding its six files
+    assert len(list(cache.iterdir())) == 2  # one photo and one article image: a key each, holding their sizes
     before = snapshot(site / "public/therapists/ana-lima")
 
     def refuse(*args):
@@ -123,7 +123,7 @@ def test_sizes_are_cached_by_the_photos_bytes_and_a_changed_photo_is_encoded_aga
     (site / "therapists/ana-lima.png").write_bytes(followed.portrait(seed=8))
     followed.build(site, output=site / "changed")
     changed = snapshot(site / "changed/therapists/ana-lima")
-    assert changed["photo.jpg"] != before["photo.jpg"] and len(list(cache.iterdir())) == 2
+    assert changed["photo.jpg"] != before["photo.jpg"] and len(list(cache.iterdir())) == 3
 
 
 def test_no_cache_writes_no_photo_cache_and_gives_the_same_bytes(site, tmp_path_factory):
