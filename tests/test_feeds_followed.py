@@ -127,16 +127,16 @@ def test_rss_dates_are_rfc_822(out, name):
 
 
 def test_an_articles_image_is_an_enclosure_with_its_length_and_type(out, tmp_path):
-    size = (out / "images/lake.png").stat().st_size
+    size = (out / "articles/on-grief/image.jpg").stat().st_size  # its largest web size, without metadata
     rss = (out / "feed.xml").read_text()
-    assert f'<enclosure url="{BASE}images/lake.png" length="{size}" type="image/png"/>' in rss
+    assert f'<enclosure url="{BASE}articles/on-grief/image.jpg" length="{size}" type="image/jpeg"/>' in rss
     assert rss.count("<enclosure") == 1  # only the article that has an image
     for name in ("feed.xml", "atom.xml", "topics/anxiety/feed.xml", "therapists/ana-lima/feed.xml"):
         grief = next(e for e in entries(out, name) if e.title == "On Grief")
-        assert [(e.href, int(e.length), e.type) for e in grief.enclosures] == [(BASE + "images/lake.png", size,
-                                                                                 "image/png")]
+        assert [(e.href, int(e.length), e.type) for e in grief.enclosures] == [
+            (BASE + "articles/on-grief/image.jpg", size, "image/jpeg")]
     item = next(i for i in json.loads((out / "feed.json").read_text())["items"] if i["title"] == "On Grief")
-    assert item["image"] == BASE + "images/lake.png"
+    assert item["image"] == BASE + "articles/on-grief/image.jpg"
 
 
 def test_each_item_has_its_topics_as_categories_and_its_authors(out):

@@ -87,7 +87,7 @@ def test_every_page_has_open_graph_and_twitter_card_tags(out):
 
 def test_an_article_with_an_image_shares_it_absolute_with_a_large_card(out):
     tags = meta((out / "articles/on-grief/index.html").read_text())
-    assert tags["og:image"] == tags["twitter:image"] == BASE + "images/lake.png"
+    assert tags["og:image"] == tags["twitter:image"] == BASE + "articles/on-grief/image.jpg"
     assert tags["og:image:alt"] == tags["twitter:image:alt"] == "A calm lake at dawn"
     assert tags["twitter:card"] == "summary_large_image" and tags["og:type"] == "article"
     assert tags["article:published_time"] == "2026-06-01T09:00:00-04:00"
@@ -114,7 +114,7 @@ def test_articles_are_blog_postings_whose_authors_link_their_profiles(out):
     assert data["keywords"] == ["Trauma", "Grief and Loss"]
     assert data["publisher"]["name"] == "Follow Counseling"
     [grief] = json_ld((out / "articles/on-grief/index.html").read_text())
-    assert grief["image"]["url"] == BASE + "images/lake.png" and grief["dateModified"] == "2026-07-01T10:00:00-04:00"
+    assert grief["image"]["url"] == BASE + "articles/on-grief/image.jpg" and grief["dateModified"] == "2026-07-01T10:00:00-04:00"
 
 
 def test_the_authors_person_on_an_article_is_the_same_as_on_the_profile(out):
