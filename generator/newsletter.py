@@ -51,7 +51,8 @@ def remembered(source: Path) -> datetime | None:
                                  "delete the file and choose the articles with --since DATE or --last N")]) from None
 
 
-def choose(site: Site, source: Path, since: date | None = None, last: int | None = None) -> tuple[tuple[Article, ...], str]:
+def choose(site: Site, source: Path, since: date | None = None,
+           last: int | None = None) -> tuple[tuple[Article, ...], str]:
     """The articles of the next issue, newest first, and how they were chosen."""
     if last is not None:
         return site.articles[:last], f"the {last} newest articles"

@@ -95,7 +95,6 @@ MAILCHIMP = Address(r"https://[A-Za-z0-9.-]+\.list-manage\.com/subscribe/post\?\
 class Preset:
     """One provider: the settings it needs (with what each one is, for the hint), and how they make its form."""
 
-    label: str
     needs: dict[str, str]
     form: Callable[[dict], SignUp]
     optional: tuple[str, ...] = ()
@@ -108,25 +107,24 @@ def _mailchimp(values: dict) -> SignUp:
 
 
 PRESETS = {
-    "buttondown": Preset("Buttondown", {"username": "your Buttondown username, as in buttondown.com/<username>"},
+    "buttondown": Preset({"username": "your Buttondown username, as in buttondown.com/<username>"},
                          lambda v: SignUp("buttondown", "Buttondown",
                                           f"https://buttondown.com/api/emails/embed-subscribe/{v['username']}",
                                           "email", (("embed", "1"),), unsubscribe="{{ unsubscribe_url }}")),
-    "mailchimp": Preset("Mailchimp", {"action": "the form action of Mailchimp's embedded form "
-                                                "(https://….list-manage.com/subscribe/post?u=…&id=…)"}, _mailchimp),
-    "kit": Preset("Kit", {"form_id": "the number of your Kit form, as in app.kit.com/forms/<number>"},
+    "mailchimp": Preset({"action": "the form action of Mailchimp's embedded form "
+                                   "(https://….list-manage.com/subscribe/post?u=…&id=…)"}, _mailchimp),
+    "kit": Preset({"form_id": "the number of your Kit form, as in app.kit.com/forms/<number>"},
                   lambda v: SignUp("kit", "Kit", f"https://app.kit.com/forms/{v['form_id']}/subscriptions",
                                    "email_address", unsubscribe="{{ unsubscribe_url }}")),
-    "emailoctopus": Preset("EmailOctopus", {"list_id": "your EmailOctopus list ID, as in "
-                                                       "emailoctopus.com/lists/<list ID>"},
+    "emailoctopus": Preset({"list_id": "your EmailOctopus list ID, as in emailoctopus.com/lists/<list ID>"},
                            lambda v: SignUp("emailoctopus", "EmailOctopus",
                                             f"https://emailoctopus.com/lists/{v['list_id']}/members/external-add",
                                             "EmailAddress", (), f"hp{v['list_id']}", "{{UnsubscribeURL}}")),
-    "listmonk": Preset("listmonk", {"url": "the https:// address of your listmonk",
-                                    "list_uuid": "the UUID of the list people join"},
+    "listmonk": Preset({"url": "the https:// address of your listmonk",
+                        "list_uuid": "the UUID of the list people join"},
                        lambda v: SignUp("listmonk", "listmonk", v["url"].rstrip("/") + "/subscription/form",
                                         "email", (("l", v["list_uuid"]),), "nonce", "{{ UnsubscribeURL }}")),
-    "form": Preset("a sign-up form", {"action": "the https:// address the provider's form posts to"},
+    "form": Preset({"action": "the https:// address the provider's form posts to"},
                    lambda v: SignUp("form", v.get("name") or urlsplit(v["action"]).hostname or "", v["action"],
                                     v.get("email_field", "email"), v.get("fields", ()),
                                     v.get("honeypot", "website"), v.get("unsubscribe", "")),
