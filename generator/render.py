@@ -17,12 +17,13 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from . import editor, feeds, images, jsonld, photos
+from . import editor, feeds, images, jsonld, photos, search
 from .aliases import REDIRECTS, alias_path, redirects, redirects_file
 from .facets import YES_NO, slugs_of, state_name
 from .errors import Problem, SiteError
 from .models import Site
 from .pool import MIN_ITEMS, ordered_map, share, shared
+from .site import generated_collisions
 from .publish import WRITTEN, Reuse, Written, write
 from .slugs import slugify
 
@@ -162,7 +163,31 @@ def article_page(env: jinja2.Environment, source: Path, article) -> bytes:
 
 
 def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
-    """Describe every output of the site in a fixed order, without making any yet."""
+    """Describe every output of the site in a fixed order, without making any yet; raise a SiteError when a file in
+    content/ would land on a generated file or is a picture over the limits (images.py)."""
+    generated = list(_generated(site, source, cache))
+    problems = generated_collisions(site.files, generated_addresses(generated))
+    pictures_in_content = [file for file in site.files if images.kind(file)]
+    problems += [found for file in pictures_in_content if (found := images.check(source, file))]
+    if problems:
+        raise SiteError(problems)
+    yield from generated
+    for file in site.files:
+        if file in pictures_in_content:  # published without metadata (images.py)
+            stat = (source / file).stat()
+            yield Job(file[len("content/"):], partial(images.clean, source / file, file),
+                      (file, str(stat.st_size), str(stat.st_mtime_ns)))
+        else:
+            yield Job(file[len("content/"):], source / file)
+
+
+def generated_addresses(jobs: list[Job]) -> frozenset[str]:
+    """Every path the site writes itself (pages, feeds, sitemap, robots.txt, assets, photos, index.json...), and
+    the folders the search index goes into: what no file in content/ may replace."""
+    return frozenset(job.path for job in jobs) | {f"{search.BUNDLE}/"}
+
+
+def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
     env = page_environment(site, source, cache)
     pictures = env.globals["pictures"]
 
@@ -228,17 +253,6 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
     yield page("robots.txt", "robots.txt", "/robots.txt")
     for path, file in assets(source):
         yield Job(path, file)
-    pictures_in_content = [file for file in site.files if images.kind(file)]
-    problems = [found for file in pictures_in_content if (found := images.check(source, file))]
-    if problems:
-        raise SiteError(problems)
-    for file in site.files:
-        if file in pictures_in_content:  # published without metadata (images.py)
-            stat = (source / file).stat()
-            yield Job(file[len("content/"):], partial(images.clean, source / file, file),
-                      (file, str(stat.st_size), str(stat.st_mtime_ns)))
-        else:
-            yield Job(file[len("content/"):], source / file)
 
 
 def therapist_index(site: Site) -> bytes:

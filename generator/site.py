@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 from .aliases import alias_address
 from .crosslinks import neighbours, related
-from .errors import Collector
+from .errors import Collector, Problem
 from .facets import build_facets
 from .models import Article, Config, Models, Site, Therapist, Topic
 from .slugs import slugify
@@ -113,6 +113,29 @@ def _check_aliases(articles, claims: dict[str, list[str]], problems: Collector) 
                 problems.add(article.source, 0, field, f"the old address {alias} is also an alias of {where}",
                              "keep it once")
             taken.setdefault(folded, article.source)
+
+
+def generated_collisions(files: tuple[str, ...], generated: frozenset[str]) -> list[Problem]:
+    """A file in content/ whose address is one the site writes itself (``generated``: output paths, a folder ending
+    in '/'), or a folder of one, or lies where one of them is a file, would silently replace it: name both."""
+    by_path = {path.lower().rstrip("/"): path for path in generated}
+    folders = {}
+    for path in generated:
+        parts = path.rstrip("/").split("/")
+        for depth in range(1, len(parts)):
+            folders.setdefault("/".join(parts[:depth]).lower(), path)
+    found = []
+    for file in files:
+        rel = file[len("content/"):]
+        parts = rel.lower().split("/")
+        parents = ["/".join(parts[:depth]) for depth in range(1, len(parts))]
+        made = by_path.get(rel.lower()) or folders.get(rel.lower()) or next(
+            (by_path[parent] for parent in parents if parent in by_path), None)
+        if made:
+            found.append(Problem(file, 0, "", f"would replace {made}, which the site makes itself",
+                                 "rename or move the file; to change what the site makes, put your own version of "
+                                 "its layout in layouts/"))
+    return found
 
 
 def _topics(models: Models, articles: tuple[Article, ...], therapists: tuple[Therapist, ...]) -> tuple[Topic, ...]:

@@ -5,6 +5,8 @@ import os
 
 import feedparser
 
+import pictures
+from hostile import contained
 from test_validate import problems
 
 
@@ -59,3 +61,32 @@ def test_control_characters_pasted_into_text_cannot_break_the_feeds(make_site, r
         assert not feed.bozo, feed.get("bozo_exception")
         assert feed.entries[0].title == "Bell and formfeed"
         assert "]]&gt;" in feed.entries[0].content[0].value or "]]>" in feed.entries[0].content[0].value
+
+
+def test_a_file_in_content_cannot_replace_what_the_site_makes(tmp_path):
+    hint = ("rename or move the file; to change what the site makes, put your own version of its layout in "
+            "layouts/")
+    ended = contained(tmp_path, {
+        "content/index.html": "<script>alert(1)</script>", "content/feed.xml": "<rss/>",
+        "content/sitemap.xml/x.txt": "a folder where a file is made", "content/robots.txt": "Disallow:", "content/assets/site.css": "x{}",
+        "content/therapists/index.json": "[]", "content/404.html": "gone", "content/Atom.xml": "<feed/>",
+        "content/therapists/ana/photo.jpg": pictures.jpeg(), "content/topics/index.html": "t",
+        "content/subscribe": "a file where a folder is made", "content/pagefind/pagefind.js": "evil()",
+        "therapists/ana.yaml": "name: Ana\nphoto: ana.jpg\nphoto_alt: Ana\nlanguages: [English]\n",
+        "therapists/ana.jpg": pictures.jpeg((400, 400)),
+    })
+    assert ended.code == 1
+    assert ended.lines == [f"content/{file}: would replace {made}, which the site makes itself; {hint}"
+                           for file, made in [
+        ("404.html", "404.html"), ("Atom.xml", "atom.xml"), ("assets/site.css", "assets/site.css"),
+        ("feed.xml", "feed.xml"), ("index.html", "index.html"), ("pagefind/pagefind.js", "pagefind/"),
+        ("robots.txt", "robots.txt"), ("sitemap.xml/x.txt", "sitemap.xml"),
+        ("subscribe", "subscribe/index.html"), ("therapists/ana/photo.jpg", "therapists/ana/photo.jpg"),
+        ("therapists/index.json", "therapists/index.json"), ("topics/index.html", "topics/index.html")]]
+
+
+def test_check_reports_a_file_that_would_replace_a_generated_one(tmp_path):
+    ended = contained(tmp_path, {"content/index.html": "<script>alert(1)</script>"}, command="check")
+    assert ended.code == 1 and ended.lines == [
+        "content/index.html: would replace index.html, which the site makes itself; rename or move the file; to "
+        "change what the site makes, put your own version of its layout in layouts/"]
