@@ -139,10 +139,11 @@ def test_the_html_part_has_no_script_no_style_sheet_and_no_relative_address(site
 
 
 def test_images_are_absolute_https_with_a_width_and_alt(site, issue):
+    """The article's picture in its largest web size, a JPEG without metadata, as the feeds carry it."""
     html, _, _ = issue(site())
     images = [a for t, a in Tags(html).tags if t == "img"]
     assert [(i["src"], i["width"], i["alt"]) for i in images] == [
-        (f"{BASE}images/small.png", "200", "A beach"), (f"{BASE}images/wide.png", "552", "A green shoot")]
+        (f"{BASE}articles/summer/image.jpg", "200", "A beach"), (f"{BASE}articles/spring/image.jpg", "552", "A green shoot")]
     assert all("max-width: 552px" in i["style"] and "height: auto" in i["style"] for i in images)
 
 
