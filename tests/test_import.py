@@ -134,12 +134,15 @@ def test_pictures_from_other_websites_are_listed_when_the_network_is_not_allowed
 def test_a_jekyll_blog_keeps_its_addresses_and_maps_its_liquid_tags(run, old, site, remote):
     result, folder = imported(run, "jekyll", old, site, "--fetch-images")
     assert result.err.splitlines() == [
-        "3 things could not be carried over as they were; look at each:",
-        f"{folder.as_posix()}/_posts/2024-03-05-grief-has-no-timetable.md:9: old_entry_id: not carried over: the "
+        "4 things could not be carried over as they were; look at each:",
+        f"{folder.as_posix()}/_posts/2024-03-05-grief-has-no-timetable.md:10: old_entry_id: not carried over: the "
         "site has no such field; copy what matters into the article's text by hand, or ignore it",
         "content/articles/first-session.md:19: the link https://notes.harborlight-counseling.com/about/ leads to "
         "the old site, and nothing imported has that address; change it to the new address of that page, or "
         "remove the link",
+        "content/articles/grief-has-no-timetable.md:1: the post's picture /media/assets/img/calm-room.png was copied "
+        "but is not shown at the top: it has no description; add 'image: /media/assets/img/calm-room.png' and "
+        "'image_alt:' with a short description of it",
         "content/articles/grief-has-no-timetable.md:26: the Liquid tag '{% include newsletter-signup.html %}' was "
         "kept as text: only Jekyll understood it; replace it with what it showed on the old site, or delete it",
     ]
@@ -174,7 +177,7 @@ def test_a_hugo_site_maps_front_matter_in_toml_and_yaml_and_its_shortcodes(run, 
         "3 things could not be carried over as they were; look at each:",
         f"{folder.as_posix()}/content/posts/grief-has-no-timetable/index.md:9: featured: not carried over: the site "
         "has no such field; copy what matters into the article's text by hand, or ignore it",
-        "content/articles/grief-has-no-timetable.md:25: the shortcode '{{< instagram CxYz123 >}}' was kept as "
+        "content/articles/grief-has-no-timetable.md:29: the shortcode '{{< newsletter-form >}}' was kept as "
         "text: only Hugo understood it; replace it with what it showed on the old site, or delete it",
         "content/pages/about.md:1: the page was at /blog/about/ and is now at /about/; change links to the old "
         "address; the host's redirect settings can send visitors on",
@@ -186,6 +189,8 @@ def test_a_hugo_site_maps_front_matter_in_toml_and_yaml_and_its_shortcodes(run, 
     assert '<a href="https://www.youtube.com/watch?v=aqz-KE-bpKQ">Watch the video on YouTube</a>' in grief
     assert '<a href="/articles/what-to-expect/">what to expect in a first session</a>' in grief  # ref
     assert '<img alt="The waiting room" src="/media/127.0.0.1/pictures/waiting-room.png">' in grief
+    assert '<a href="https://www.instagram.com/p/CxYz123/">See it on instagram.com</a>' in grief
+    assert re.search(r'<figure class="article-image"><picture>.*alt="A calm room with two chairs">', grief, re.S)
     first = page(out, "articles/what-to-expect/index.html")  # slug:, description: as the summary, lastmod
     assert '<meta name="description" content="What happens when you first meet a therapist.">' in first
     assert "Updated <time datetime=\"2024-05-01T10:00:00-07:00\">May 1, 2024</time>" in first

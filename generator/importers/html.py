@@ -38,7 +38,7 @@ def embed_target(url: str) -> tuple[str, str]:
         video = parts.path.rstrip("/").rsplit("/", 1)[-1]
         if video.isdigit():
             return "Watch the video on Vimeo", f"https://vimeo.com/{video}"
-    return f"Open the embedded content on {host or address}", address
+    return f"See it on {host or address}", address
 
 
 def embed_link(url: str) -> str:

@@ -18,16 +18,25 @@ import yaml
 from ..errors import Problem, SiteError
 from ..slugs import slugify
 from .html import embed_link
-from .post import Blog, Note, Post, as_list, date_text, first_slug, front_matter_line, names, split_front_matter
+from .post import (Blog, Note, Post, as_list, date_text, first_slug, front_matter_line, names, picture,
+                   split_front_matter)
 
 CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
            "config.json")
 SILENT = {"layout", "type", "weight", "toc", "menu", "comments", "showtoc", "tocopen", "hidemeta", "disableshare",
           "cover", "keywords", "markup", "outputs", "build", "headless", "cascade", "resources", "translationkey"}
 MAPPED = {"title", "date", "lastmod", "draft", "tags", "categories", "summary", "description", "slug", "url",
-          "aliases", "author", "authors", "publishdate"}
+          "aliases", "author", "authors", "publishdate", "images", "image", "featured_image", "cover"}
 SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)(\w[\w-]*)\s*(.*?)\s*[>%]\}\}", re.S)
 PAIRED = re.compile(r"\{\{[<%]\s*highlight\s+(\w+)[^}]*[>%]\}\}\n?(.*?)\{\{[<%]\s*/highlight\s*[>%]\}\}", re.S)
+# Embeds of other websites: pages load nothing from them, so each becomes a link to the post it showed.
+LINKED = {
+    "instagram": lambda named, given: f"https://www.instagram.com/p/{named.get('id') or given[0]}/",
+    "tweet": lambda named, given: (f"https://x.com/{named.get('user') or given[0]}/status/"
+                                   f"{named.get('id') or given[-1]}"),
+    "x": lambda named, given: f"https://x.com/{named.get('user') or given[0]}/status/{named.get('id') or given[-1]}",
+    "gist": lambda named, given: f"https://gist.github.com/{'/'.join(given[:2])}",
+}
 ARGUMENT = re.compile(r'(\w+)\s*=\s*"([^"]*)"|(\w+)\s*=\s*(\S+)|"([^"]*)"|(\S+)')
 
 
@@ -97,6 +106,7 @@ def _post(path: Path, rel: Path, permalinks: dict, base_path: str, shown: str) -
     old += [base_path + str(a).lstrip("/") if "://" not in str(a) else urlsplit(str(a)).path
             for a in as_list(data.get("aliases"))]
     body, shortcodes = _shortcodes(body)
+    image, alt = picture(data.get("images") or data.get("image") or data.get("featured_image") or data.get("cover"))
     page = not section
     called = (rel.as_posix(), rel.with_suffix("").as_posix(), name, f"{name}.md", rel.parent.as_posix() if bundle
               else "")  # how a ref shortcode may name the post
@@ -108,7 +118,7 @@ def _post(path: Path, rel: Path, permalinks: dict, base_path: str, shown: str) -
         authors=names(data.get("author"), data.get("authors")),
         summary=re.sub(r"\s+", " ", str(data.get("summary") or data.get("description") or "")).strip(),
         updated=date_text(data.get("lastmod") or ""), old_urls=tuple(o for o in old if o), keys=keys,
-        folder=path.parent, notes=(*notes, *shortcodes),
+        folder=path.parent, notes=(*notes, *shortcodes), image=image, image_alt=alt,
     )
 
 
@@ -150,6 +160,8 @@ def _shortcodes(body: str) -> tuple[str, list[Note]]:
             return embed_link(f"https://vimeo.com/{first}")
         if name in ("ref", "relref") and first:
             return "/" + first.lstrip("/")  # a key of the post it names (write.py)
+        if name in LINKED and (first or named.get("user")):
+            return embed_link(LINKED[name](named, positional))
         if name == "figure" and named.get("src"):
             caption = named.get("caption") or named.get("title") or ""
             alt = named.get("alt") or caption

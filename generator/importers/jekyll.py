@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import Problem, SiteError
-from .post import Blog, Note, Post, as_list, date_text, first_slug, front_matter_line, names, split_front_matter
+from .post import (Blog, Note, Post, as_list, date_text, first_slug, front_matter_line, names, picture,
+                   split_front_matter)
 
 SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn", ".html")
 NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(.+)")
@@ -27,7 +28,8 @@ STYLES = {"date": "/:categories/:year/:month/:day/:title:output_ext",
 SILENT = {"layout", "comments", "share", "sitemap", "toc", "toc_sticky", "toc_label", "classes", "header",
           "sidebar", "author_profile", "read_time", "related", "show_date"}
 MAPPED = {"title", "date", "categories", "category", "tags", "tag", "published", "author", "authors", "excerpt",
-          "description", "summary", "permalink", "redirect_from", "last_modified_at", "modified", "slug"}
+          "description", "summary", "permalink", "redirect_from", "last_modified_at", "modified", "slug", "image",
+          "image_alt"}
 HIGHLIGHT = re.compile(r"\{%-?\s*highlight\s+(\w+)[^%]*-?%\}\n?(.*?)\{%-?\s*endhighlight\s*-?%\}", re.S)
 POST_URL = re.compile(r"\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}")
 LINK = re.compile(r"\{%-?\s*link\s+([^\s%]+)\s*-?%\}")
@@ -102,6 +104,7 @@ def _post(folder: Path, path: Path, draft: bool, config: dict, shown: str) -> Po
     old += [str(a) for a in as_list(data.get("redirect_from"))]
     summary = data.get("excerpt") or data.get("description") or data.get("summary") or ""
     body, liquid = _liquid(body)
+    image, alt = picture(data.get("image"))
     return Post(
         origin=shown, line=1, title=str(data.get("title") or name.replace("-", " ").capitalize()),
         date=when, slug=first_slug(slug, str(data.get("title") or "")), body=body,
@@ -110,7 +113,7 @@ def _post(folder: Path, path: Path, draft: bool, config: dict, shown: str) -> Po
         summary=re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", str(summary))).strip(),
         updated=date_text(data.get("last_modified_at") or data.get("modified") or ""),
         old_urls=tuple(o for o in old if o), keys=(f"/_posts/{path.stem}", f"/_posts/{path.name}"),
-        folder=path.parent, notes=(*notes, *liquid),
+        folder=path.parent, notes=(*notes, *liquid), image=image, image_alt=str(data.get("image_alt") or alt),
     )
 
 

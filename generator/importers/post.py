@@ -106,6 +106,16 @@ def names(*values) -> tuple[str, ...]:
     return ()
 
 
+def picture(value) -> tuple[str, str]:
+    """(address, description) of a featured picture as themes write it: a path, a list, or {src|path|image, alt}."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        address = value.get("src") or value.get("path") or value.get("image") or value.get("url") or ""
+        return (str(address), str(value.get("alt") or value.get("image_alt") or "")) if address else ("", "")
+    return (str(value), "") if isinstance(value, str) and value.strip() else ("", "")
+
+
 def date_text(value) -> str:
     """A date from YAML, TOML or text as the site's front matter writes it."""
     text = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
