@@ -27,14 +27,17 @@ HEAVY = frozenset({"html", "body", "bio", "bio_html", "description_html", "words
 SHOWN = ("reading_minutes",)
 PACKAGE = Path(__file__).parent
 SPARE_DAYS = 7  # a spare site unused this long is removed
+VENDOR = PACKAGE / "vendor"  # the browser editor's 6 MB: its checksum list stands for it (scripts/update-editor)
 
 
-def tree_digest(*folders: Path, files: tuple[Path, ...] = ()) -> str:
-    """Digest the paths and bytes of every file under ``folders`` (and of ``files``), in sorted order."""
+def tree_digest(*folders: Path, files: tuple[Path, ...] = (), skip: tuple[str, ...] = ()) -> str:
+    """Digest the paths and bytes of every file under ``folders`` (and of ``files``), in sorted order; a
+    subfolder named in ``skip`` is left out."""
     parts: list[str | bytes] = []
     for folder in folders:
         for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if file.is_file() and "__pycache__" not in file.parts and not file.name.startswith("."):
+            if file.is_file() and not {"__pycache__", *skip} & set(file.relative_to(folder).parts) \
+                    and not file.name.startswith("."):
                 parts += [file.relative_to(folder).as_posix(), file.read_bytes()]
     for file in files:
         parts += [file.name, file.read_bytes() if file.is_file() else b""]
@@ -43,7 +46,9 @@ def tree_digest(*folders: Path, files: tuple[Path, ...] = ()) -> str:
 
 def code_digest(source: Path) -> str:
     """The generator's own code and theme plus the site's layouts: a change to any re-renders everything."""
-    return digest(__version__, geo.VERSION, tree_digest(PACKAGE), tree_digest(source / "layouts"))
+    return digest(__version__, geo.VERSION,
+                  tree_digest(PACKAGE, files=tuple(sorted(VENDOR.rglob("SHA256SUMS"))), skip=("vendor",)),
+                  tree_digest(source / "layouts"))
 
 
 def light_digest(value) -> str:
