@@ -29,8 +29,6 @@ PREFIX = "admin/"
 API_ORIGINS = {"github": ("https://api.github.com",), "gitlab": ("https://gitlab.com",)}
 #: Pictures for articles: uploaded into content/images/, addressed as /images/<file> (image: is /-rooted in content/).
 MEDIA_FOLDER, PUBLIC_FOLDER = "content/images", "/images"
-#: A picture needs its description: (collection, picture field, description field). Checked before saving.
-TOGETHER = (("therapists", "photo", "photo_alt"), ("articles", "image", "image_alt"))
 #: Decap's date widget writes this (dayjs tokens); schema.Date reads it, in the site's time zone.
 DATE_FORMAT, DAY_FORMAT, TIME_FORMAT = "YYYY-MM-DD HH:mm", "YYYY-MM-DD", "HH:mm"
 #: Collections: (name, label, folder, extension, format, field table, has a Markdown body, slug of a new entry).
@@ -171,12 +169,32 @@ def policy(config: Config, local: bool = False) -> str:
             "form-action 'self'; object-src 'none'")
 
 
+def together() -> list[tuple[str, str, str]]:
+    """(collection, a field, the field it makes required), from the tables' ``required_when`` ("`photo` is set"):
+    a picture needs its description."""
+    found = []
+    for collection, _, _, _, _, table, _, _ in COLLECTIONS:
+        for name, declared in table.table.items():
+            if declared.required_when:
+                match = re.fullmatch(r"`(\w+)` is set", declared.required_when)
+                if not match:
+                    raise ValueError(f"{collection}.{name}: the editor cannot check required_when "
+                                     f"{declared.required_when!r}: write it as '`field` is set'")
+                found.append((collection, match.group(1), name))
+    return found
+
+
 def checks_js() -> bytes:
-    """Our script beside Decap: refuse to save a picture without its description (Decap's config cannot say so)."""
+    """Our script beside Decap: refuse to save a field without the one it requires (config.yml cannot say so)."""
     rules = json.dumps([{"collection": c, "field": f, "needs": n, "message":
-                         f"'{label(n)}' is required when '{label(f)}' is set: describe the picture in a few words "
-                         "for people who cannot see it."} for c, f, n in TOGETHER])
+                         f"'{label(n)}' is required when '{label(f)}' is set: {help_of(c, n)}"}
+                        for c, f, n in together()])
     return (_CHECKS % rules).encode()
+
+
+def help_of(collection: str, name: str) -> str:
+    table = next(table for c, _, _, _, _, table, _, _ in COLLECTIONS if c == collection)
+    return table.table[name].help
 
 
 _CHECKS = """\

@@ -98,6 +98,15 @@ def test_a_field_missing_from_the_editor_fails_the_comparison():
         compare(validate.THERAPIST, wrong, "therapists")
 
 
+def test_a_field_required_when_another_is_set_is_checked_before_saving():
+    assert editor.together() == [("articles", "image", "image_alt"), ("therapists", "photo", "photo_alt"),
+                                 ("authors", "photo", "photo_alt")]
+    script = editor.checks_js().decode()
+    rules = json.loads(re.search(r"var rules = (.*);\n", script).group(1))
+    assert rules[1] == {"collection": "therapists", "field": "photo", "needs": "photo_alt", "message":
+                        "'Photo alt' is required when 'Photo' is set: " + validate.THERAPIST.table["photo_alt"].help}
+
+
 def test_the_editors_patterns_accept_what_the_validator_accepts():
     url = re.compile(editor.pattern(URL_RE))
     for text in ("https://example.org/book", "HTTP://Example.org", "https://a.b/c?d=e#f"):
