@@ -225,3 +225,14 @@ def test_the_local_backend_answers_only_pages_of_the_preview_itself(make_site):
     assert call(backend, {"action": "info"}, REQUEST_METHOD="GET")[0] == "405 Method Not Allowed"
     assert call(backend, {"action": "unpublishedEntries", "params": {}})[0] == "422 Unprocessable Entity"
     assert call(backend, {"action": "info"}, HTTP_ORIGIN="http://127.0.0.1:8000")[0] == "200 OK"
+
+
+def test_the_cache_sees_a_new_vendored_editor_through_its_checksum_list(tmp_path, monkeypatch):
+    from generator import cache
+    vendor = tmp_path / "vendor" / "decap-cms"
+    vendor.mkdir(parents=True)
+    (vendor / "SHA256SUMS").write_text("aaa  decap-cms.js\n")
+    monkeypatch.setattr(cache, "VENDOR", tmp_path / "vendor")
+    before = cache.code_digest(tmp_path)
+    (vendor / "SHA256SUMS").write_text("bbb  decap-cms.js\n")  # scripts/update-editor rewrites it with the files
+    assert cache.code_digest(tmp_path) != before
