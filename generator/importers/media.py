@@ -64,6 +64,7 @@ class Media:
             number += 1
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            with target.open("xb") as file:  # "x": never over a file, even one made meanwhile
+                file.write(data)
             self.count += 1
         return "/" + target.relative_to(self.site / "content").as_posix()

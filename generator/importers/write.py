@@ -5,31 +5,22 @@ everything that could not be mapped, each with the file and line to look at in t
 """
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
 from ..errors import Problem
 from ..slugs import slugify
-from .html import IFRAME, embed_link
 from .media import Media
 from .post import Blog, Note, Post
+from .rewrite import Rewriter, norm, under
 
 # Addresses the site writes itself: a page imported with one of these slugs would collide with them.
 RESERVED_PAGES = {"articles", "topics", "therapists", "subscribe", "search", "assets", "authors", "admin",
                   "pagefind", "media", "index"}
 NOTES_PER_POST = 30  # past this, a post is listed once more with a count: a report is read by a person
 DROPPED_TOPICS = {"uncategorized", "uncategorised", "general"}  # defaults of WordPress and themes: no topic
-FILE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".pdf", ".mp3", ".m4a", ".doc",
-                 ".docx", ".odt", ".txt", ".zip")
-MD_IMAGE = re.compile(r'(!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?)([^)\s>]+)(>?(?:\s+"[^"]*")?\s*\))')
-MD_LINK = re.compile(r'((?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?)([^)\s>]+)(>?(?:\s+"[^"]*")?\s*\))')
-MD_REFERENCE = re.compile(r'^(\s{0,3}\[[^\]]+\]:\s*<?)(\S+?)(>?(?:\s.*)?)$', re.M)
-HTML_URL = re.compile(r'(<(?:img|a|source)\b[^>]*?\b(?:src|href)=")([^"]+)(")', re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +66,8 @@ class _Authors:
             slug, number = f"{base}-{number}", number + 1
         target = self.site / "content" / "authors" / f"{slug}.yaml"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(_yaml({"name": name}), encoding="utf-8")
+        with target.open("x", encoding="utf-8") as file:
+            file.write(_yaml({"name": name}))
         self.created += 1
         self.known[key] = self.known[slugify(name)] = slug
         return slug
@@ -90,40 +82,34 @@ def _yaml(data: dict) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=False)
 
 
-def _norm(path: str) -> str:
-    """An old address as a key: percent signs decoded, no trailing index.html or slash, case ignored."""
-    path = unquote(path).lower()
-    path = re.sub(r"/index\.html?$", "/", path)
-    return path.rstrip("/") or "/"
-
-
 def write(blog: Blog, site: Path, fetch: bool) -> Written:
     """Write every post of ``blog`` into ``site``; return counts and the notes, sorted by file and line."""
     notes: list[Note] = list(blog.notes)
     authors = _Authors(site)
-    media = Media(site)
     planned = _plan(blog.posts, site, notes)
     addresses: dict[str, str] = {}
     for post, _, url in planned:
         for old in post.old_urls:
-            addresses.setdefault(_norm(_under(old, blog.base_path)), url)
+            addresses.setdefault(norm(under(old, blog.base_path)), url)
         for key in post.keys:
-            addresses.setdefault(_norm(key), url)
+            addresses.setdefault(norm(key), url)
+    rewriter = Rewriter(blog, Media(site), addresses, fetch)
     counts = {"article": 0, "page": 0, "draft": 0}
     for post, target, url in planned:
-        if target.exists():
+        if target.exists() or target.with_suffix(".markdown").exists():
             notes.append(Note(target.relative_to(site).as_posix(), 1, f"already exists: '{post.title}' from "
                               f"{post.origin}:{post.line} was not imported", "delete or rename the file and import "
                               "again to bring it in; nothing was written over"))
             continue
         rel = target.relative_to(site).as_posix()
-        body, body_notes = _rewrite(post, blog, media, addresses, fetch, rel)
-        front = _front_matter(post, url, authors, blog)
+        body, body_notes = rewriter.body(post)
+        front = _front_matter(post, url, authors)
         if post.image and post.kind == "article":
-            body_notes += _image(post, front, blog, media, addresses, fetch)
+            body_notes += rewriter.featured(post, front)
         text = f"---\n{_yaml(front)}---\n\n{body.strip()}\n"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        with target.open("x", encoding="utf-8") as file:  # "x": never over a file, even one made meanwhile
+            file.write(text)
         counts[post.kind] += 1
         counts["draft"] += post.draft
         lines = text.split("\n")
@@ -137,7 +123,8 @@ def write(blog: Blog, site: Path, fetch: bool) -> Written:
             else:
                 notes.append(replace(note, path=rel, line=_line(lines, note.snippet), snippet=""))
     problems = tuple(sorted({Problem(n.path, n.line, "", n.message, n.hint) for n in notes}))
-    return Written(counts["article"], counts["draft"], counts["page"], authors.created, media.count, problems)
+    return Written(counts["article"], counts["draft"], counts["page"], authors.created, rewriter.media.count,
+                   problems)
 
 
 def _plan(posts: tuple[Post, ...], site: Path, notes: list[Note]) -> list[tuple[Post, Path, str]]:
@@ -160,12 +147,7 @@ def _plan(posts: tuple[Post, ...], site: Path, notes: list[Note]) -> list[tuple[
     return planned
 
 
-def _under(path: str, base: str) -> str:
-    """A path of the old host as a path of the old site (the blog may have lived under /blog/)."""
-    return "/" + path[len(base):] if base != "/" and path.startswith(base) else path
-
-
-def _front_matter(post: Post, url: str, authors: _Authors, blog: Blog) -> dict:
+def _front_matter(post: Post, url: str, authors: _Authors) -> dict:
     front: dict = {"title": post.title}
     if post.kind == "article":
         front["date"] = post.date
@@ -184,23 +166,10 @@ def _front_matter(post: Post, url: str, authors: _Authors, blog: Blog) -> dict:
         front["summary"] = post.summary
     if post.draft:
         front["draft"] = True
-    aliases = [old for old in dict.fromkeys(post.old_urls) if _norm(old) != _norm(url)]
+    aliases = [old for old in dict.fromkeys(post.old_urls) if norm(old) != norm(url)]
     if aliases and post.kind == "article":
         front["aliases"] = aliases
     return front
-
-
-def _image(post: Post, front: dict, blog: Blog, media: Media, addresses: dict[str, str], fetch: bool) -> list[Note]:
-    """Set the post's featured picture as the article's ``image:``, when it is copied and has a description."""
-    notes: list[Note] = []
-    new = unquote(_resolve(post.image, True, post, blog, media, addresses, fetch, notes, ""))
-    if not new.startswith("/media/"):
-        return notes
-    if not post.image_alt:
-        return [Note("", 1, f"the post's picture {new} was copied but is not shown at the top: it has no "
-                     "description", f"add 'image: {new}' and 'image_alt:' with a short description of it")]
-    front.update(image=new, image_alt=post.image_alt)
-    return notes
 
 
 def _moved_page(post: Post, url: str, rel: str) -> list[Note]:
@@ -208,108 +177,14 @@ def _moved_page(post: Post, url: str, rel: str) -> list[Note]:
     return [Note(rel, 1, f"the page was at {old} and is now at {url}",
                  "change links to the old address; the host's redirect settings can send visitors on")
             for old in dict.fromkeys(post.old_urls)
-            if post.kind == "page" and _norm(old) != _norm(url)]
+            if post.kind == "page" and norm(old) != norm(url)]
 
 
 def _line(lines: list[str], snippet: str) -> int:
+    """The line of the new file where a note's snippet is, after the front matter's title and summary."""
     first = snippet.strip().split("\n")[0].strip() if snippet else ""
     if first:
         for number, line in enumerate(lines, 1):
             if number > 1 and first in line and not line.startswith(("title:", "summary:")):
                 return number
     return 1
-
-
-def _rewrite(post: Post, blog: Blog, media: Media, addresses: dict[str, str], fetch: bool,
-             rel: str) -> tuple[str, list[Note]]:
-    """Point the body's pictures at copies in content/media/ and its links at the new addresses."""
-    notes: list[Note] = []
-
-    def fix(match: re.Match, picture: bool) -> str:
-        raw = html.unescape(match.group(2))
-        new = _resolve(raw, picture, post, blog, media, addresses, fetch, notes, match.group(0))
-        if new == raw:
-            return match.group(0)
-        return match.group(1) + (html.escape(new) if match.group(1).lstrip().startswith("<") else new) + \
-            match.group(3)
-
-    body = IFRAME.sub(lambda m: embed_link(m.group(2)), post.body)  # a player the page may not load: a link
-    body = MD_IMAGE.sub(lambda m: fix(m, True), body)
-    body = MD_LINK.sub(lambda m: fix(m, _is_file(m.group(2))), body)
-    body = MD_REFERENCE.sub(lambda m: fix(m, _is_picture(m.group(2))), body)
-    body = HTML_URL.sub(lambda m: fix(m, m.group(1).lower().startswith(("<img", "<source"))), body)
-    return body, notes
-
-
-def _is_picture(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith((".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"))
-
-
-def _is_file(url: str) -> bool:
-    return urlsplit(url).path.lower().endswith(FILE_SUFFIXES)
-
-
-def _resolve(url: str, picture: bool, post: Post, blog: Blog, media: Media, addresses: dict[str, str],
-             fetch: bool, notes: list[Note], snippet: str) -> str:
-    """The new address of one link or picture of a post, copying or downloading the file it names."""
-    parts = urlsplit(url)
-    if parts.scheme and parts.scheme not in ("http", "https") or url.startswith("#"):
-        return url
-    host = (parts.hostname or "").lower()
-    if host and host not in blog.hosts:
-        if not picture:
-            return url  # a link to another website stays as it is
-        if fetch:
-            new, why = media.download(url)
-            if new:
-                return quote(new)
-            notes.append(Note("", 0, f"the picture {url} was not downloaded: {why}",
-                              "save it into content/media/ and change the address here", snippet))
-        else:
-            notes.append(Note("", 0, f"the picture {url} is on another website, which pages never load from",
-                              "save it into content/media/ and change the address here, or import again with "
-                              "--fetch-images", snippet))
-        return url
-    path = unquote(parts.path)
-    fragment = f"#{parts.fragment}" if parts.fragment else ""
-    if not host and not path.startswith("/"):
-        local = (post.folder / path) if post.folder and path else None
-        if local and local.is_file() and _inside(local, blog.root):
-            return quote(media.copy(local, _media_name(local, blog)))
-        if picture:
-            notes.append(Note("", 0, f"the picture {url} was not found next to {post.origin}",
-                              "copy it into content/media/ and change the address here", snippet))
-        return url
-    site_path = _under(path, blog.base_path)
-    key = _norm(site_path)
-    if parts.query and _norm(f"{site_path}?{parts.query}") in addresses:  # WordPress's /?p=12
-        return addresses[_norm(f"{site_path}?{parts.query}")] + fragment
-    if key in addresses:
-        return addresses[key] + fragment
-    for prefix, folder in blog.mounts:
-        if site_path.startswith(prefix):
-            candidate = folder.joinpath(*[p for p in site_path[len(prefix):].split("/") if p not in ("", ".", "..")])
-            if candidate.is_file() and _inside(candidate, blog.root):
-                return quote(media.copy(candidate, _media_name(candidate, blog))) + fragment
-    if (picture or _is_file(url)) and fetch and blog.hosts:
-        new, why = media.download(url if host else f"https://{blog.hosts[0]}{path}")
-        if new:
-            return quote(new)
-    what = "picture" if picture else "file" if _is_file(url) else "link"
-    notes.append(Note("", 0, f"the {what} {url} leads to the old site, and nothing imported has that address",
-                      "copy the file into content/media/ and change the address here" if what != "link" else
-                      "change it to the new address of that page, or remove the link", snippet))
-    return url
-
-
-def _inside(file: Path, root: Path) -> bool:
-    """Whether a file really lies in the old blog's folder: a link out of it could publish any file."""
-    return file.resolve().is_relative_to(root.resolve())
-
-
-def _media_name(file: Path, blog: Blog) -> str:
-    """The name under content/media/ of a file from the old blog: its path in the folder it was found in."""
-    for _, folder in blog.mounts:
-        if file.resolve().is_relative_to(folder.resolve()):
-            return file.resolve().relative_to(folder.resolve()).as_posix()
-    return file.name
