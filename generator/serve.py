@@ -157,7 +157,7 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
         log(f"Building a preview of {source} (drafts included)...")
         preview.rebuild()
         log(f"Serving http://{address}:{port}/ - open it in a browser. Pages reload when you save a file. "
-            "Press Ctrl-C to stop.")
+            f"Edit in forms at http://{address}:{port}/admin/. Press Ctrl-C to stop.")
         try:
             server.serve(port=port, host=host, debug=False, restart_delay=0)
         except OSError as exc:
