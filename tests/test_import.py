@@ -25,6 +25,7 @@ def remote(tmp_path_factory):
     folder = tmp_path_factory.mktemp("remote")
     (folder / "pictures").mkdir()
     (folder / "pictures" / "waiting-room.png").write_bytes(REMOTE_PICTURE)
+    (folder / "pictures" / "gallery.html").write_text("<p>not a picture</p>")
     with served(folder) as base:
         yield base
 
@@ -325,3 +326,22 @@ def test_jekyll_permalink_styles_give_the_old_address(style, address):
     from generator.importers.jekyll import _address
 
     assert _address(style, ["Grief"], "2024-03-05 09:30:00", "on-grief", "On Grief", Path("x.md"), {}) == address
+
+
+def test_pictures_the_build_would_refuse_are_listed_not_copied(run, site, tmp_path, remote):
+    blog = tmp_path / "blog"
+    (blog / "_posts").mkdir(parents=True)
+    (blog / "assets").mkdir()
+    (blog / "assets" / "scan.tiff").write_bytes(b"II*\x00")
+    (blog / "_posts" / "2024-01-02-hello.md").write_text(
+        f"---\ntitle: Hello\n---\n![A scan](/assets/scan.tiff)\n\n![A gallery]({remote}/pictures/gallery.html)\n")
+    result = run("import", "jekyll", blog, "--source", site, "--fetch-images")
+    assert result.code == 0
+    assert not (site / "content" / "media").exists()
+    assert result.err.splitlines()[1:] == [
+        "content/articles/hello.md:8: the picture /assets/scan.tiff is a .tiff file, which the site does not "
+        "publish; convert it to .jpg, .png or .webp, put it in content/media/ and change the address here",
+        f"content/articles/hello.md:10: the picture {remote}/pictures/gallery.html was not downloaded: the address "
+        "gave text/html, not a picture the site publishes (.jpg, .png, .webp, .gif, .svg); save it into "
+        "content/media/ and change the address here",
+    ]

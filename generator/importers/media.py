@@ -12,10 +12,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 MEDIA = "content/media"
-MAX_BYTES = 25 * 1024 * 1024  # a picture on a blog is far smaller; this stops a runaway download
+MAX_BYTES = 20 * 1024 * 1024  # what a build publishes at most (docs/security.md); this stops a runaway download
 TIMEOUT = 30
 IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
-               "image/svg+xml": ".svg", "image/avif": ".avif"}
+               "image/svg+xml": ".svg"}  # the formats a build publishes
 
 
 class Media:
@@ -47,7 +47,7 @@ class Media:
         if len(data) > MAX_BYTES:
             return "", f"it is larger than {MAX_BYTES // (1024 * 1024)} MB"
         if kind not in IMAGE_TYPES:
-            return "", f"the address gave {kind}, not a picture"
+            return "", f"the address gave {kind}, not a picture the site publishes (.jpg, .png, .webp, .gif, .svg)"
         parts = urlsplit(url)
         name = posixpath.join(parts.hostname or "remote", unquote(parts.path).lstrip("/") or "picture")
         if not posixpath.splitext(name)[1]:

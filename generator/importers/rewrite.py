@@ -15,7 +15,8 @@ from .html import IFRAME, embed_link
 from .media import Media
 from .post import Blog, Note, Post
 
-PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")  # what a build publishes
+REFUSED = (".avif", ".tif", ".tiff", ".heic", ".heif", ".bmp", ".jxl")  # pictures it refuses (docs/security.md)
 FILE_SUFFIXES = (*PICTURE_SUFFIXES, ".pdf", ".mp3", ".m4a", ".doc", ".docx", ".odt", ".txt", ".zip")
 MD_IMAGE = re.compile(r'(!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?)([^)\s>]+)(>?(?:\s+"[^"]*")?\s*\))')
 MD_LINK = re.compile(r'((?<!!)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*<?)([^)\s>]+)(>?(?:\s+"[^"]*")?\s*\))')
@@ -41,6 +42,16 @@ def _is_picture(url: str) -> bool:
 
 def _is_file(url: str) -> bool:
     return urlsplit(url).path.lower().endswith(FILE_SUFFIXES)
+
+
+def _refused(file: Path, url: str, notes: list[Note], snippet: str) -> bool:
+    """A picture in a format the build refuses is not copied (the build would stop on it): it is reported."""
+    if file.suffix.lower() not in REFUSED:
+        return False
+    notes.append(Note("", 0, f"the picture {url} is a {file.suffix.lower()} file, which the site does not publish",
+                      "convert it to .jpg, .png or .webp, put it in content/media/ and change the address here",
+                      snippet))
+    return True
 
 
 def _inside(file: Path, root: Path) -> bool:
@@ -98,6 +109,8 @@ class Rewriter:
         if not host and not path.startswith("/"):
             local = (post.folder / path) if post.folder and path else None
             if local and local.is_file() and _inside(local, blog.root):
+                if _refused(local, url, notes, snippet):
+                    return url
                 return quote(self.media.copy(local, self._media_name(local)))
             if picture:
                 notes.append(Note("", 0, f"the picture {url} was not found next to {post.origin}",
@@ -112,6 +125,8 @@ class Rewriter:
                 parts_in = [p for p in site_path[len(prefix):].split("/") if p not in ("", ".", "..")]
                 candidate = folder.joinpath(*parts_in)
                 if candidate.is_file() and _inside(candidate, blog.root):
+                    if _refused(candidate, url, notes, snippet):
+                        return url
                     return quote(self.media.copy(candidate, self._media_name(candidate))) + fragment
         if (picture or _is_file(url)) and self.fetch and blog.hosts:
             new, _ = self.media.download(url if host else f"https://{blog.hosts[0]}{path}")
