@@ -290,7 +290,8 @@ class Fields:
                 meant.add(hint.split("'")[1] if hint.startswith("did") else None)
                 ok = False
         for key, declared in self.table.items():
-            if key not in value or value[key] is None:
+            # An optional field left empty ("" is what the browser editor writes for a cleared box) is left out.
+            if key not in value or value[key] is None or (value[key] == "" and not declared.required):
                 # A misspelt required field is reported once, as the misspelling.
                 if declared.required and key not in meant:
                     ctx.bad(f"{prefix}{key}", "is required but missing", f"add a line '{key}: ...'")

@@ -158,6 +158,14 @@ def test_an_editor_setting_with_mistakes_is_reported_with_the_fix(make_site, run
             "found 'nope'") in result.err
 
 
+def test_optional_fields_the_editor_saves_empty_count_as_left_out(make_site, run):
+    """Decap writes "" for a box that was typed in and cleared, and [] for an emptied list."""
+    source = make_site({**FILES, "therapists/emma-empty.yaml": 'name: Emma Empty\npronouns: ""\nlanguages: []\n'
+                        'fees:\n  individual: ""\ncontact:\n  email: ""\n  booking_url: ""\n'})
+    result = run("build", "--source", str(source))
+    assert result.code == 0, result.err
+
+
 # serve's local backend: Decap's JSON API over the site folder.
 def call(backend: LocalBackend, body: dict | bytes, **headers) -> tuple[str, object]:
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
