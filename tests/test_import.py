@@ -70,14 +70,16 @@ def redirects_to(html: str) -> str:
 
 def test_a_wordpress_export_becomes_articles_pages_authors_and_media(run, old, site, remote):
     result, export = imported(run, "wordpress", old, site, "--fetch-images")
-    assert result.out.splitlines()[0] == (f"Imported 3 articles (1 of them a draft), 1 page, 1 guest author and 2 "
+    assert result.out.splitlines()[0] == (f"Imported 4 articles (2 of them drafts), 1 page, 1 guest author and 2 "
                                           f"pictures and files into {site}.")
     assert result.err.splitlines() == [
-        "3 things could not be carried over as they were; look at each:",
+        "4 things could not be carried over as they were; look at each:",
         f"{export.as_posix()}:1: 1 comment was not imported: the site has no comments; keep the export if you "
         "want to keep them",
         f"{export.as_posix()}:146: items of type 'tribe_events' were not imported; copy what they say into "
         "articles or pages by hand",
+        f"{export.as_posix()}:153: 'For our group members' was protected by a password on the old site: it is a "
+        "draft here; publish it (draft: false) only if everyone may read it; the site has no passwords",
         "content/articles/first-session.md:22: the shortcode [gallery] was kept as text: it only worked inside "
         "WordPress; replace it: pictures with ![description](/media/...), forms with a link to the contact page, "
         "or delete it",
@@ -91,6 +93,7 @@ def test_a_wordpress_export_becomes_articles_pages_authors_and_media(run, old, s
     assert (site / "content/authors/jordan-avery.yaml").read_text() == "name: Jordan Avery\n"
     draft = (site / "content/articles/notes-on-sleep.md").read_text()
     assert "draft: true" in draft and "summary" not in draft and "aliases" not in draft  # no excerpt, no address
+    assert "draft: true" in (site / "content/articles/for-our-group-members.md").read_text()  # had a password
     out = built(run, site)
     grief = page(out, "articles/grief-has-no-timetable/index.html")
     assert "<h1>Grief Has No Timetable</h1>" in grief

@@ -147,6 +147,10 @@ def _post(item, values: dict, kind: str, status: str, shown: str, line: int, aut
               if c.get("domain") in ("category", "post_tag")]
     body, body_notes = _body(values.get(("content", "encoded"), ""), shown, line)
     link = values.get(("", "link"), "")
+    if values.get(("wp", "post_password")):  # readers needed a password: it must not become public unasked
+        status = "private"
+        notes.append(Note(shown, line, f"'{title}' was protected by a password on the old site: it is a draft here",
+                          "publish it (draft: false) only if everyone may read it; the site has no passwords"))
     old = old_path(link, hosts) if status not in DRAFT_STATUS else ""
     excerpt = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", values.get(("excerpt", "encoded"), ""))))
     creator = values.get(("dc", "creator"), "").strip()
