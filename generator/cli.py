@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import Problem, SiteError, UsageError
+from .errors import Problem, SiteError, UsageError, os_error
 
 
 class Parser(argparse.ArgumentParser):
@@ -89,6 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"therapist-site: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the system refused: a full disk, a read-only one, /proc, a name too long
+        source = getattr(args, "source", None) or Path(".")
+        code, line = os_error(exc, source, getattr(args, "output", None) or source / "public")
+        print(line, file=sys.stderr)
+        if code == 1:
+            print("Nothing was written; fix the problem above and run the command again.", file=sys.stderr)
+        return code
     except KeyboardInterrupt:  # Ctrl-C: the staging folder is removed and the published site was never touched
         print("therapist-site: stopped; the published site was not changed.", file=sys.stderr)
         return 130

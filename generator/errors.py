@@ -6,7 +6,10 @@ report. ``SiteError`` carries the sorted report to the CLI, which prints it and 
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -69,3 +72,55 @@ def did_you_mean(word: str, choices) -> str:
     if close:
         return f"did you mean '{close[0]}'?"
     return "valid fields are: " + ", ".join(choices)
+
+
+#: What to do about an error of the operating system where the output goes, by its errno.
+OS_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space, or choose another --output on another disk",
+    errno.EDQUOT: "your disk quota is used up: free some space, or choose another --output",
+    errno.EACCES: "you may not write there: choose another --output, or change the folder's permissions",
+    errno.EPERM: "you may not write there: choose another --output, or change the folder's permissions",
+    errno.EROFS: "that disk is read-only: choose another --output",
+    errno.ENOTDIR: "a part of that path is a file, not a folder: choose another --output",
+    errno.EISDIR: "a folder stands where a file goes: choose another --output",
+    errno.EEXIST: "a file stands where a folder goes: choose another --output",
+    errno.ENAMETOOLONG: "a name in that path is too long: choose a shorter --output",
+    errno.ENOENT: "a folder on the way there does not exist or went away: choose another --output",
+    errno.EXDEV: "the output must be a folder that can be replaced whole, not a mount point: choose a folder "
+                 "inside it as --output",
+    errno.EBUSY: "the output must be a folder that can be replaced whole, not a mount point: choose a folder "
+                 "inside it as --output",
+}
+
+
+def os_error(exc: OSError, source: Path, output: Path | None) -> tuple[int, str]:
+    """One line for an error of the operating system, naming the path, and its exit code: 1 for a file in the
+    sources, 2 where the output goes (the output, the staging folder beside it, the cache)."""
+    path = Path(os.fsdecode(exc.filename)) if exc.filename else None
+    reason = exc.strerror or str(exc)
+    absolute = Path(os.path.abspath(path)) if path else None
+    source = Path(os.path.abspath(source))
+    if absolute and absolute.is_relative_to(source) and not _output_side(absolute, source, output):
+        rel = absolute.relative_to(source).as_posix()
+        return 1, str(Problem(rel, 0, "", f"cannot be read: {reason}",
+                              "check that the file is there and that you may read it"))
+    where = path or output or source
+    hint = OS_HINTS.get(exc.errno, "choose another --output")
+    system = next((f for f in ("/proc", "/sys", "/dev") if absolute and absolute.is_relative_to(f)), None)
+    if system:
+        hint = f"{system} holds the system's own information, not files: choose another --output"
+    return 2, f"therapist-site: cannot write {where}: {reason}; {hint}"
+
+
+def _output_side(path: Path, source: Path, output: Path | None) -> bool:
+    """Whether ``path`` is where the output goes: the output, a folder on the way to it, the staging folder beside
+    it (.public.staging-…), or the cache."""
+    if path.is_relative_to(source / ".cache"):
+        return True
+    if output is None:
+        return False
+    output = Path(os.path.abspath(output))
+    if output.is_relative_to(path):
+        return True
+    return any(folder == output or (folder.parent == output.parent and folder.name.startswith(f".{output.name}."))
+               for folder in (path, *path.parents))

@@ -18,7 +18,7 @@ from typing import Callable
 from . import editor, quick
 from .build import Options, build, load_site
 from .cache import Cache
-from .errors import Problem, SiteError, UsageError
+from .errors import Problem, SiteError, UsageError, os_error
 from .localedit import API_PATH, LocalBackend
 from .models import Site
 from .publish import identity
@@ -65,6 +65,10 @@ def rebuild(options: Options, log: Log = say, built: Callable | None = None) -> 
     except UsageError as exc:
         log(f"Cannot build the preview: {exc}")
         return (Problem(str(options.output), 0, "", str(exc)),)
+    except OSError as exc:  # the system refused a read or a write: say which path, keep serving
+        line = os_error(exc, options.source, options.output)[1]
+        log(line)
+        return (Problem(str(exc.filename or options.output), 0, "", line),)
     except Exception as exc:  # a bug, not the user's mistake: keep serving, show it, keep the traceback
         log(traceback.format_exc())
         return (Problem("therapist-site", 0, "", f"unexpected error: {type(exc).__name__}: {exc}",

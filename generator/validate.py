@@ -483,8 +483,43 @@ _MAKERS = {"article": _article, "page": _page, "topic": _topic, "therapist": _th
            "author": _guest_author}
 
 
+#: Fields whose values become part of an address (a folder name): the file system takes at most 255 bytes.
+ADDRESS_FIELDS = {"article": ("slug", "topics"), "page": ("slug",), "therapist": (
+    "specialties", "insurance", "languages", "populations", "ages", "availability", "gender", "locations.city")}
+MAX_ADDRESS_NAME = 150  #: bytes of the slug made from one such value (or from a file name)
+
+
+def _address_names(doc: RawDoc, values: dict, ctx: Ctx) -> bool:
+    """Report a value too long to become a folder name: the build would end in the system's 'name too long'."""
+    named_by_file = doc.kind in ("article", "page") and not values.get("slug")
+    found = [("", doc.stem)] if named_by_file else []
+    for name in ADDRESS_FIELDS.get(doc.kind, ()):
+        key, _, inner = name.partition(".")
+        value = values.get(key)
+        items = value if isinstance(value, (list, tuple)) else () if value is None else (value,)
+        for index, item in enumerate(items):
+            field = f"{key}[{index}]" if isinstance(value, (list, tuple)) else key
+            if inner:  # a group of fields, as a dict or already a model
+                inner_value = item.get(inner, "") if isinstance(item, dict) else getattr(item, inner, "")
+                found.append((f"{field}.{inner}", str(inner_value)))
+            elif not inner:
+                found.append((field, str(item)))
+    ok = True
+    for field, text in found:
+        size = len(slugify(text).encode())
+        if size > MAX_ADDRESS_NAME:
+            what = "is too long to be part of an address" if field else "the file name is too long to be an address"
+            ctx.bad(field, f"{what} ({size} characters once made into one; at most {MAX_ADDRESS_NAME})",
+                    "shorten it" if field else "rename the file, or set a shorter 'slug:'")
+            ok = False
+    return ok
+
+
 def document(doc: RawDoc, sources: Sources, problems: Collector, timezone: zoneinfo.ZoneInfo):
     """Check one raw document and build its model; None, with every problem reported, when it has mistakes."""
     values, ok = check_document(doc, TABLES[doc.kind], problems, timezone)
+    ctx = Ctx(doc, problems)
+    if not _address_names(doc, values, ctx):
+        return None
     # The builders also check references (authors, files) on the valid values, so all is reported at once.
-    return _MAKERS[doc.kind](doc, values, Ctx(doc, problems), sources, ok)
+    return _MAKERS[doc.kind](doc, values, ctx, sources, ok)
