@@ -23,6 +23,11 @@ PRECISION = 3  #: decimals of a degree: about 100 m, closer than a ZIP code's ce
 PREFIXES = tuple(f"{n:02d}" for n in range(100))  #: every first two digits has ZIP codes (00501 is in New York)
 
 
+def placed(therapists) -> bool:
+    """Whether some office has a place: only then does the directory offer "near you" and ship the ZIP tables."""
+    return any(loc.lat is not None for t in therapists for loc in t.locations)
+
+
 def locate(location: Location) -> Location:
     """The office with its place: as the profile gives it, else its ZIP code's; unknown: left without one."""
     if location.lat is not None or not location.postal_code:

@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from . import editor, feeds, images, jsonld, photos, search
+from . import editor, feeds, geo, images, jsonld, photos, search
 from .aliases import REDIRECTS, alias_path, redirects, redirects_file
 from .facets import YES_NO, slugs_of, state_name
 from .errors import Problem, SiteError
@@ -53,7 +53,9 @@ def environment(source: Path, site: Site, compiled: Path | None = None) -> jinja
         isodate=lambda moment: moment.isoformat(), tojson_ld=_json_ld,
         slugify=slugify, state_name=state_name, facet_slugs=slugs_of,
     )
-    env.globals.update(site=site, config=config, jsonld=jsonld, yes_no=YES_NO)  # yes_no: facets shown as checkboxes
+    env.globals.update(site=site, config=config, jsonld=jsonld,
+                       yes_no=YES_NO,  # the facets shown as checkboxes
+                       near_you=geo.placed(site.therapists))  # the directory's ZIP code box: some office is placed
     return env
 
 
@@ -226,6 +228,9 @@ def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
             yield page("facet_value.html", f"therapists/{facet.name}/{value.slug}/index.html", value.url,
                        facet=facet, value=value)
     yield Job("therapists/index.json", partial(therapist_index, site), ())
+    if geo.placed(site.therapists):  # the visitor's ZIP code -> place, for the directory's "near you"
+        for prefix in geo.PREFIXES:
+            yield Job(f"assets/zips/{prefix}.json", partial(geo.table, prefix), (geo.VERSION,))
     kept = source / ".cache" / "photos" if cache else None
     for path, make, key in photos.plan(pictures, kept):
         yield Job(path, make, (key,))  # the key: a digest of the photo's bytes and of how it is encoded

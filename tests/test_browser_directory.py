@@ -4,6 +4,7 @@ facet links that work with JavaScript off. In CI (CI=true) a missing Chromium fa
 """
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -240,9 +241,12 @@ def test_no_page_kind_shifts_its_layout_as_it_loads(served, kinds, page_factory,
     the directory also with a filtered address, whose choices the script applies after the first paint."""
     base, profiles, order = served
     shifts = {}
-    for kind, path in [*kinds.items(), ("filtered directory", "/therapists/?language=spanish&accepting=yes")]:
+    for kind, path in [*kinds.items(), ("filtered directory", "/therapists/?language=spanish&accepting=yes"),
+                       ("directory near a ZIP code", "/therapists/?near=92103")]:
         page = page_factory(width=width)  # a fresh page each time: a layout shift is counted per page load
         page.goto(base + path)
+        if "near=" in path:
+            page.locator("#therapist-list:not(.sorting)").wait_for()
         shifts[kind] = page.evaluate(LAYOUT_SHIFT)
     assert {kind: shift for kind, shift in shifts.items() if shift >= 0.1} == {}
     assert "directory" in shifts
@@ -290,3 +294,90 @@ def test_when_nobody_matches_the_notice_gives_the_practice_contact_and_removes_a
     assert urlsplit(page.url).query == "specialty=eating-disorders&population=children&accepting=yes"
     assert page.locator("#filter-toggle").inner_text() == "Filter (3 active)"
     assert page.locator("#filter-status").inner_text().startswith("Removed Language: Arabic.")
+
+
+def expected_near(profiles, order, zip_code: str) -> list[tuple[str, float, bool]]:
+    """(slug, miles to the nearest office, online in the visitor's state) in the order "near you" must give:
+    offices within 50 miles by distance, then telehealth in the visitor's state, then the rest by distance;
+    computed here from the zipcodes package's places, independently of the generator."""
+    import math
+
+    import zipcodes
+
+    def where(code: str) -> tuple[float, float, str]:
+        found = zipcodes.matching(code)[0]
+        return float(found["lat"]), float(found["long"]), found["state"]
+
+    def miles(a, b) -> float:
+        la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+        h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+        return 2 * 3958.8 * math.asin(math.sqrt(h))
+
+    visitor = where(zip_code)
+    rows = []
+    for index, slug in enumerate(order):
+        p = profiles[slug]
+        distance = min((miles(visitor, where(loc["postal_code"])) for loc in p.get("locations", [])),
+                       default=math.inf)
+        online = "telehealth" in p["formats"] and visitor[2] in p.get("telehealth_states", [])
+        group = 0 if distance <= 50 else 1 if online else 2
+        rows.append((group, distance, index, slug, online))
+    return [(slug, distance, online) for _, distance, _, slug, online in sorted(rows)]
+
+
+def shown_distances(page) -> list[tuple[str, str]]:
+    return page.locator(VISIBLE_CARDS).evaluate_all(
+        "cards => cards.map(c => [c.dataset.slug, (c.querySelector('.distance') || {}).textContent || ''])")
+
+
+@pytest.mark.parametrize("width", sorted(VIEWPORTS))
+def test_near_a_zip_code_the_cards_are_ordered_by_true_distance_and_say_how_far(served, page_factory, width):
+    base, profiles, order = served
+    page = page_factory(width=width)
+    page.goto(f"{base}/therapists/?near=92103")  # San Diego (Hillcrest): offices at 92101 are about 2 miles away
+    page.locator("#therapist-list:not(.sorting)").wait_for()
+    expected = expected_near(profiles, order, "92103")
+    shown = shown_distances(page)
+    assert [slug for slug, _ in shown] == [slug for slug, _, _ in expected]
+    for (slug, text), (_, distance, online) in zip(shown, expected):
+        if distance < float("inf"):
+            number = re.match(r"(Less than a mile|[\d,]+ miles?) away", text)
+            assert number, (slug, text)
+            said = 0.5 if number.group(1) == "Less than a mile" else int(re.sub(r"\D", "", number.group(1)))
+            assert abs(said - distance) <= 1, (slug, text, distance)
+        assert ("online in ca" in text.lower()) == online, (slug, text)
+    assert page.locator("#filter-near").input_value() == "92103"
+    assert page.locator("#filter-status").inner_text() == "Showing all 30 therapists, nearest to 92103 first."
+    first = page.locator(VISIBLE_CARDS).first.bounding_box()
+    assert first["y"] < VIEWPORTS[width]["height"] - 100
+
+
+def test_a_zip_code_with_no_office_nearby_still_lists_telehealth_in_its_state_first(served, page_factory):
+    base, profiles, order = served
+    page = page_factory(width=390)
+    page.goto(f"{base}/therapists/")
+    page.fill("#filter-near", "96001")  # Redding, CA: no office within 50 miles
+    page.locator("#therapist-list .distance").first.wait_for()
+    expected = expected_near(profiles, order, "96001")
+    online = [slug for slug, _, is_online in expected if is_online]
+    assert online and all(distance > 50 for _, distance, _ in expected)
+    shown = shown_distances(page)
+    assert [slug for slug, _ in shown[:len(online)]] == online
+    assert all("online in ca" in text.lower() for _, text in shown[:len(online)])
+    assert urlsplit(page.url).query == "near=96001"
+    page.locator("#filter-toggle").click()
+    page.select_option("#filter-language", "spanish")  # the place stays while other choices change
+    assert urlsplit(page.url).query == "language=spanish&near=96001"
+    assert [slug for slug, _ in shown_distances(page)] == [
+        slug for slug, _, _ in expected if "Spanish" in profiles[slug]["languages"]]
+
+
+def test_an_unknown_zip_code_is_said_and_leaves_the_order_alone(served, page_factory):
+    base, profiles, order = served
+    page = page_factory()
+    page.goto(f"{base}/therapists/?near=00000")
+    page.locator("#therapist-list:not(.sorting)").wait_for()
+    assert visible(page) == order
+    assert page.locator("#filter-status").inner_text() == (
+        "We could not find the ZIP code 00000, so the order is unchanged. Showing all 30 therapists.")
+    assert page.locator("#therapist-list .distance").count() == 0

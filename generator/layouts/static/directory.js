@@ -16,7 +16,11 @@
   var toggle = document.getElementById("filter-toggle");
   var badge = document.getElementById("filter-count");
   var cards = Array.prototype.slice.call(list.querySelectorAll("[data-slug]"));
-  var controls = Array.prototype.filter.call(form.elements, function (el) { return el.name; });
+  var near = document.getElementById("filter-near");  // absent when no office has a place
+  var controls = Array.prototype.filter.call(form.elements, function (el) { return el.name && el !== near; });
+  var place = null;  // the visitor's ZIP code and its place: {zip, lat, lon, state}
+  var tables = {};  // first two digits -> the promise of that ZIP code table
+  var NEARBY = 50;  // miles: offices closer than this come first; then telehealth in the visitor's state
 
   /* [[facet, value slug], ...] in the form's order, which is also the order in the query string. */
   function choices() {
@@ -80,6 +84,84 @@
     });
   }
 
+  /* The place of a five-digit ZIP code from /assets/zips/<first two digits>.json, fetched once; null if unknown. */
+  function lookup(zip) {
+    var prefix = zip.slice(0, 2);
+    if (!tables[prefix]) {
+      tables[prefix] = fetch(form.getAttribute("data-zips") + prefix + ".json")
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .catch(function () { return null; });
+    }
+    return tables[prefix].then(function (table) {
+      var found = table && table.zips[zip.slice(2)];
+      return found ? {zip: zip, lat: found[0], lon: found[1], state: found[2] || table.state} : null;
+    });
+  }
+
+  /* Miles along the earth's surface between two [lat, lon] points (haversine). */
+  function miles(a, b) {
+    var rad = Math.PI / 180, dLat = (b[0] - a[0]) * rad, dLon = (b[1] - a[1]) * rad;
+    var h = Math.pow(Math.sin(dLat / 2), 2) + Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.pow(Math.sin(dLon / 2), 2);
+    return 2 * 3958.8 * Math.asin(Math.sqrt(h));
+  }
+
+  /* Offices within NEARBY miles first, nearest first; then those who see the visitor's state online; then the
+     rest by distance. Without a place: the directory's own order. Each card says how far, or that it is online. */
+  function sort() {
+    var ranked = cards.map(function (card, index) {
+      var distance = Infinity, online = false;
+      if (place) {
+        (card.getAttribute("data-offices") || "").split(" ").forEach(function (office) {
+          if (office) distance = Math.min(distance, miles([place.lat, place.lon], office.split(",").map(Number)));
+        });
+        online = (card.getAttribute("data-online") || "").split(" ").indexOf(place.state) !== -1;
+      }
+      var group = !place ? 0 : distance <= NEARBY ? 0 : online ? 1 : 2;
+      return {card: card, index: index, distance: distance, online: online, group: group};
+    });
+    if (place) {
+      ranked.sort(function (a, b) {
+        return a.group - b.group || (a.distance === b.distance ? 0 : a.distance < b.distance ? -1 : 1) || a.index - b.index;
+      });
+    }
+    ranked.forEach(function (r) {
+      list.appendChild(r.card);
+      var line = r.card.querySelector(".distance");
+      if (!place) { if (line) line.parentNode.removeChild(line); return; }
+      if (!line) {
+        line = document.createElement("p");
+        line.className = "distance";
+        var head = r.card.querySelector(".card-head");
+        r.card.insertBefore(line, head ? head.nextSibling : r.card.firstChild);
+      }
+      var said = [];
+      if (r.distance < Infinity) {
+        var n = Math.round(r.distance);
+        said.push(r.distance < 1 ? "Less than a mile away" : n.toLocaleString("en-US") + (n === 1 ? " mile away" : " miles away"));
+      }
+      if (r.online) said.push((said.length ? "online" : "Online") + " in " + place.state);
+      line.textContent = said.join(" · ") || "No office near you";
+    });
+  }
+
+  /* Find the place of the ZIP code in the box, then sort and filter; an unknown one is said, and changes nothing. */
+  function locate(message) {
+    var zip = near ? near.value.replace(/\D/g, "") : "";
+    if (near && zip !== near.value) near.value = zip;
+    if (zip.length !== 5) {
+      place = null;
+      list.classList.remove("sorting");
+      apply(message || (zip ? "A ZIP code has five digits." : ""));
+      return;
+    }
+    if (place && place.zip === zip) { apply(message); return; }
+    lookup(zip).then(function (found) {
+      place = found;
+      list.classList.remove("sorting");
+      apply(found ? message : "We could not find the ZIP code " + zip + ", so the order is unchanged.");
+    });
+  }
+
   function apply(message) {
     var chosen = choices();
     var shown = 0;
@@ -92,11 +174,13 @@
     if (shown === 0) offerRemovals();
     badge.hidden = chosen.length === 0;
     badge.textContent = chosen.length ? " (" + chosen.length + " active)" : "";
-    var query = new URLSearchParams(chosen).toString();
+    sort();
+    var query = new URLSearchParams(place ? chosen.concat([["near", place.zip]]) : chosen).toString();
     history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
     var said = chosen.length
       ? shown + (shown === 1 ? " therapist matches" : " therapists match")
       : "Showing all " + shown + " therapists";
+    if (place && shown) said += ", nearest to " + place.zip + " first";
     status.textContent = (message ? message + " " : "") + said + ".";
   }
 
@@ -114,8 +198,11 @@
     });
   }
 
-  form.addEventListener("change", function () { apply(""); });
-  form.addEventListener("submit", function (event) { event.preventDefault(); apply(""); });
+  form.addEventListener("change", function (event) { if (event.target === near) locate(""); else apply(""); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); locate(""); });
+  if (near) {
+    near.addEventListener("input", function () { if (near.value.replace(/\D/g, "").length === 5) locate(""); });
+  }
   clear.addEventListener("click", function () {
     controls.forEach(function (el) {
       if (el.type === "checkbox") el.checked = false; else el.value = "";
@@ -129,5 +216,12 @@
   });
   status.tabIndex = -1;
   load();
-  apply("");
+  var asked = new URLSearchParams(location.search).get("near");
+  if (near && asked) {
+    near.value = asked;
+    list.classList.add("sorting");  // unseen until sorted, so no card jumps once the table arrives
+    locate("");
+  } else {
+    apply("");
+  }
 }());
