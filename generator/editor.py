@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -52,6 +53,8 @@ def field(name: str, check, required: bool, help_text: str = "") -> dict:
     """One Decap field for one entry of a field table: the widget that fits its type, and its constraints."""
     out: dict = {"name": name, "label": label(name), "required": required}
     out.update(widget(check))
+    if isinstance(check, Fields) and not required:
+        out["fields"] = fields(check, optional=True)
     if isinstance(check, Text) and check.pattern is not None and not isinstance(check, (Choice, Ref)) \
             and out["widget"] == "string":
         out["pattern"] = [pattern(check.pattern), f"Expected {check.expected}"]
@@ -103,7 +106,7 @@ def widget(check) -> dict:
         inner = field("item", item, True)
         return {"widget": "list", "field": inner} if "pattern" in inner else {"widget": "list"}
     if isinstance(check, Fields):
-        return {"widget": "object", "collapsed": False, "fields": fields(check)}
+        return {"widget": "object", "collapsed": False, "fields": fields(check)}  # field() passes ``optional``
     if isinstance(check, Text):
         return {"widget": "string"}
     if isinstance(check, HiddenFields):  # names chosen by the provider: no form can list them; kept as they are
@@ -111,8 +114,11 @@ def widget(check) -> dict:
     raise TypeError(f"no editor widget for {type(check).__name__}: add one to editor.widget")
 
 
-def fields(table: Fields) -> list[dict]:
-    return [field(name, declared.check, declared.required, declared.help) for name, declared in table.table.items()]
+def fields(table: Fields, optional: bool = False) -> list[dict]:
+    """The Decap fields of a table. In an ``optional`` group, Decap would demand the group's required fields even
+    when the group is left empty, so there they are checked before saving instead (see ``rules``)."""
+    return [field(name, declared.check, declared.required and not optional, declared.help)
+            for name, declared in table.table.items()]
 
 
 def collections() -> list[dict]:
@@ -169,45 +175,66 @@ def policy(config: Config, local: bool = False) -> str:
             "form-action 'self'; object-src 'none'")
 
 
-def together() -> list[tuple[str, str, str]]:
-    """(collection, a field, the field it makes required), from the tables' ``required_when`` ("`photo` is set"):
-    a picture needs its description."""
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A field that another one makes required, checked before saving: Decap's config.yml cannot say so."""
+
+    collection: str
+    when: tuple[str, ...]  #: the path of the field (or optional group) that, once filled in, requires ``needs``
+    needs: tuple[str, ...]
+    message: str
+
+
+def rules() -> list[Rule]:
+    """From the tables: a ``required_when`` ("`photo` is set": a picture needs its description), and the required
+    fields of an optional group once anything in the group is filled in."""
     found = []
-    for collection, _, _, _, _, table, _, _ in COLLECTIONS:
+    for collection, table in tables():
         for name, declared in table.table.items():
             if declared.required_when:
                 match = re.fullmatch(r"`(\w+)` is set", declared.required_when)
                 if not match:
                     raise ValueError(f"{collection}.{name}: the editor cannot check required_when "
                                      f"{declared.required_when!r}: write it as '`field` is set'")
-                found.append((collection, match.group(1), name))
+                found.append(Rule(collection, (match.group(1),), (name,), f"'{label(name)}' is required when "
+                                  f"'{label(match.group(1))}' is set: {declared.help}"))
+            group = declared.check
+            if isinstance(group, Fields) and not declared.required:
+                found += [Rule(collection, (name,), (name, inner), f"'{label(inner)}' in '{label(name)}' is "
+                               f"required once anything in '{label(name)}' is filled in: {group.table[inner].help}")
+                          for inner in group.required]
     return found
 
 
+def tables() -> list[tuple[str, Fields]]:
+    """(collection name, its field table), site.yaml's as "settings"."""
+    return [(name, table) for name, _, _, _, _, table, _, _ in COLLECTIONS] + [("settings", site_config.TABLE)]
+
+
 def checks_js() -> bytes:
-    """Our script beside Decap: refuse to save a field without the one it requires (config.yml cannot say so)."""
-    rules = json.dumps([{"collection": c, "field": f, "needs": n, "message":
-                         f"'{label(n)}' is required when '{label(f)}' is set: {help_of(c, n)}"}
-                        for c, f, n in together()])
-    return (_CHECKS % rules).encode()
-
-
-def help_of(collection: str, name: str) -> str:
-    table = next(table for c, _, _, _, _, table, _, _ in COLLECTIONS if c == collection)
-    return table.table[name].help
+    """Our script beside Decap: refuse to save a field without the one it requires."""
+    found = json.dumps([{"collection": r.collection, "when": r.when, "needs": r.needs, "message": r.message}
+                        for r in rules()])
+    return (_CHECKS % found).encode()
 
 
 _CHECKS = """\
 // Made by therapist-site: checks the field tables make that Decap's config.yml cannot express.
 (function () {
   var rules = %s;
+  function filled(value) {  // text with letters, a number, true, or a list or group with something filled in
+    if (value === null || value === undefined || value === false) return false;
+    if (typeof value === "string") return value.trim() !== "";
+    if (typeof value === "number" || value === true) return true;
+    return typeof value.some === "function" ? value.some(filled) : false;
+  }
   window.CMS.registerEventListener({
     name: "preSave",
     handler: function (event) {
       var entry = event.entry, data = entry.get("data");
       rules.forEach(function (rule) {
-        if (entry.get("collection") === rule.collection && data.get(rule.field) &&
-            !String(data.get(rule.needs) || "").trim()) {
+        if (entry.get("collection") === rule.collection && filled(data.getIn(rule.when)) &&
+            !filled(data.getIn(rule.needs))) {
           throw new Error(rule.message);
         }
       });
