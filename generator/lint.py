@@ -7,17 +7,22 @@ build by itself.
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import Collector, Problem, did_you_mean
 from .load import TEXT_SUFFIXES
+from .markup import OFFSITE
 from .models import Site
 from .scaffold import PLACEHOLDERS
 
 #: Domains set aside for examples and tests (RFC 2606, RFC 6761): no practice's site can ever live there.
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 RESERVED_TLDS = ("example", "test", "invalid", "localhost")
+
+
+OFFSITE_LINK = re.compile(rf'<a class="{OFFSITE}" href="([^"]*)"')
 
 
 def reserved_host(url: str) -> str:
@@ -59,7 +64,31 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
                       f"the topic {topic.name!r} has only this article and nothing else on its page",
                       close if close.startswith("did") else
                       "add it to other articles, describe it in content/topics/, or use an existing topic")
+    texts = [(a.source, a.html) for a in site.articles] + [(p.source, p.html) for p in site.pages]
+    texts += [(t.source, t.bio_html) for t in site.therapists] + [(g.source, g.bio_html) for g in site.guest_authors]
+    for path, html in texts:
+        _offsite_images(found, source, path, html)
     return tuple(sorted(set(found.problems)))
+
+
+def _offsite_images(found: Collector, source: Path, path: str, html: str) -> None:
+    """Warn about each picture on another website (markup.offsite_images made it a link), at its line."""
+    hrefs = OFFSITE_LINK.findall(html)
+    if not hrefs:
+        return
+    try:
+        text = (source / path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    for href in dict.fromkeys(hrefs):
+        url = unescape(href)
+        host = urlsplit(url if "://" in url else "http:" + url).hostname or url
+        at = text.find(url)
+        found.add(path, text[:at].count("\n") + 1 if at >= 0 else 0, "",
+                  f"the picture {url} is on another website ({host}): pages and feeds show a link to it instead, "
+                  f"since loading it would tell {host} who reads the page",
+                  "save the picture in content/ (e.g. content/images/) and write its address from there, e.g. "
+                  "![what it shows](/images/picture.jpg)")
 
 
 def _placeholders(found: Collector, source: Path, therapist) -> None:

@@ -368,6 +368,9 @@ def discover(source: Path, problems: Collector) -> tuple[list[tuple[str, str]], 
             docs.append((rel, "author"))
         else:
             files.append(rel)
+    layouts = source / "layouts"  # templates and static files are published too: none may lead out of the site
+    for file in sorted(layouts.rglob("*")) if layouts.is_dir() else ():
+        _escapes(file, source, file.relative_to(source).as_posix(), problems)
     therapists = source / "therapists"
     for file in sorted(therapists.iterdir()) if therapists.is_dir() else ():
         rel = file.relative_to(source).as_posix()

@@ -11,7 +11,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import NamedTuple
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -47,6 +47,10 @@ ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
 URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 ROOTED = re.compile(r'\b(href|src)="/(?!/)')
 TAG = re.compile(r"<[^>]+>")
+IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+IMG_SRC = re.compile(r'\bsrc="([^"]*)"', re.IGNORECASE)
+IMG_ALT = re.compile(r'\balt="([^"]*)"', re.IGNORECASE)
+OFFSITE = "offsite-image"  #: the class of the link that stands for a picture on another website
 
 # The budget of one document (docs/security.md): Python-Markdown looks for the end of a link from every '[' that
 # has none, to the end of the paragraph (quadratic: 20,000 '[' in one line take two minutes), and recurses once per
@@ -247,9 +251,33 @@ def convert_one(text: str, config: Config) -> tuple[str, int] | None:
 
 
 def _relinker(config: Config):
-    """Links written from the site root ('/about/') must follow the site when it lives under a path."""
+    """Links written from the site root ('/about/') must follow the site when it lives under a path; a picture
+    on another website becomes a link to it (offsite_images)."""
     prefix = urlsplit(config.base_url).path
-    return (lambda html: ROOTED.sub(lambda m: f'{m.group(1)}="{prefix}', html)) if prefix != "/" else str
+    own = urlsplit(config.base_url).netloc.lower()
+    rooted = (lambda html: ROOTED.sub(lambda m: f'{m.group(1)}="{prefix}', html)) if prefix != "/" else str
+    return lambda html: offsite_images(rooted(html), own)
+
+
+def offsite_images(html: str, own_host: str) -> str:
+    """Replace each <img> whose picture is on another website by a link to it, its alt text as the words.
+
+    Pages never load anything from another host (the policy would block it anyway, leaving a broken picture), and
+    feeds carry the same HTML, so readers and email services do not fetch it either: showing it would tell that
+    host who reads the article. lint.py warns with the file, the line and the host."""
+    def unplug(match: re.Match) -> str:
+        tag = match.group(0)
+        src = IMG_SRC.search(tag)
+        url = unescape(src.group(1)) if src else ""
+        host = urlsplit(url if "://" in url else "http:" + url).netloc.lower() if url.startswith(
+            ("http://", "https://", "//")) else ""
+        if not host or host == own_host:
+            return tag
+        alt = IMG_ALT.search(tag)
+        words = alt.group(1).strip() if alt and alt.group(1).strip() else "A picture"
+        return f'<a class="{OFFSITE}" href="{src.group(1)}">{words} (picture on {escape(host)})</a>'
+
+    return IMG.sub(unplug, html) if "<img" in html else html
 
 
 def _convert_one(item: tuple[str, bool]) -> tuple[str, int] | Refused:

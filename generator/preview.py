@@ -14,6 +14,7 @@ import time
 import traceback
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from . import editor, quick
 from .build import Options, build, load_site
@@ -25,6 +26,9 @@ from .publish import identity
 from .render import article_path, page_environment
 
 OVERLAY_URL = "/__therapist-site__/problems.css"
+MAX_PATH = 2048  #: characters of a URL path; no page of a site is longer
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:\d{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?")
 CSP = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE)
 BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 OVERLAY_CSS = b"""\
@@ -144,6 +148,9 @@ class Preview:
         self.env = None
         self.stamps: dict[str, tuple[int, int]] = {}  # the article files that build read
         self.local = LocalBackend(options.source)  # the editor at /admin/ reads and writes the sources through it
+        # The live reload socket the pages' policy lets through: serve's own address (options.base_url), never
+        # taken from a request, whose Host header anyone can set.
+        self.socket_origin = "ws://" + urlsplit(options.base_url).netloc
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -182,8 +189,23 @@ class Preview:
         return bool(shown)
 
     def app(self, environ, start_response):
-        """WSGI: serve a file of the last good build; HTML pages get the live reload script and the problems."""
-        path = (environ.get("PATH_INFO") or "/").encode("latin-1").decode("utf-8", errors="replace")
+        """WSGI: serve a file of the last good build; HTML pages get the live reload script and the problems.
+
+        A malformed request (a NUL or control character in the path, an overlong path, a Host that is no host
+        name) gets 400, a path that cannot be a file 404: never a traceback."""
+        try:
+            path = (environ.get("PATH_INFO") or "/").encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            path = "\0"
+        host = environ.get("HTTP_HOST", "")
+        if len(path) > MAX_PATH or CONTROL.search(path) or (host and not HOST.fullmatch(host)):
+            return _respond(start_response, "400 Bad Request", "text/plain; charset=utf-8", b"Bad request")
+        try:
+            return self._answer(path, environ, start_response)
+        except (OSError, ValueError):  # a name too long for the disk, or one it refuses: no such page
+            return _respond(start_response, "404 Not Found", "text/plain; charset=utf-8", b"Not found")
+
+    def _answer(self, path: str, environ, start_response):
         if path == OVERLAY_URL:
             return _respond(start_response, "200 OK", "text/css; charset=utf-8", OVERLAY_CSS)
         if path == API_PATH:
@@ -201,8 +223,7 @@ class Preview:
             return [b""]
         status, kind, data, good = found
         if kind.startswith("text/html"):
-            origin = "ws://" + (environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}")
-            data = decorate(data, problems if site == failed_on else (), origin, good)
+            data = decorate(data, problems if site == failed_on else (), self.socket_origin, good)
         return _respond(start_response, status, kind, data)
 
     def _read(self, path: str) -> str | tuple[str, str, bytes, bool]:
@@ -229,7 +250,7 @@ class Preview:
         if self.site is None or self.env is None:
             return _respond(start_response, "503 Service Unavailable", "text/html; charset=utf-8", FALLBACK.encode())
         config = self.site.config
-        host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+        host = urlsplit(self.options.base_url).netloc  # the address serve listens on, never a request header
         if path == "/admin/":
             page = self.env.get_template("admin.html").render(page_url="/admin/", policy=editor.policy(config, True))
             return _respond(start_response, "200 OK", "text/html; charset=utf-8", page.encode())

@@ -31,14 +31,18 @@ def cli(*argv, timeout: float = DEADLINE) -> subprocess.CompletedProcess:
                           timeout=timeout, env=env, cwd=REPO)
 
 
-def contained(root: Path, files: dict[str, str | bytes], command: str = "build") -> Ended:
-    """Build a good site into ``root/public``, add ``files`` to its sources, run ``command`` on it; check that it
-    ends contained and return how."""
+def contained(root: Path, files: dict[str, str | bytes], command: str = "build",
+              links: dict[str, Path] | None = None) -> Ended:
+    """Build a good site into ``root/public``, add ``files`` (and symbolic ``links``) to its sources, run
+    ``command`` on it; check that it ends contained and return how."""
     source = write_files(root / "site", dict(GOOD))
     output = root / "public"
     assert main(["build", "--source", str(source), "--output", str(output), "--quiet"]) == 0
     before = snapshot(output)
     write_files(source, files)
+    for rel, target in (links or {}).items():
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(target, source / rel)
     argv = [command, "--source", source] + (["--output", output] if command == "build" else [])
     done = cli(*argv)
     assert done.returncode in (0, 1, 2), done.stderr

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import re
 
 import feedparser
 
 import pictures
 from hostile import contained
+from sitegen import _png
 from test_validate import problems
 
 
@@ -90,3 +92,47 @@ def test_check_reports_a_file_that_would_replace_a_generated_one(tmp_path):
     assert ended.code == 1 and ended.lines == [
         "content/index.html: would replace index.html, which the site makes itself; rename or move the file; to "
         "change what the site makes, put your own version of its layout in layouts/"]
+
+
+def test_a_symlink_in_layouts_out_of_the_site_is_an_error_and_nothing_is_published(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private notes")
+    ended = contained(tmp_path, {"layouts/static/ok.css": "p{}"}, links={
+        "layouts/static/leak.txt": secret, "layouts/base.html": secret, "layouts/static/everything": tmp_path})
+    assert ended.code == 1
+    assert ended.lines == [f"layouts/{name}: is a link to a place outside the site folder; copy the file into the "
+                           "site folder instead of linking to it" for name in
+                           ("base.html", "static/everything", "static/leak.txt")]
+
+
+def test_a_picture_from_another_website_is_a_warning_and_a_link_in_pages_and_feeds(make_site, run, tmp_path):
+    source = make_site({
+        "content/articles/a.md": "---\ntitle: A\ndate: 2026-01-01\nsummary: S.\n---\nIntro.\n\n"
+                                 "![A calm lake](https://cdn.tracker.example/lake.jpg?u=1&v=2)\n\n"
+                                 "Text with ![ref][pic] and <img src=\"//img.other.example/x.png\" alt=\"\">.\n\n"
+                                 "![Ours](https://test-practice.org/images/ours.png) ![local](/images/ours.png)\n\n"
+                                 "[pic]: http://pics.example.net/p.gif\n",
+        "content/images/ours.png": _png(1),
+    })
+    out = tmp_path / "out"
+    result = run("build", "--source", source, "--output", out)
+    assert result.code == 0
+    hint = "save the picture in content/ (e.g. content/images/) and write its address from there, e.g. " \
+           "![what it shows](/images/picture.jpg)"
+    assert [line for line in result.err.splitlines() if "another website" in line] == [
+        f"content/articles/a.md:{line}: the picture {url} is on another website ({host}): pages and feeds show a "
+        f"link to it instead, since loading it would tell {host} who reads the page; {hint}"
+        for line, url, host in [(8, "https://cdn.tracker.example/lake.jpg?u=1&v=2", "cdn.tracker.example"),
+                                (10, "//img.other.example/x.png", "img.other.example"),
+                                (14, "http://pics.example.net/p.gif", "pics.example.net")]]
+    page = (out / "articles/a/index.html").read_text()
+    feed = feedparser.parse((out / "feed.xml").read_bytes()).entries[0].content[0].value
+    for html in (page, feed):
+        assert "tracker" not in "".join(re.findall(r"<img[^>]*>", html))
+        assert ('<a class="offsite-image" href="https://cdn.tracker.example/lake.jpg?u=1&amp;v=2">A calm lake '
+                '(picture on cdn.tracker.example)</a>') in html
+        assert re.search(r'<a class="offsite-image" href="(https:)?//img.other.example/x.png">A picture \(picture '
+                         r'on img.other.example\)</a>', html)  # feeds make every link absolute
+        assert "ref (picture on pics.example.net)</a>" in html
+        assert re.search(r'<img[^>]*src="(https://test-practice.org)?/images/ours.png"', html)
+    assert len(re.findall(r"<img\b", page.split('class="prose"')[1].split("</div>")[0])) == 2

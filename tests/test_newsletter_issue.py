@@ -221,7 +221,8 @@ def test_feeds_keep_full_content_with_absolute_images_sized_for_email(make_site,
     assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
     wide = f'<img alt="A wide shoot" src="{BASE}images/wide.png" width="600" height="200">'
     small = f'<img alt="A small beach" src="{BASE}images/small.png" width="200" height="100">'
-    other = '<img alt="Elsewhere" src="https://other.example.com/x.png">'
+    other = ('<a class="offsite-image" href="https://other.example.com/x.png">Elsewhere (picture on '
+             'other.example.com)</a>')  # a picture on another website: a link, in pages and feeds alike
     feed = (tmp_path / "out" / "feed.xml").read_text()
     for tag in (wide, small, other):
         assert tag.replace("<", "&lt;").replace(">", "&gt;") in feed, tag

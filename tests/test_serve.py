@@ -6,6 +6,7 @@ live reload websocket, with bounded waits, the way a browser would.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import os
 import signal
@@ -401,3 +402,38 @@ def test_serve_on_a_port_in_use_explains_what_to_do(make_site, run):
     assert result.code == 2
     assert f"therapist-site: cannot serve on 127.0.0.1:{port} (Address already in use); another program may be " \
            f"using that port: try --port {port + 1}" in result.err
+
+
+def call_with(preview: Preview, path: str, host: str = "127.0.0.1:8000") -> tuple[str, bytes]:
+    seen: dict = {}
+    body = b"".join(preview.app({"PATH_INFO": path, "HTTP_HOST": host}, lambda s, h: seen.update(status=s)))
+    return seen["status"], body
+
+
+def test_malformed_requests_get_400_or_404_and_the_policy_never_comes_from_a_header(make_site):
+    preview = Preview(options(make_site(SITE)), quiet)
+    preview.rebuild()
+    assert call_with(preview, "/\x00")[0] == "400 Bad Request"  # what a server makes of /%00
+    assert call_with(preview, "/articles/\x1b[31m/")[0] == "400 Bad Request"
+    assert call_with(preview, "/" + "a" * 5000)[0] == "400 Bad Request"
+    assert call_with(preview, "/" + "a" * 300 + "/")[0] == "404 Not Found"  # a name too long for the disk
+    assert call_with(preview, "/\udcff".encode("utf-8", "surrogateescape").decode("latin-1"))[0] == "400 Bad Request"
+    for host in ('evil.example"; script-src *', "a b", "x" * 300, "127.0.0.1:8000\r\nX: y"):
+        assert call_with(preview, "/", host)[0] == "400 Bad Request", host
+    status, body = call_with(preview, "/articles/hello/", "evil.example:8000")
+    assert status == "200 OK" and b"evil" not in body
+    assert b"connect-src 'self' ws://127.0.0.1:8000" in body  # serve's own address
+
+
+def test_serve_answers_a_nul_in_the_path_with_400_and_prints_no_traceback(served):
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+    for path in ("/%00", "/%00/index.html", "/" + "%41" * 3000, "/" + "b" * 400 + "/", "/%ff%fe"):
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        assert response.status in (400, 404), path
+    connection.request("GET", "/", headers={"Host": "bad host\"'"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 400
+    assert "Traceback" not in served.err.read_text()
