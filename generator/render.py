@@ -206,7 +206,9 @@ def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
         yield page("articles.html", url.lstrip("/") + "index.html", url, articles=chunk, number=number,
                    pages=pages)
     for article in site.articles:
-        yield Job(article_path(article), partial(article_page, env, source, article), (article.html,))
+        picture = pictures.get(article.url)  # its image's sizes are on the page: a new image changes the key
+        yield Job(article_path(article), partial(article_page, env, source, article),
+                  (article.html, picture.key if picture else ""))
     yield page("topics.html", "topics/index.html", "/topics/")
     for topic in site.topics:
         yield page("topic.html", f"topics/{topic.slug}/index.html", topic.url, heavy=(topic.description_html,),

@@ -10,6 +10,7 @@ import feedparser
 from PIL import Image
 
 import pictures
+from conftest import snapshot
 from hostile import contained
 
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
@@ -136,3 +137,14 @@ def test_pictures_over_the_limits_are_clear_errors(tmp_path):
         ended = contained(tmp_path / str(index), files)
         assert (ended.code, ended.lines) == (1, expected), case
         assert not re.search(r"0x[0-9a-f]{6,}|BytesIO", ended.err), case
+
+
+def test_a_replaced_article_image_gives_a_cached_build_equal_to_a_cold_one(make_site, run, tmp_path):
+    source = make_site({"therapists/ana.yaml": "name: Ana\n", "content/articles/walk.md": ARTICLE,
+                        "content/images/walk.jpg": pictures.jpeg((2000, 1000))})
+    assert run("build", "--source", source, "--output", tmp_path / "cached").code == 0
+    (source / "content/images/walk.jpg").write_bytes(pictures.jpeg((1000, 1000)))  # another shape, same name
+    assert run("build", "--source", source, "--output", tmp_path / "cached").code == 0
+    assert run("build", "--source", source, "--output", tmp_path / "cold", "--no-cache").code == 0
+    assert snapshot(tmp_path / "cached") == snapshot(tmp_path / "cold")
+    assert 'width="960" height="960"' in (tmp_path / "cached/articles/walk/index.html").read_text()
