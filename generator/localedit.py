@@ -109,11 +109,12 @@ class LocalBackend:
             data_files = params.get("dataFiles") or ([entry] if entry else [])
             writes = [(_text(f, "path"), _text(f, "raw").encode()) for f in data_files if isinstance(f, dict)]
             writes += [(_text(a, "path"), _decoded(a)) for a in assets if isinstance(a, dict)]
-            for path, data in writes:  # every path is checked before anything is written
-                self._path(path)
+            moves = [(_text(f, "path"), _text(f, "newPath")) for f in data_files
+                     if isinstance(f, dict) and f.get("newPath")]  # an entry renamed: its new file name
+            for path in [path for path, _ in writes] + [new for _, new in moves]:
+                self._path(path)  # every path is checked before anything is written
             for path, data in writes:
                 self._write(path, data)
-            moves = [(f["path"], f["newPath"]) for f in data_files if isinstance(f, dict) and f.get("newPath")]
             for old, new in moves:
                 os.replace(self._path(old), self._new(new))
             return {"message": "entry persisted"}

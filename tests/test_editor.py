@@ -216,6 +216,21 @@ def test_the_local_backend_refuses_paths_outside_the_editors_folders(make_site, 
     assert not (source.parent / "outside.yaml").exists()
 
 
+def test_the_local_backend_renames_an_entry_but_never_out_of_its_folders(make_site):
+    source = make_site(FILES)
+    backend = LocalBackend(source)
+    entry = {"slug": "x", "path": "content/articles/hello.md", "raw": "x", "newPath": "../moved.md"}
+    status, _ = call(backend, {"action": "persistEntry", "params": {"branch": "main", "dataFiles": [entry],
+                                                                     "assets": []}})
+    assert status == "403 Forbidden" and (source / "content/articles/hello.md").read_text() == FILES[
+        "content/articles/hello.md"]  # refused before anything was written
+    entry["newPath"] = "content/articles/renamed.md"
+    assert call(backend, {"action": "persistEntry", "params": {"branch": "main", "dataFiles": [entry],
+                                                                "assets": []}})[0] == "200 OK"
+    assert (source / "content/articles/renamed.md").read_text() == "x"
+    assert not (source / "content/articles/hello.md").exists()
+
+
 def test_the_local_backend_refuses_a_link_that_leads_out_of_the_site(make_site, tmp_path):
     source = make_site(FILES)
     (tmp_path / "elsewhere").mkdir()
