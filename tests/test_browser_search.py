@@ -198,4 +198,51 @@ def test_a_search_index_in_many_shards_finds_pages_of_every_shard(sharded, page_
     assert results(page)[0] == WIZARDS
     page = page_factory()
     page.goto(f"{base}/search/?q=alphabet")
+    results(page)
+    # Shards of two pages each know too few words to rank well: the page may come after the first five shown.
+    while page.locator(".pagefind-ui__button").is_visible():
+        page.locator(".pagefind-ui__button").click()
     assert GROUNDING in results(page)
+
+
+def font_px(page, selector: str) -> float:
+    return page.locator(selector).first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+
+
+@pytest.mark.parametrize("scheme", ("light", "dark"))
+def test_search_results_use_the_sites_type_and_colours_and_say_how_many(base, page_factory, scheme):
+    page = page_factory(color_scheme=scheme)
+    page.goto(f"{base}/search/?q=grief")
+    results(page)
+    body = font_px(page, "body")
+    assert font_px(page, ".pagefind-ui__result-excerpt") == body  # Pagefind's own: 12.8 px beside 17 px
+    assert font_px(page, ".pagefind-ui__search-clear") >= 16
+    assert page.locator(".pagefind-ui__search-clear").evaluate("el => getComputedStyle(el).fontFamily") == \
+        page.evaluate("getComputedStyle(document.body).fontFamily")
+    link, accent = page.evaluate("""() => [getComputedStyle(document.querySelector('.pagefind-ui__result-link')).color,
+        getComputedStyle(document.querySelector('.site-title').parentElement.querySelector('nav a')).color]""")
+    assert link == accent  # the site's link colour, in this colour scheme
+    count = page.locator(".pagefind-ui__result").count()
+    assert page.locator(".pagefind-ui__message").inner_text() == f"{count} result{'s' if count > 1 else ''} for grief"
+    assert page.locator("#search-elsewhere").is_hidden()
+
+
+def test_a_search_that_finds_nothing_offers_the_directory_and_the_topics(base, page_factory):
+    page = page_factory()
+    page.goto(f"{base}/search/?q=xylophonist")
+    elsewhere = page.locator("#search-elsewhere")
+    elsewhere.wait_for()
+    assert page.locator(".pagefind-ui__message").inner_text() == "No results for xylophonist"
+    assert elsewhere.get_by_role("link", name="find a therapist").get_attribute("href") == "/therapists/"
+    assert elsewhere.get_by_role("link", name="topic").get_attribute("href") == "/topics/"
+    assert elsewhere.get_by_role("link", name="+1-619-555-0100").is_visible()
+    page.locator(".pagefind-ui__search-input").fill("Okafor")
+    results(page)
+    expect(elsewhere).to_be_hidden()
+
+
+@pytest.mark.parametrize("words", ("Maya Okafor", "PTSD", "TRICARE"))
+def test_a_therapist_is_found_by_name_specialty_and_insurer(base, page_factory, words):
+    page = page_factory()
+    page.goto(f"{base}/search/?q={words}")
+    assert "/therapists/maya-okafor/" in results(page)

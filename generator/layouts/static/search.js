@@ -31,6 +31,19 @@
       }
     });
     if (query) ui.triggerSearch(query);
+    offerElsewhere();
+  }
+
+  /* When a search finds nothing, offer the directory and the topics (and the practice's contact) beneath it. */
+  function offerElsewhere() {
+    var elsewhere = document.getElementById("search-elsewhere");
+    if (!elsewhere || !window.MutationObserver) return;
+    var check = function () {
+      var message = box.querySelector(".pagefind-ui__message");
+      var found = box.querySelectorAll(".pagefind-ui__result").length;
+      elsewhere.hidden = !(message && /^No results/.test(message.textContent) && found === 0);
+    };
+    new MutationObserver(check).observe(box, {childList: true, subtree: true, characterData: true});
   }
 
   fetch(bundle + "shards.json")
