@@ -11,6 +11,7 @@ import dataclasses
 import io
 import json
 import pickle
+import re
 import shutil
 import time
 from dataclasses import replace
@@ -209,11 +210,21 @@ class Cache:
                 shutil.rmtree(spare, ignore_errors=True)
 
 
+def logo_file(source: Path) -> tuple[Path, ...]:
+    """The logo named in site.yaml (a file outside content/ that a build reads), found without parsing YAML."""
+    try:
+        found = re.search(r"^logo:\s*[\"']?([^\"'#\n]+?)[\"']?\s*(#.*)?$", (source / "site.yaml").read_text("utf-8"),
+                          re.MULTILINE)
+    except (OSError, UnicodeDecodeError):
+        return ()
+    return (source / found.group(1),) if found else ()
+
+
 def inputs_digest(options) -> str:
     """Digest everything a build reads: the sources, the layouts, the code and the options."""
     source = options.source
     return digest(code_digest(source), tree_digest(source / "content", source / "therapists",
-                                                   files=(source / "site.yaml",)),
+                                                   files=(source / "site.yaml", *logo_file(source))),
                   repr((options.drafts, options.base_url, options.strict)))
 
 

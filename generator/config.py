@@ -11,7 +11,9 @@ from pathlib import Path
 from .errors import Collector
 from .load import RawDoc, parse_yaml, read_text
 from . import providers
-from .models import Config, Crisis, CrisisNumber, Editor, Link, Practice, US_988
+from . import colors
+from .icons import VECTOR, check_logo, square_svg
+from .models import Colors, Config, Crisis, CrisisNumber, Editor, Link, Practice, US_988
 from .schema import Bool, Choice, Ctx, Field, Fields, ListOf, Number, Text, TimeZone, URL_RE, Url, check_document
 
 CRISIS_URL = Text(re.compile(r"(https?://|tel:|sms:)\S+"), "a link starting with tel:, sms: or https://",
@@ -127,6 +129,14 @@ EDITOR = Fields({
                     example="a1b2c3"),
 }, model=Editor, example="backend: github, repo: owner/name, branch: main")
 
+COLOR = Text(colors.HEX, 'a colour like "#1f6b67", in quotes',
+             'write the colour as # and six hex digits, in quotes: accent: "#1f6b67"', words='colour, "#RRGGBB"')
+COLORS = Fields({
+    "accent": Field(COLOR, "links and buttons", example='"#1f6b67"'),
+    "background": Field(COLOR, "the page background in light mode", shown_default="the theme's", example='"#ffffff"'),
+    "text": Field(COLOR, "the text colour in light mode", shown_default="the theme's", example='"#1f2a2e"'),
+}, model=Colors, example='accent: "#1f6b67"')
+
 TABLE = Fields(
     {
         "title": Field(Text(), "the site's name", required=True, example="Harbor Light Counseling",
@@ -188,6 +198,18 @@ TABLE = Fields(
                         default=None, shown_default="none: no /admin/",
                         doc="The browser editor at `/admin/`: where the site's files are kept, so staff can edit "
                         "them in the browser."),
+        "logo": Field(Text(), "the logo, an SVG or PNG file next to site.yaml", example="logo.svg",
+                      shown_default="none", words="file name",
+                      doc="The practice's logo, an **SVG or PNG** file in the site folder (next to `site.yaml`). It "
+                      "replaces the title at the top of every page, with the practice's name as its text for screen "
+                      "readers. A PNG is resized to 96 pixels high; an SVG is used as it is, and is refused if it "
+                      "contains a script or loads anything from another website. See "
+                      "[Logo, icons and colours](#logo-icons-and-colours)."),
+        "colors": Field(COLORS, "brand colours, each \"#RRGGBB\" in quotes, checked for contrast",
+                        shown_default="the theme's teal",
+                        doc="Brand colours, each `\"#RRGGBB\"` **in quotes** (without quotes, `#` starts a note). "
+                        "Checked for readable contrast in light and dark mode. See "
+                        "[Logo, icons and colours](#logo-icons-and-colours)."),
         "unsafe_html": Field(Bool(), "true keeps HTML typed into Markdown as it is: only if every writer is trusted",
                              example="false",
                              doc="When `false`, HTML typed into Markdown is cleaned (see "
@@ -197,7 +219,7 @@ TABLE = Fields(
     model=Config,
 )
 PLACEHOLDER = TABLE.make({}, title="", base_url="https://example.org/", newsletter_title="",
-                         newsletter_description="", signup=None)  # while site.yaml has mistakes
+                         newsletter_description="", signup=None, svg_icon=False)  # while site.yaml has mistakes
 
 
 def load_config(source: Path, problems: Collector, base_url: str = "") -> Config:
@@ -221,10 +243,40 @@ def load_config(source: Path, problems: Collector, base_url: str = "") -> Config
         data = {**data, "base_url": base_url}
     doc = RawDoc("site.yaml", "config", data, lines)
     values, ok = check_document(doc, TABLE, problems)
+    brand = _brand(source, doc, values, problems)
     newsletter = values.get("newsletter", {})
     signup = providers.signup(newsletter, Ctx(doc, problems)) if ok else None
-    if not ok or (signup is None and newsletter.keys() - {"title", "description"}):  # a provider setting was wrong
-        return placeholder
+    if not ok or brand is None or (signup is None and newsletter.keys() - {"title", "description"}):
+        return placeholder  # a provider setting, the logo or a colour was wrong
     return TABLE.make(values, base_url=values["base_url"].rstrip("/") + "/", signup=signup,
                       newsletter_title=newsletter.get("title", ""),
-                      newsletter_description=newsletter.get("description", ""))
+                      newsletter_description=newsletter.get("description", ""), colors=brand,
+                      svg_icon=_svg_icon(source, values.get("logo", "")))
+
+
+def _svg_icon(source: Path, logo: str) -> bool:
+    """Whether the logo can also be the favicon: an SVG about as wide as high (a wide one would be unreadable)."""
+    return logo.lower().endswith(VECTOR) and square_svg((source / logo).read_bytes())
+
+
+def _brand(source: Path, doc: RawDoc, values: dict, problems: Collector) -> Colors | None:
+    """Check the logo file and the colours' contrast; the colours, or None when either has a problem (reported)."""
+    ok = True
+    if values.get("logo"):
+        wrong = check_logo(source, values["logo"])
+        if wrong:
+            problems.add("site.yaml", doc.line("logo"), "logo", *wrong)
+            ok = False
+    raw = doc.data.get("colors")
+    for key, value in (raw.items() if isinstance(raw, dict) else ()):
+        if value is None and key in COLORS.table:  # "accent: #1f6b67": YAML reads a note, and no colour
+            problems.add("site.yaml", doc.line(f"colors.{key}"), f"colors.{key}",
+                         "is empty: a # without quotes starts a note in site.yaml, so the colour was not read",
+                         f'put the colour in quotes: {key}: "#1f6b67"')
+            ok = False
+    given = values.get("colors") or Colors()
+    found = Colors(*(colors.parse(value) or "" for value in (given.accent, given.background, given.text)))
+    for field, message, hint in colors.problems(found.accent, found.background, found.text):
+        problems.add("site.yaml", doc.line(field), field, message, hint)
+        ok = False
+    return found if ok else None

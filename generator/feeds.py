@@ -151,6 +151,11 @@ def _generator(site: Site, articles: tuple[Article, ...], channel: Channel, kind
     fg.link(href=config.absolute(channel.self_url), rel="self", type=kind)
     fg.link(href=config.absolute(channel.link), rel="alternate")
     fg.generator("therapist-site", uri=None)
+    # The practice's icon (icons.py), so reader apps show it instead of a generic tile: RSS <image>, which
+    # feedgen also writes as Atom's <logo>, and Atom's small square <icon>.
+    fg.image(url=config.absolute("/assets/icon-144.png"), title=channel.title, link=config.absolute(channel.link),
+             width="144", height="144")
+    fg.icon(config.absolute("/assets/icon-192.png"))
     # A feed with no article yet (a new topic, a therapist who has not written) dates from the site's newest one.
     updated = max(a.modified for a in articles) if articles else site.updated  # site.updated reads every article
     fg.updated(updated)

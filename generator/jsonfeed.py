@@ -28,6 +28,8 @@ def feed(site: Site, articles: tuple[Article, ...], self_url: str,
         "feed_url": config.absolute(self_url),
         "description": config.newsletter_summary,
         "language": config.language,
+        "icon": config.absolute("/assets/icon-512.png"),
+        "favicon": config.absolute("/assets/icon-144.png"),
         "authors": [{"name": config.practice_name, "url": config.base_url}],
         "items": [],
     }

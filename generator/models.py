@@ -86,6 +86,15 @@ class Editor:
 
 
 @dataclass(frozen=True, slots=True)
+class Colors:
+    """site.yaml's brand colours as "#rrggbb", "" where the theme's own is kept (checked for AA contrast)."""
+
+    accent: str = ""  #: links, buttons, the focus of the design
+    background: str = ""  #: the page background in light mode
+    text: str = ""  #: body text in light mode
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """site.yaml, checked: the only settings templates and stages read."""
 
@@ -104,6 +113,9 @@ class Config:
     unsafe_html: bool
     example: bool  #: the fictional example site: every page says so, its example address is expected
     editor: Editor | None  #: None: no /admin/
+    logo: str  #: the logo file (SVG or PNG), relative to the site folder; "" for none
+    colors: Colors
+    svg_icon: bool  #: the logo is an SVG about as wide as high, so it is also the favicon
 
     @property
     def newsletter_name(self) -> str:
@@ -114,6 +126,13 @@ class Config:
     def newsletter_summary(self) -> str:
         """The newsletter's description, or the site's, or its title: what feeds say they are about."""
         return self.newsletter_description or self.description or self.title
+
+    @property
+    def logo_url(self) -> str:
+        """Where the (resized) logo is published: /assets/logo.svg or /assets/logo.png; "" without a logo."""
+        if not self.logo:
+            return ""
+        return "/assets/logo.svg" if self.logo.lower().endswith(".svg") else "/assets/logo.png"
 
     @property
     def practice_name(self) -> str:

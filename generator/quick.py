@@ -64,8 +64,8 @@ def _body_edit(site: Site, source: Path, rel: str, old: Article) -> Article | No
     doc = load_document(source, rel, "article", problems)
     if doc is None or problems.problems:
         return None
-    sources = Sources((), site.files, site.photos, frozenset(site.therapist_index),
-                      frozenset(a.slug for a in site.guest_authors))
+    guests = frozenset(a.slug for a in site.guest_authors)
+    sources = Sources((), site.files, site.photos, frozenset(site.author_index) - guests, guests)
     model = document(doc, sources, problems, zoneinfo.ZoneInfo(site.config.timezone))
     if model is None or problems.problems:
         return None

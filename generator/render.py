@@ -17,7 +17,7 @@ from typing import Callable, Iterator
 
 import jinja2
 
-from . import editor, feeds, geo, images, jsonld, photos, search
+from . import editor, feeds, geo, icons, images, jsonld, photos, search
 from .aliases import REDIRECTS, alias_path, redirects, redirects_file
 from .facets import YES_NO, slugs_of, state_name
 from .errors import Problem, SiteError
@@ -258,6 +258,8 @@ def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
             yield Job(path, data)
     yield page("sitemap.xml", "sitemap.xml", "/sitemap.xml")
     yield page("robots.txt", "robots.txt", "/robots.txt")
+    for path, make, key in icons.plan(site, source):  # key: the logo's bytes, which the site model does not hold
+        yield Job(path, make, (key,))
     for path, file in assets(source):
         yield Job(path, file)
 

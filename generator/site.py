@@ -41,9 +41,9 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
         config=config, now=now, articles=articles, next_change=None if drafts else _next_change(models, now),
         pages=pages, topics=topics, therapists=therapists,
         files=models.files, photos=models.photos,
-        therapist_index=MappingProxyType({t.slug: t for t in everyone}),
+        therapist_index=MappingProxyType({t.slug: t for t in therapists}),
         topic_index=MappingProxyType({t.slug: t for t in topics}),
-        facets=build_facets(therapists), profiles=frozenset(a.slug for a in (*therapists, *guests)),
+        facets=build_facets(therapists),
         related=related(articles), older=older, newer=newer,
         guest_authors=guests, author_index=MappingProxyType({a.slug: a for a in (*everyone, *guests)}),
     )

@@ -117,7 +117,7 @@ def built_site(name: str, tmp_path_factory) -> Path:
     if name not in _BUILT:
         root = tmp_path_factory.mktemp(name) / "site"
         if name == "example":
-            for part in ("site.yaml", "content", "therapists", "layouts"):
+            for part in ("site.yaml", "logo.svg", "content", "therapists", "layouts"):
                 if (REPO / part).is_dir():
                     shutil.copytree(REPO / part, root / part)
                 elif (REPO / part).exists():

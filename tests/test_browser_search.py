@@ -48,7 +48,7 @@ def example_site(tmp_path_factory, name: str, shard_pages: int | None = None):
     address and the built folder. ``shard_pages``: a search index shard's size, to split the index into many."""
     root = tmp_path_factory.mktemp(name) / "site"
     root.mkdir()
-    for part in ("site.yaml", "content", "therapists"):
+    for part in ("site.yaml", "logo.svg", "content", "therapists"):
         copy = shutil.copytree if (REPO / part).is_dir() else shutil.copyfile
         copy(REPO / part, root / part)
     with pytest.MonkeyPatch.context() as env:

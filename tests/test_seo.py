@@ -92,7 +92,8 @@ def test_an_article_with_an_image_shares_it_absolute_with_a_large_card(out):
     assert tags["twitter:card"] == "summary_large_image" and tags["og:type"] == "article"
     assert tags["article:published_time"] == "2026-06-01T09:00:00-04:00"
     plain = meta((out / "articles/calm-breathing/index.html").read_text())
-    assert "og:image" not in plain and plain["twitter:card"] == "summary"
+    assert plain["og:image"] == plain["twitter:image"] == BASE + "assets/social.png"  # the site's default
+    assert plain["og:image:alt"] == "Follow Practice" and plain["twitter:card"] == "summary"
 
 
 def test_a_profile_with_a_photo_shares_its_largest_jpeg(out):
@@ -100,7 +101,7 @@ def test_a_profile_with_a_photo_shares_its_largest_jpeg(out):
     assert tags["og:image"] == BASE + "therapists/ana-lima/photo.jpg"
     assert (out / "therapists/ana-lima/photo.jpg").is_file()
     assert tags["og:image:alt"] == "Ana Lima smiling in her office" and tags["og:type"] == "profile"
-    assert "og:image" not in meta((out / "therapists/ben-okafor/index.html").read_text())
+    assert meta((out / "therapists/ben-okafor/index.html").read_text())["og:image"] == BASE + "assets/social.png"
 
 
 def test_articles_are_blog_postings_whose_authors_link_their_profiles(out):
