@@ -9,6 +9,7 @@ from . import search
 from .cache import Cache, inputs_digest, output_keys
 from .config import load_config
 from .errors import Collector, Problem, SiteError
+from .links import PlannedRoutes, check_links
 from .lint import warnings as find_warnings
 from .load import load_sources
 from .markup import convert
@@ -68,12 +69,13 @@ def build(options: Options, stages: Stages | None = None) -> Result:
         return Result(last["files"], time.perf_counter() - started, last["articles"], last["therapists"],
                       tuple(Problem(*w) for w in last["warnings"]), reused=last["files"], pages=last["pages"])
     site = load_site(options, stage, cache)
-    with stage("warnings"):
-        warnings = find_warnings(site, options.source)
+    jobs = list(plan(site, options.source, options.cache))
+    with stage("warnings"):  # broken internal links too, as `check` finds them: a page renders only if linked into
+        links = check_links(site, PlannedRoutes(jobs), options.source)
+        warnings = tuple(sorted(set(find_warnings(site, options.source)) | set(links)))
     if options.strict and warnings:
         raise SiteError(warnings)
     with stage("render and write"):
-        jobs = list(plan(site, options.source, options.cache))
         keys = output_keys(site, jobs, options.source)
         paths = [job.path for job in jobs]
         reused = cache.reusable(keys, paths, options.output)

@@ -173,7 +173,8 @@ request and the address asked for) for security and reliability.
 
 QUESTIONS = (
     ("name", "The practice's name (e.g. Riverside Counseling): "),
-    ("url", "The address where the site will live, starting with https:// (e.g. https://www.riverside-counseling.org/): "),
+    ("url", "The address where the site will live, starting with https:// "
+            "(e.g. https://www.riverside-counseling.org/): "),
     ("country", "The country, as a two-letter code (US, CA, GB, IE, AU, NZ; others get the US 988 line to edit): "),
     ("time_zone", "The time zone (e.g. America/Los_Angeles, America/New_York, Europe/London): "),
 )

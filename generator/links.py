@@ -11,7 +11,7 @@ import difflib
 import html
 import re
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problem
@@ -19,19 +19,43 @@ from .models import Site
 
 LINK = re.compile(r'<(?:a|img)\b[^>]*?\b(?:href|src)="([^"]*)"', re.IGNORECASE)
 ID = re.compile(r'\b(?:id|name)="([^"]*)"')
-Routes = dict[str, frozenset[str]]
+Routes = Mapping[str, frozenset[str]]
 
 
 def route_map(outputs: Iterable[tuple[str, bytes | Path]]) -> Routes:
     """Map every output path to the ids its page defines (anchors a link may point at); none for other files."""
-    routes: Routes = {}
-    for path, data in outputs:
-        ids: frozenset[str] = frozenset()
-        if path.endswith(".html"):
-            text = data.read_text(errors="replace") if isinstance(data, Path) else data.decode(errors="replace")
-            ids = frozenset(html.unescape(value) for value in ID.findall(text))
-        routes[path] = ids
-    return routes
+    return {path: _ids(path, data) for path, data in outputs}
+
+
+def _ids(path: str, data: bytes | Path) -> frozenset[str]:
+    if not path.endswith(".html"):
+        return frozenset()
+    text = data.read_text(errors="replace") if isinstance(data, Path) else data.decode(errors="replace")
+    return frozenset(html.unescape(value) for value in ID.findall(text))
+
+
+class PlannedRoutes(Mapping):
+    """The route set of a build's planned outputs, without rendering them all: a page is rendered for its ids
+    only when a link points at a section of it, so ``build`` checks links at the cost of a few pages."""
+
+    def __init__(self, jobs):
+        self._jobs = {job.path: job for job in jobs}
+        self._ids: dict[str, frozenset[str]] = {}
+
+    def __getitem__(self, path: str) -> frozenset[str]:
+        if path not in self._ids:
+            data = self._jobs[path].run()
+            self._ids[path] = _ids(path, data) if isinstance(data, (bytes, Path)) else frozenset()
+        return self._ids[path]
+
+    def __contains__(self, path) -> bool:
+        return path in self._jobs
+
+    def __iter__(self):
+        return iter(self._jobs)
+
+    def __len__(self) -> int:
+        return len(self._jobs)
 
 
 def documents(site: Site) -> Iterator[tuple[str, str, str]]:

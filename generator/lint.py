@@ -15,6 +15,7 @@ from .errors import Collector, Problem, did_you_mean
 from .load import TEXT_SUFFIXES
 from .markup import OFFSITE
 from .models import Site
+from .removals import removals
 from .scaffold import PLACEHOLDERS
 
 #: Domains set aside for examples and tests (RFC 2606, RFC 6761): no practice's site can ever live there.
@@ -49,6 +50,9 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
         if therapist.listed:
             _placeholders(found, source, therapist)
         _unplaced_offices(found, source, therapist)
+    _strays(found, site)
+    if not config.unsafe_html:
+        _removed(found, site, source)
     for article in site.articles:
         if not article.summary:
             found.add(article.source, line_of(source, article.source, "summary"), "summary",
@@ -89,6 +93,42 @@ def _offsite_images(found: Collector, source: Path, path: str, html: str) -> Non
                   f"since loading it would tell {host} who reads the page",
                   "save the picture in content/ (e.g. content/images/) and write its address from there, e.g. "
                   "![what it shows](/images/picture.jpg)")
+
+
+#: Files an article may keep beside it (its pictures and downloads); anything else in content/articles/ is a slip.
+ARTICLE_COMPANIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif", ".svg", ".pdf")
+
+
+def _removed(found: Collector, site: Site, source: Path) -> None:
+    """What the sanitizer will take out of what people wrote, at the line where they wrote it."""
+    texts = [(a.source, a.body, a.body_line) for a in site.articles] + [(p.source, p.body, p.body_line)
+                                                                       for p in site.pages]
+    for therapist in site.therapists:
+        if "<" in therapist.bio:
+            line = line_of(source, therapist.source, "bio")
+            written = _line_text(source, therapist.source, line).split(" #")[0].rstrip()
+            block = written.endswith(("|", ">", "|-", ">-"))  # the text starts on the next line
+            texts.append((therapist.source, therapist.bio, line + 1 if block else line))
+    for path, text, first in texts:
+        for line, message, hint in removals(text):
+            found.add(path, first + line - 1 if first else 0, "", message, hint)
+
+
+def _line_text(source: Path, path: str, number: int) -> str:
+    try:
+        return (source / path).read_text(encoding="utf-8-sig").splitlines()[number - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return ""
+
+
+def _strays(found: Collector, site: Site) -> None:
+    """A file in content/articles/ that is no article (notes.txt, post.html, a .docx) is published as a file."""
+    for file in site.files:
+        if file.startswith("content/articles/") and not file.lower().endswith(ARTICLE_COMPANIONS):
+            found.add(file, 0, "", f"is not an article (articles end in .md or .markdown), so it is published as "
+                      f"it is, at /{file[len('content/'):]}",
+                      "to make it an article, save it as Markdown with a .md name; otherwise move it out of "
+                      "content/articles/")
 
 
 def _placeholders(found: Collector, source: Path, therapist) -> None:
@@ -135,7 +175,7 @@ def line_of(source: Path, path: str, field: str) -> int:
         return 0
     pattern = re.compile(rf"{re.escape(field)}\s*:")
     for number, line in enumerate(text.splitlines(), 1):
-        if path.endswith(TEXT_SUFFIXES) and number > 1 and line.rstrip() in ("---", "..."):
+        if path.lower().endswith(TEXT_SUFFIXES) and number > 1 and line.rstrip() in ("---", "..."):
             break  # the front matter ends here; the body may say anything
         if pattern.match(line):
             return number

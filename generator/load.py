@@ -5,6 +5,7 @@ stages can name the exact line of a mistake. YAML errors become problems with fi
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import re
@@ -18,7 +19,7 @@ from .errors import Collector
 KINDS = {"content/articles": "article", "content/pages": "page", "content/topics": "topic"}
 AUTHORS = "content/authors"  # guest authors: one YAML file each, like a profile
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
-TEXT_SUFFIXES = (".md", ".markdown")  # Markdown documents; Jekyll blogs name their posts .markdown
+TEXT_SUFFIXES = (".md", ".markdown", ".mdown")  # Markdown documents, as editors and Jekyll blogs name them
 IGNORED = re.compile(r"(^|/)(\.|_|~)|~$|\.swp$")  # dotfiles, editor backups, partial saves
 # Characters XML cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF): text pasted from
 # elsewhere sometimes holds them, and one would make every feed unreadable.
@@ -103,6 +104,12 @@ def yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[object, str, str
     """Translate a YAML parser error (libyaml's or PyYAML's wording) into (mark, what is wrong, how to fix it)."""
     context, problem = exc.context or "", exc.problem or ""
     opened = exc.context_mark or exc.problem_mark
+    for mark in (exc.problem_mark, exc.context_mark):
+        line = _line_at(text, mark)
+        if any(quote in line for quote in CURLY_QUOTES):  # a word processor's “smart” quotes are no quotes here
+            return mark, "this line has curly quotes (“ ” or ‘ ’), which these files do not read as quotes", (
+                'replace them with straight ones ("), e.g. summary: "Grief: what helps"; word processors type '
+                "curly quotes, so turn off their smart quotes or type the value in a plain text editor")
     if "flow sequence" in context:
         return opened, "the list that starts with '[' on this line is not closed properly", (
             "end the list with ']' and separate the values with commas; put a value that contains a comma or "
@@ -137,6 +144,14 @@ def yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[object, str, str
         "with a special character needs quotes")
 
 
+CURLY_QUOTES = "“”‘’„"
+
+
+def _line_at(text: str, mark) -> str:
+    lines = text.split("\n")
+    return lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+
+
 def _character_at(text: str, mark) -> str:
     lines = text.split("\n")
     if mark is None or mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
@@ -145,33 +160,62 @@ def _character_at(text: str, mark) -> str:
 
 
 def parse_yaml(text: str, path: str, first_line: int, problems: Collector) -> tuple[object, dict]:
-    """Parse YAML text that starts at ``first_line`` of ``path``; return (data, lines) or report a problem."""
-    loader = None
-    try:
-        loader = Loader(text)  # checks for unprintable characters at once
-        node = loader.get_single_node()
-        if node is not None and not _within_limits(node, path, first_line, problems):
+    """Parse YAML text that starts at ``first_line`` of ``path``; return (data, lines) or report a problem.
+
+    After a syntax error (reported), the line it is on is set aside and the rest read again, up to a few times,
+    so that the file's other mistakes are reported in the same run (no field is then called missing: it may be
+    on a line set aside)."""
+    attempt, unread = text, []
+    for tries in range(REPAIRS + 1):
+        try:
+            with _loader(attempt) as loader:  # the loader checks for unprintable characters at once
+                node = loader.get_single_node()
+                if node is not None and not _within_limits(node, path, first_line, problems):
+                    return None, {}
+                data = loader.construct_document(node) if node is not None else None
+            break
+        except yaml.MarkedYAMLError as exc:
+            mark, message, hint = yaml_problem(exc, attempt)
+            if not tries:
+                problems.add(path, first_line + (mark.line if mark else 0), "", f"cannot read this file: {message}",
+                             hint)
+            rows = attempt.split("\n")
+            if mark is None or mark.line >= len(rows) or not rows[mark.line].strip() or tries == REPAIRS:
+                return None, {}
+            unread.append((mark.line, rows[mark.line]))
+            rows[mark.line] = ""
+            attempt = "\n".join(rows)
+        except yaml.reader.ReaderError as exc:
+            line = first_line + attempt[: exc.position].count("\n")
+            problems.add(path, line, "", f"contains an invisible control character (#x{exc.character:04x})",
+                         "delete it: retype the line, or paste it again as plain text")
             return None, {}
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark, message, hint = yaml_problem(exc, text)
-        problems.add(path, first_line + (mark.line if mark else 0), "", f"cannot read this file: {message}", hint)
-        return None, {}
-    except yaml.reader.ReaderError as exc:
-        line = first_line + text[: exc.position].count("\n")
-        problems.add(path, line, "", f"contains an invisible control character (#x{exc.character:04x})",
-                     "delete it: retype the line, or paste it again as plain text")
-        return None, {}
-    except RecursionError:  # the pure-Python parser (no libyaml) recurses once per level of nesting
-        problems.add(path, first_line, "", f"cannot read this file: values are nested more than {MAX_DEPTH} "
-                     "levels deep", "write nested lists and groups out flat")
-        return None, {}
-    finally:
-        if loader is not None:
-            loader.dispose()
+        except RecursionError:  # the pure-Python parser (no libyaml) recurses once per level of nesting
+            problems.add(path, first_line, "", f"cannot read this file: values are nested more than {MAX_DEPTH} "
+                         "levels deep", "write nested lists and groups out flat")
+            return None, {}
     lines: dict = {"": first_line}
     _walk(node, (), first_line, lines, path, problems)
-    return data, lines
+    for index, row in unread:
+        key = re.match(r"([^\s:#][^:#]*?)\s*:", row)  # a top-level field whose line was set aside
+        if key:
+            lines.setdefault(key.group(1), first_line + index)
+    if unread:
+        lines[UNREAD] = True
+    return ({} if data is None and unread else data), lines
+
+
+UNREAD = ("unread",)  # in lines when a syntax error made lines unreadable: "missing" fields may be on them
+REPAIRS = 5  # syntax errors set aside to read the rest of a file; the first one is the one reported
+
+
+@contextlib.contextmanager
+def _loader(text: str):
+    loader = Loader(text)
+    try:
+        yield loader
+    finally:
+        loader.dispose()
 
 
 def _within_limits(root, path: str, first_line: int, problems: Collector) -> bool:
@@ -362,7 +406,7 @@ def discover(source: Path, problems: Collector) -> tuple[list[tuple[str, str]], 
         if IGNORED.search(rel[len("content/"):]) or _escapes(file, source, rel, problems) or not file.is_file():
             continue
         folder = str(Path(rel).parent)
-        if rel.endswith(TEXT_SUFFIXES) and folder in KINDS:
+        if rel.lower().endswith(TEXT_SUFFIXES) and folder in KINDS:
             docs.append((rel, KINDS[folder]))
         elif folder == AUTHORS and file.suffix in (".yaml", ".yml"):
             docs.append((rel, "author"))

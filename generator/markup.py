@@ -18,13 +18,15 @@ from urllib.parse import urljoin, urlsplit
 import markdown
 import nh3
 
+from . import embeds, lists
 from .errors import Collector
 from .files import digest
+from .lists import ListsExtension
 from .models import Config, Models
 from .pool import ordered_map
 
 EXTENSIONS = ["abbr", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html", "tables", "toc",
-              "sane_lists"]
+              "sane_lists", ListsExtension()]  # lists.py: lists right after a paragraph, nesting by two spaces
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details", "dfn", "div", "dl",
     "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
@@ -43,6 +45,8 @@ ATTRIBUTES = {
     "q": {"cite"},
 }
 SCHEMES = {"http", "https", "mailto", "tel"}
+# Removed with everything inside, not only the tags: a <noscript> fallback would otherwise show as page text.
+REMOVED_WITH_CONTENT = {"script", "style", "noscript"}
 ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
 URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 ROOTED = re.compile(r'\b(href|src)="/(?!/)')
@@ -92,7 +96,8 @@ def _converter(fresh: bool = False) -> markdown.Markdown:
 
 
 # Everything that changes the HTML of a text: part of each cached conversion's key.
-SETTINGS = digest(markdown.__version__, nh3.__version__, Path(__file__).read_bytes())
+SETTINGS = digest(markdown.__version__, nh3.__version__, Path(__file__).read_bytes(),
+                  *(Path(module.__file__).read_bytes() for module in (embeds, lists)))
 
 
 def refusal(text: str) -> Refused | None:
@@ -174,7 +179,7 @@ def to_html(text: str, unsafe: bool = False) -> str | Refused:
         return refused
     try:
         with _deadline(TIME_BUDGET):
-            html = _converter().convert(text)
+            html = embeds.cards(_converter().convert(text))  # video players and gists become links
     except (RecursionError, OverBudget) as stopped:
         _converter(fresh=True)  # the old one stopped midway
         if isinstance(stopped, OverBudget):
@@ -186,7 +191,7 @@ def to_html(text: str, unsafe: bool = False) -> str | Refused:
     # Table alignment comes as inline style, which the Content-Security-Policy blocks: use classes instead.
     html = ALIGN_STYLE.sub(r' class="align-\1"', html)
     return html if unsafe else nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=SCHEMES,
-                                               link_rel=None)
+                                               link_rel=None, clean_content_tags=REMOVED_WITH_CONTENT)
 
 
 def count_words(html: str) -> int:

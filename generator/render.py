@@ -20,6 +20,7 @@ import jinja2
 from . import editor, feeds, geo, icons, images, jsonld, photos, search
 from .aliases import REDIRECTS, alias_path, redirects, redirects_file
 from .facets import YES_NO, slugs_of, state_name
+from .markup import excerpt
 from .errors import Problem, SiteError
 from .models import Site
 from .pool import MIN_ITEMS, ordered_map, share, shared
@@ -32,6 +33,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")
 Output = bytes | Path
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".json")
+DESCRIPTION_WORDS = 30  # about the 160 characters search engines show
 
 
 def human_date(moment) -> str:
@@ -52,6 +54,7 @@ def environment(source: Path, site: Site, compiled: Path | None = None) -> jinja
         url=config.url, absolute=config.absolute, human_date=human_date,
         isodate=lambda moment: moment.isoformat(), tojson_ld=_json_ld,
         slugify=slugify, state_name=state_name, facet_slugs=slugs_of,
+        excerpt=partial(excerpt, words=DESCRIPTION_WORDS),  # a description nobody wrote: the first words
     )
     env.globals.update(site=site, config=config, jsonld=jsonld,
                        yes_no=YES_NO,  # the facets shown as checkboxes

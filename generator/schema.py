@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Callable, Iterator
 
 from .errors import Collector, did_you_mean
-from .load import NOT_XML, RawDoc
+from .load import NOT_XML, UNREAD, RawDoc
 
 INVALID = object()  # a value that was reported; the caller uses a default so checking can go on
 EMPTY = object()  # Field.default when the checker's own empty value is the default
@@ -170,6 +170,19 @@ class Number:
         return value
 
 
+LOOSE_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
+CURLY = "“”‘’„«»"
+
+
+def _padded(match: re.Match) -> str:
+    """'2026-12-1 9:00' -> '2026-12-01 09:00': what the person meant, in the form the files need."""
+    year, month, day, hour, minute, second = match.groups()
+    date = f"{year}-{int(month):02d}-{int(day):02d}"
+    if hour is None:
+        return date
+    return f"{date} {int(hour):02d}:{int(minute):02d}" + (f":{int(second):02d}" if second else "")
+
+
 class Date:
     """A date, optionally with a time and an offset; without an offset it is in the site's time zone."""
 
@@ -177,6 +190,14 @@ class Date:
 
     def __call__(self, value, field: str, ctx: Ctx):
         text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        loose = LOOSE_DATE.fullmatch(text.strip(CURLY)) if text else None
+        if text and text != text.strip(CURLY):
+            return ctx.bad(field, f"the date {text!r} is between curly quotes (“ ”), which these files do not read "
+                           "as quotes", f"remove them, or use straight quotes: {field.split('.')[-1]}: "
+                           f"{_padded(loose) if loose else '2026-10-05'}")
+        if loose and not DATE_RE.fullmatch(text):
+            return ctx.bad(field, f"expected two digits for the month, the day, the hour and the minutes, found "
+                           f"{text!r}", f"write {_padded(loose)}")
         if text is None or not DATE_RE.fullmatch(text):
             return ctx.bad(field, f"expected a date like 2026-10-05 or 2026-10-05 09:30, found {describe(value)}",
                            "write the year, month and day with dashes")
@@ -285,6 +306,14 @@ class Fields:
         meant = set()
         for key in value:
             if key not in self.table:
+                group = next((name for name, check in self.table.items()
+                              if isinstance(check, Fields) and key in check.table), None)
+                if group:  # "email:" written at the left margin instead of under "contact:"
+                    ctx.bad(f"{prefix}{key}", f"is a field of '{group}', but is not indented under it",
+                            f"indent the line with two spaces below the line '{group}:'")
+                    meant.add(group)
+                    ok = False
+                    continue
                 hint = did_you_mean(str(key), self.table)
                 ctx.bad(f"{prefix}{key}", "unknown field", hint)
                 meant.add(hint.split("'")[1] if hint.startswith("did") else None)
@@ -293,7 +322,7 @@ class Fields:
             # An optional field left empty ("" is what the browser editor writes for a cleared box) is left out.
             if key not in value or value[key] is None or (value[key] == "" and not declared.required):
                 # A misspelt required field is reported once, as the misspelling.
-                if declared.required and key not in meant:
+                if declared.required and key not in meant and UNREAD not in ctx.doc.lines:
                     ctx.bad(f"{prefix}{key}", "is required but missing", f"add a line '{key}: ...'")
                 ok = ok and not declared.required
                 continue

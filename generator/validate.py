@@ -82,8 +82,9 @@ ARTICLE = Fields(
                       doc="When the article is published. It is shown in the byline, and articles are listed "
                       "newest first. An article whose date is still in the future is left out until a build after "
                       "that moment. See [Dates](#dates-and-time-zones)."),
-        "author": Field(OneOrMany(Ref("therapist", SLUG_RE,
-                                      "the slug of a therapist profile (its file name without .yaml)"), words="a therapist's slug, or a list of slugs"),
+        # Any text: a name written for a file name ("Tom Whitfield") is answered in _article with the file name.
+        "author": Field(OneOrMany(Ref("therapist", None, "the slug of a therapist profile (its file name without "
+                                      ".yaml)"), words="a therapist's slug, or a list of slugs"),
                         "your profile's file name without .yaml, e.g. ana-lima; several: [a, b]",
                         attr="authors", example="maya-okafor", shown_default="no author",
                         doc="Who wrote it: the file name of a therapist profile without `.yaml` (`maya-okafor` for "
@@ -361,7 +362,16 @@ def _article(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Arti
     for index, author in enumerate(v.get("author", ())):
         if author not in sources.profile_slugs and author not in sources.guest_slugs:
             field = f"author[{index}]" if isinstance(doc.data.get("author"), list) else "author"
-            close = did_you_mean(author, sources.profile_slugs | sources.guest_slugs)
+            known = sources.profile_slugs | sources.guest_slugs
+            if not SLUG_RE.fullmatch(author):  # "Tom Whitfield" for tom-whitfield: say which file name is meant
+                meant = slugify(author)
+                close = f"did you mean '{meant}'?" if meant in known else did_you_mean(meant, known)
+                ctx.bad(field, f"no therapist profile {author!r}: an author is written as the file name of a "
+                        "profile, without .yaml", close if close.startswith("did") else
+                        f"write the file name of a profile in therapists/ (e.g. {meant or 'ana-lima'}), or create it")
+                ok = False
+                continue
+            close = did_you_mean(author, known)
             ctx.bad(field, f"no therapist profile {author!r} (expected therapists/{author}.yaml)",
                     close if close.startswith("did") else "create the profile, use the file name of one, or add "
                     f"a guest author who is not in the directory as content/authors/{author}.yaml")
@@ -414,6 +424,21 @@ def _topic(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> TopicN
     return TOPIC.make(v, source=doc.path, slug=slug, body=doc.body, body_line=doc.body_line) if slug and ok else None
 
 
+def _missing_photo(folder: str, photo: str, photos: tuple[str, ...]) -> tuple[str, str]:
+    """Why a photo was not found, in the words that lead to the fix: its format, or its name's capitals."""
+    if PurePosixPath(photo).suffix.lower() in (".heic", ".heif"):
+        return (f"{photo} is a HEIC photo (the iPhone's own format), which web browsers cannot show",
+                "save it as JPEG (on the iPhone: share it and choose Save as JPEG, or Settings, Camera, Formats, "
+                f"Most Compatible), put it in {folder}/ and write its name, e.g. {PurePosixPath(photo).stem}.jpg")
+    same = [p for p in photos if p.lower() == f"{folder}/{photo}".lower()]
+    if same:
+        name = PurePosixPath(same[0]).name
+        return (f"file {folder}/{photo} not found, but there is {name!r}",
+                f"write the name exactly as it is, capitals included: photo: {name}")
+    return (f"file {folder}/{photo} not found",
+            "check the spelling, or put the photo (.jpg, .png or .webp) next to the profile")
+
+
 def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Therapist | None:
     slug = doc.stem
     if not SLUG_RE.fullmatch(slug):
@@ -437,8 +462,7 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
                     "that file's name")
             return None
         if f"{folder}/{photo}" not in sources.photos:
-            ctx.bad("photo", f"file {folder}/{photo} not found",
-                    "check the spelling, or put the photo (.jpg, .png or .webp) next to the profile")
+            ctx.bad("photo", *_missing_photo(folder, photo, sources.photos))
             return None
         if not v.get("photo_alt"):
             ctx.bad("photo_alt", "is required when 'photo' is set",

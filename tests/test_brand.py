@@ -77,7 +77,8 @@ def test_colours_reach_pages_through_a_generated_stylesheet_never_inline(make_si
     assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
     css = (tmp_path / "out" / "assets" / "brand.css").read_text()
     assert "--accent: #8a2be2; --accent-text: #ffffff;" in css
-    assert f"@media (prefers-color-scheme: dark) {{\n  :root {{ --bg: #141c1b;" in css
+    assert "@media screen {\n  :root { --bg: #fbfaf7;" in css  # printed pages keep the theme's print colours
+    assert "@media screen and (prefers-color-scheme: dark) {\n  :root { --bg: #141c1b;" in css
     assert f"--accent: {colors.dark_accent('#8a2be2')};" in css
     for path, data in snapshot(tmp_path / "out").items():
         if path.endswith(".html"):

@@ -1,0 +1,102 @@
+"""Messages that name the real problem and its fix, each pinned to its exact text; every problem of a file, and
+every unknown author, in one run."""
+from __future__ import annotations
+
+
+def report(result) -> list[str]:
+    assert result.code == 1, result.err
+    return result.err.splitlines()[1:-1]
+
+
+def test_contact_fields_written_at_the_margin_say_to_indent_them(make_site, run):
+    source = make_site({"therapists/ana-lima.yaml": "name: Ana Lima\ncontact:\nemail: ana@riverside.org\n"
+                                                    "phone: '+1 555 0100'\n"})
+    assert report(run("build", "--source", source)) == [
+        "therapists/ana-lima.yaml:3: email: is a field of 'contact', but is not indented under it; indent the line "
+        "with two spaces below the line 'contact:'",
+        "therapists/ana-lima.yaml:4: phone: is a field of 'contact', but is not indented under it; indent the line "
+        "with two spaces below the line 'contact:'"]
+
+
+def test_curly_quotes_from_a_word_processor_are_named(make_site, run):
+    source = make_site({"content/articles/a.md": "---\ntitle: “Grief: what helps”\ndate: 2026-01-05\n---\nHi.\n"})
+    assert report(run("build", "--source", source)) == [
+        "content/articles/a.md:2: cannot read this file: this line has curly quotes (“ ” or ‘ ’), which these files "
+        "do not read as quotes; replace them with straight ones (\"), e.g. summary: \"Grief: what helps\"; word "
+        "processors type curly quotes, so turn off their smart quotes or type the value in a plain text editor"]
+
+
+def test_a_date_without_its_zeros_says_so_and_shows_it_written_right(make_site, run):
+    source = make_site({"content/articles/a.md": "---\ntitle: A\ndate: 2026-12-1 9:00\n---\nHi.\n"})
+    assert report(run("build", "--source", source)) == [
+        "content/articles/a.md:3: date: expected two digits for the month, the day, the hour and the minutes, found "
+        "'2026-12-1 9:00'; write 2026-12-01 09:00"]
+
+
+def test_a_date_in_curly_quotes_says_to_remove_them(make_site, run):
+    source = make_site({"content/articles/a.md": "---\ntitle: A\ndate: “2026-12-01”\n---\nHi.\n"})
+    assert report(run("build", "--source", source)) == [
+        "content/articles/a.md:3: date: the date '“2026-12-01”' is between curly quotes (“ ”), which these files do "
+        "not read as quotes; remove them, or use straight quotes: date: 2026-12-01"]
+
+
+def test_an_author_written_as_a_name_suggests_the_profiles_file_name(make_site, run):
+    source = make_site({"therapists/tom-whitfield.yaml": "name: Tom Whitfield\n",
+                        "content/articles/a.md": "---\ntitle: A\ndate: 2026-01-05\nauthor: Tom Whitfield\n---\nHi.\n"})
+    assert report(run("build", "--source", source)) == [
+        "content/articles/a.md:4: author: no therapist profile 'Tom Whitfield': an author is written as the file "
+        "name of a profile, without .yaml; did you mean 'tom-whitfield'?"]
+
+
+def test_a_heic_photo_and_a_photo_name_in_other_capitals_say_what_to_do(make_site, run):
+    source = make_site({"therapists/ana-lima.yaml": "name: Ana Lima\nphoto: ana.heic\nphoto_alt: Ana\n",
+                        "therapists/ana.heic": b"\x00",
+                        "therapists/ben-ode.yaml": "name: Ben Ode\nphoto: ben.jpg\nphoto_alt: Ben\n",
+                        "therapists/Ben.JPG": b"\xff\xd8"})
+    assert report(run("build", "--source", source)) == [
+        "therapists/ana-lima.yaml:2: photo: ana.heic is a HEIC photo (the iPhone's own format), which web browsers "
+        "cannot show; save it as JPEG (on the iPhone: share it and choose Save as JPEG, or Settings, Camera, "
+        "Formats, Most Compatible), put it in therapists/ and write its name, e.g. ana.jpg",
+        "therapists/ben-ode.yaml:2: photo: file therapists/ben.jpg not found, but there is 'Ben.JPG'; write the "
+        "name exactly as it is, capitals included: photo: Ben.JPG"]
+
+
+def test_a_yaml_syntax_error_does_not_hide_the_files_other_problems(make_site, run):
+    source = make_site({"therapists/ana-lima.yaml": "name: Ana Lima\nlanguages: [English\n"
+                                                    "accepting_new_clients: maybe\ncontact: {email: ana}\n"})
+    assert report(run("build", "--source", source)) == [
+        "therapists/ana-lima.yaml:2: cannot read this file: the list that starts with '[' on this line is not "
+        "closed properly; end the list with ']' and separate the values with commas; put a value that contains a "
+        "comma or ': ' in quotes",
+        "therapists/ana-lima.yaml:3: accepting_new_clients: expected true or false, found the text 'maybe'; write "
+        "true or false without quotes",
+        "therapists/ana-lima.yaml:4: contact.email: expected an email address like name@example.org, found 'ana'"]
+
+
+def test_a_broken_required_line_is_not_also_called_missing(make_site, run):
+    source = make_site({"content/articles/a.md": "---\ntitle: “A: B”\ndate: 2026-13-01\n---\nHi.\n"})
+    lines = report(run("build", "--source", source))
+    assert len(lines) == 2 and lines[0].startswith("content/articles/a.md:2: cannot read this file: this line has "
+                                                   "curly quotes")
+    assert lines[1].startswith("content/articles/a.md:3: date: is not a real date or time: '2026-13-01'")
+
+
+def test_every_unknown_author_and_every_problem_of_an_article_come_in_one_run(make_site, run):
+    source = make_site({
+        "therapists/ana-lima.yaml": "name: Ana Lima\n",
+        "content/articles/a.md": "---\ntitle: A\ndate: 2026-1-5\nauthor: [ana-lim, ben-ode]\ntopics: Grief\n---\n",
+        "content/articles/b.md": "---\ntitle: B\ndate: 2026-01-05\nauthor: carla-diaz\n---\nHi.\n",
+    })
+    assert report(run("build", "--source", source)) == [
+        "content/articles/a.md:3: date: expected two digits for the month, the day, the hour and the minutes, found "
+        "'2026-1-5'; write 2026-01-05",
+        "content/articles/a.md:4: author[0]: no therapist profile 'ana-lim' (expected therapists/ana-lim.yaml); did "
+        "you mean 'ana-lima'?",
+        "content/articles/a.md:4: author[1]: no therapist profile 'ben-ode' (expected therapists/ben-ode.yaml); "
+        "create the profile, use the file name of one, or add a guest author who is not in the directory as "
+        "content/authors/ben-ode.yaml",
+        "content/articles/a.md:5: topics: expected a list like [Trauma, Anxiety], found the text 'Grief'; put the "
+        "values in square brackets, separated by commas",
+        "content/articles/b.md:4: author: no therapist profile 'carla-diaz' (expected therapists/carla-diaz.yaml); "
+        "create the profile, use the file name of one, or add a guest author who is not in the directory as "
+        "content/authors/carla-diaz.yaml"]
