@@ -219,7 +219,7 @@ TABLE = Fields(
     model=Config,
 )
 PLACEHOLDER = TABLE.make({}, title="", base_url="https://example.org/", newsletter_title="",
-                         newsletter_description="", signup=None, svg_icon=False)  # while site.yaml has mistakes
+                         newsletter_description="", signup=None)  # while site.yaml has mistakes
 
 
 def load_config(source: Path, problems: Collector, base_url: str = "") -> Config:

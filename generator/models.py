@@ -115,7 +115,7 @@ class Config:
     editor: Editor | None  #: None: no /admin/
     logo: str  #: the logo file (SVG or PNG), relative to the site folder; "" for none
     colors: Colors
-    svg_icon: bool  #: the logo is an SVG about as wide as high, so it is also the favicon
+    svg_icon: bool = False  #: derived from the logo file: an SVG about as wide as high is also the favicon
 
     @property
     def newsletter_name(self) -> str:

@@ -306,8 +306,8 @@ class Fields:
         meant = set()
         for key in value:
             if key not in self.table:
-                group = next((name for name, check in self.table.items()
-                              if isinstance(check, Fields) and key in check.table), None)
+                group = next((name for name, declared in self.table.items()
+                              if isinstance(declared.check, Fields) and key in declared.check.table), None)
                 if group:  # "email:" written at the left margin instead of under "contact:"
                     ctx.bad(f"{prefix}{key}", f"is a field of '{group}', but is not indented under it",
                             f"indent the line with two spaces below the line '{group}:'")

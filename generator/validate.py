@@ -456,6 +456,9 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
             ctx.bad("photo", f"expected a file name next to the profile, found {photo!r}",
                     "put the photo in the therapists/ folder and give only its file name")
             return None
+        if PurePosixPath(photo).suffix.lower() in (".heic", ".heif"):  # what an iPhone saves
+            ctx.bad("photo", *_missing_photo(folder, photo, sources.photos))
+            return None
         if PurePosixPath(photo).suffix.lower() not in PHOTO_SUFFIXES:
             ctx.bad("photo", f"expected a .jpg, .jpeg, .png or .webp photo, found {photo!r}",
                     "save the photo as JPEG, PNG or WebP (an SVG or GIF cannot be shown in web sizes) and give "

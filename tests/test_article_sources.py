@@ -8,6 +8,7 @@ import re
 import pytest
 
 from generator.markup import to_html
+from sitegen import _png as png
 
 ARTICLE = "---\ntitle: {title}\ndate: 2026-01-05\nsummary: S.\n---\n{body}"
 
@@ -30,7 +31,7 @@ def test_markdown_and_mdown_files_are_articles_not_raw_files(make_site, run, tmp
 
 def test_another_file_in_the_articles_folder_is_a_warning_but_its_pictures_are_not(make_site, run, tmp_path):
     result, _ = build(make_site, run, tmp_path, {"content/articles/notes.txt": "ideas\n",
-                                                 "content/articles/lake.png": b"\x89PNG",
+                                                 "content/articles/lake.png": png(0),
                                                  "content/articles/a.md": ARTICLE.format(title="A", body="Hi.\n")})
     assert result.code == 0
     assert result.err.splitlines()[1:] == [

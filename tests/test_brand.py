@@ -189,8 +189,8 @@ def test_a_square_svg_logo_is_also_the_favicon_and_a_wide_one_is_not(make_site, 
 def test_a_favicon_brought_in_content_is_an_error_as_the_site_makes_its_own(make_site, run):
     source = make_site({"content/favicon.ico": b"\x00\x00\x01\x00"})
     assert report(run("build", "--source", source)) == [
-        "content/favicon.ico: the address /favicon.ico is made by the site itself; remove the file; for icons, set "
-        "'logo:' in site.yaml and they are made from it"]
+        "content/favicon.ico: would replace favicon.ico, which the site makes itself; rename or move the file; to "
+        "change what the site makes, put your own version of its layout in layouts/"]
 
 
 def test_a_changed_logo_is_rebuilt_by_a_cached_build_like_a_cold_one(make_site, run, tmp_path):

@@ -31,7 +31,7 @@ def test_a_group_with_no_place_in_the_docs_is_reported():
     made, missing = reference.update(text, {"site": SITE})
     assert made.startswith("<!-- fields site -->\n| Field | Kind |")
     assert missing == ["site.practice", "site.newsletter", "site.crisis", "site.crisis.numbers", "site.nav",
-                       "site.editor"]
+                       "site.editor", "site.colors"]
 
 
 def test_every_field_is_an_attribute_of_its_model():
