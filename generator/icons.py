@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
-from . import colors
+from . import colors, images
 from .files import digest
 from .models import Site
 
@@ -110,9 +110,11 @@ def plan(site: Site, source: Path) -> Iterator[tuple[str, Callable[[], bytes], s
         c = config.colors
         yield "assets/brand.css", partial(_text, colors.stylesheet(c.accent, c.background, c.text)), key
     if logo:
-        yield config.logo_url.lstrip("/"), partial(_logo, data) if not vector else partial(bytes, data), key
+        # An SVG is published without its comments and metadata (images.py), as every picture is.
+        shown = partial(images.clean, logo, config.logo) if vector else partial(_logo, data)
+        yield config.logo_url.lstrip("/"), shown, key
         if config.svg_icon:
-            yield "favicon.svg", partial(bytes, data), key
+            yield "favicon.svg", shown, key
     tile = _Tile(initials(config.practice_name), config.colors.accent or colors.LIGHT["accent"],
                  config.colors.background or colors.LIGHT["bg"], config.colors.text or colors.LIGHT["text"])
     yield "favicon.ico", partial(_ico, picture, tile), key

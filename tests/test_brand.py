@@ -179,7 +179,7 @@ def test_a_square_svg_logo_is_also_the_favicon_and_a_wide_one_is_not(make_site, 
         source = make_site({"site.yaml": SITE + "logo: logo.svg\n", "logo.svg": svg}, name=name)
         out = tmp_path / f"{name}-out"
         assert run("build", "--source", source, "--output", out).code == 0
-        assert (out / "assets" / "logo.svg").read_text() == svg
+        assert (out / "assets" / "logo.svg").read_text() == svg  # nothing to clean: no comment, no metadata
         assert (out / "favicon.svg").is_file() == has
         link = '<link rel="icon" href="/favicon.svg" type="image/svg+xml">'
         assert (link in (out / "index.html").read_text()) == has
@@ -202,3 +202,13 @@ def test_a_changed_logo_is_rebuilt_by_a_cached_build_like_a_cold_one(make_site, 
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
     with Image.open(tmp_path / "out" / "apple-touch-icon.png") as icon:
         assert icon.getpixel((90, 90))[:3] == (200, 30, 30)
+
+
+def test_an_svg_logo_is_published_without_its_comments_and_metadata(make_site, run, tmp_path):
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><!-- drawn by Dr Secret -->'
+           '<metadata><rdf:RDF>Secret Owner</rdf:RDF></metadata><circle cx="32" cy="32" r="30"/></svg>')
+    source = make_site({"site.yaml": SITE + "logo: logo.svg\n", "logo.svg": svg})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    for name in ("assets/logo.svg", "favicon.svg"):
+        published = (tmp_path / "out" / name).read_text()
+        assert "Secret" not in published and "<circle" in published, name

@@ -38,8 +38,8 @@ def test_every_published_picture_leaves_without_metadata_and_keeps_its_colour_pr
     assert run("build", "--source", source, "--output", out).code == 0
     published = sorted(p for p in out.rglob("*") if p.suffix.lower() in PICTURE_SUFFIXES)
     names = [p.relative_to(out).as_posix() for p in published]
-    assert len(published) == 25, names  # photos: 3 sizes of 900 px, 2 of 300 px (twice), × 2 formats; the
-    # article image: 3 sizes × 2 formats; the 5 pictures in content/, cleaned
+    assert len(published) == 30, names  # photos: 3 sizes of 900 px, 2 of 300 px (twice), × 2 formats; the
+    # article image: 3 sizes × 2 formats; the 5 pictures in content/, cleaned; 5 icons made from the initials
     for file in published:
         assert pictures.private_details(file.read_bytes()) == [], file
     for name in ("therapists/ana/photo.jpg", "therapists/ben/photo.webp", "articles/walk/image.jpg",
