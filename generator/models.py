@@ -388,19 +388,21 @@ class Site:
     files: tuple[str, ...]
     photos: tuple[str, ...]
     next_change: datetime | None  #: when the next future-dated article comes out, changing the site by itself
-    therapist_index: Mapping[str, Therapist]  #: by slug, every author with a byline (listed or not, former too)
+    therapist_index: Mapping[str, Therapist]  #: by slug, the therapists with a profile page
     topic_index: Mapping[str, Topic]  #: by slug, for an article's topic links
     facets: tuple[Facet, ...] = ()  #: the directory's filters, in form order
-    profiles: frozenset[str] = frozenset()  #: slugs of the authors whose page is published (bylines link them)
     related: Mapping[str, tuple[Article, ...]] = field(default_factory=_empty)  #: by slug: up to 3 sharing topics
     older: Mapping[str, Article] = field(default_factory=_empty)  #: by slug: the article published just before
     newer: Mapping[str, Article] = field(default_factory=_empty)  #: by slug: the article published just after
     guest_authors: tuple[GuestAuthor, ...] = ()  #: by slug: writers who are not in the directory
-    author_index: Mapping[str, Therapist | GuestAuthor] = field(default_factory=_empty)  #: by slug, for bylines
+    #: by slug, for bylines: every therapist (listed or not, former too) and guest author
+    author_index: Mapping[str, Therapist | GuestAuthor] = field(default_factory=_empty)
 
     def profile(self, slug: str) -> Therapist | GuestAuthor | None:
         """The therapist whose profile page is published, for a byline link; None: name the author unlinked."""
-        return self.author_index[slug] if slug in self.profiles else None
+        if slug in self.therapist_index or any(guest.slug == slug for guest in self.guest_authors):
+            return self.author_index[slug]
+        return None
 
     @property
     def updated(self) -> datetime:
