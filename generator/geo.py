@@ -10,6 +10,7 @@ place, so a site without offices carries none of it.
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
@@ -21,6 +22,13 @@ from .models import Location
 VERSION = f"zipcodes={zipcodes.__version__} zips-v1"  #: what the tables' bytes depend on (the cache's key)
 PRECISION = 3  #: decimals of a degree: about 100 m, closer than a ZIP code's centre means anything
 PREFIXES = tuple(f"{n:02d}" for n in range(100))  #: every first two digits has ZIP codes (00501 is in New York)
+
+
+def miles(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The distance in miles between two (lat, lon) places along the earth's surface (haversine)."""
+    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 3958.8 * math.asin(math.sqrt(h))
 
 
 def placed(therapists) -> bool:

@@ -11,6 +11,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import geo
 from .errors import Collector, Problem, did_you_mean
 from .load import TEXT_SUFFIXES
 from .markup import OFFSITE
@@ -142,9 +143,19 @@ def _placeholders(found: Collector, source: Path, therapist) -> None:
                           "site until it is ready")
 
 
+FAR = 30  #: miles between an office's lat/lon and its ZIP code's centre that mean one of them is wrong
+
+
 def _unplaced_offices(found: Collector, source: Path, therapist) -> None:
-    """Offices that "near you" cannot place (geo.py): a ZIP code that the ZIP code list does not have, or none."""
+    """Offices that "near you" cannot place (geo.py): a ZIP code that the ZIP code list does not have, or none;
+    and lat/lon far from the office's own ZIP code (copied from the example, or swapped)."""
     for index, loc in enumerate(therapist.locations):
+        zip_place = geo.place(loc.postal_code) if loc.postal_code else None
+        if loc.lat is not None and zip_place and geo.miles((loc.lat, loc.lon), zip_place) > FAR:
+            found.add(therapist.source, line_of(source, therapist.source, "locations"), f"locations[{index}].lat",
+                      f"lat and lon are {geo.miles((loc.lat, loc.lon), zip_place):,.0f} miles from the ZIP code "
+                      f"{loc.postal_code!r}, so 'near you' would place this office there",
+                      "check lat and lon (they may be the example's), or remove them to use the ZIP code")
         if loc.lat is not None:
             continue
         line = (_line_with(source, therapist.source, loc.postal_code) if loc.postal_code else 0) \

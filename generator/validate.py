@@ -195,7 +195,8 @@ LOCATION = Fields({
     "lat": Field(Number(-90, maximum=90), "latitude, e.g. 32.7185; with lon, when the ZIP code's centre is too rough",
                  example="32.7185", shown_default="from `postal_code`",
                  doc="The office's exact place in degrees, when the ZIP code's centre is too rough (a large rural "
-                 "ZIP code). Give both `lat` and `lon`, or neither."),
+                 "ZIP code). Give both `lat` and `lon`, or neither; a place more than 30 miles from the ZIP "
+                 "code's centre is a warning (coordinates copied from the example, say)."),
     "lon": Field(Number(-180, maximum=180), "longitude, e.g. -117.1593; with lat", example="-117.1593",
                  shown_default="from `postal_code`",
                  doc="The office's longitude in degrees (west is negative)."),

@@ -273,3 +273,14 @@ def test_home_and_profiles_show_the_practice_contact_with_a_contact_point(make_s
     profile = (tmp_path / "out" / "therapists" / "ana-lima" / "index.html").read_text()
     assert "<p>To book a first session with Ana Lima, contact Riverside:</p>" in profile
     assert '<a href="mailto:intake@riverside.org">' in profile
+
+
+def test_office_coordinates_far_from_their_zip_code_are_a_warning(make_site, run, tmp_path):
+    copied = FULL.replace('city: San Diego, state: CA, postal_code: "92101"}',
+                          'city: Portland, state: OR, postal_code: "97201", lat: 32.7185, lon: -117.1593}')
+    source = make_site({"therapists/ana-lima.yaml": copied})
+    result = run("build", "--source", source, "--output", tmp_path / "out")
+    assert result.code == 0
+    assert ("therapists/ana-lima.yaml:13: locations[0].lat: lat and lon are 931 miles from the ZIP code '97201', so "
+            "'near you' would place this office there; check lat and lon (they may be the example's), or remove "
+            "them to use the ZIP code") in result.err
