@@ -153,7 +153,8 @@ TABLE = Fields(
                           "(`https://example.org/clinic/`). A final `/` is added if you leave it out. An "
                           "address on a domain reserved for examples (`example.com`, `example.org`, `example.net`, "
                           "or ending in `.example`, `.test`, `.invalid`) is a warning, and an error with `--strict`: "
-                          "links to it would lead nowhere. `therapist-site build --base-url URL` uses a different address for one build, for "
+                          "links to it would lead nowhere. `therapist-site build --base-url URL` uses a different "
+                          "address for one build, for "
                           "example for a preview."),
         "description": Field(Text(), "one or two sentences about the practice", shown_default="empty",
                              example="A group practice in San Diego.",

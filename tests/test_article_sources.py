@@ -52,7 +52,8 @@ def test_without_a_summary_the_description_is_the_articles_first_words(make_site
 
 
 def test_build_reports_broken_internal_links_as_warnings_and_strict_refuses_them(make_site, run, tmp_path):
-    files = {"content/articles/a.md": ARTICLE.format(title="A", body="See [fees](/fess/) and [B](/articles/b/#nope).\n"),
+    body = "See [fees](/fess/) and [B](/articles/b/#nope).\n"
+    files = {"content/articles/a.md": ARTICLE.format(title="A", body=body),
              "content/articles/b.md": ARTICLE.format(title="B", body="## Steps\n\nText.\n"),
              "content/pages/fees.md": "---\ntitle: Fees\n---\nFees.\n"}
     result, out = build(make_site, run, tmp_path, files)
