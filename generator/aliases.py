@@ -7,25 +7,17 @@ Imports only the models.
 from __future__ import annotations
 
 from typing import Iterator
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from .models import Article, Site
+from .routes import alias_address, output_path, url_for
 
-PAGE_SUFFIXES = (".html", ".htm")  # an alias ending so is a file; any other address becomes a folder's index.html
-REDIRECTS = "_redirects"
-
-
-def alias_address(alias: str) -> str:
-    """The address an alias occupies once published: "/old" is served as "/old/" from old/index.html."""
-    if alias.endswith("/") or alias.lower().endswith(PAGE_SUFFIXES):
-        return alias
-    return alias + "/"
+REDIRECTS = output_path(url_for("redirects"))
 
 
 def alias_path(alias: str) -> str:
     """The output file of an alias's redirect page, relative to the output folder."""
-    address = unquote(alias_address(alias)).lstrip("/")
-    return address + "index.html" if address.endswith("/") else address
+    return output_path(alias_address(alias))
 
 
 def redirects(site: Site) -> Iterator[tuple[str, Article]]:

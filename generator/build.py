@@ -16,7 +16,7 @@ from .markup import convert
 from .models import Site
 from .options import Options, now
 from .progress import Stages
-from .publish import check_output, identity, publish
+from .publish import check_output, locked, publish
 from .render import plan, render_changed
 from .site import assemble
 from .validate import validate
@@ -57,10 +57,19 @@ def load_site(options: Options, stages: Stages | None = None, cache: Cache | Non
 
 
 def build(options: Options, stages: Stages | None = None) -> Result:
-    """Build the site into ``options.output``, redoing only what changed; on any problem nothing is written."""
+    """Build the site into ``options.output``, redoing only what changed; on any problem nothing is written.
+
+    One build at a time per output, from the first read: what a build reuses is decided under the same lock as
+    its publishing, so a build started while another publishes sees that one's sources and output whole.
+    """
     started = time.perf_counter()
     stage = stages or Stages(bar=False)
     check_output(options.source, options.output)
+    with locked(options.output):
+        return _build(options, stage, started)
+
+
+def _build(options: Options, stage: Stages, started: float) -> Result:
     cache = Cache(options.source, options.output, enabled=options.cache)
     with stage("check cache"):
         inputs = inputs_digest(options)
@@ -76,7 +85,7 @@ def build(options: Options, stages: Stages | None = None) -> Result:
     if options.strict and warnings:
         raise SiteError(warnings)
     with stage("render and write"):
-        keys = output_keys(site, jobs, options.source)
+        keys = output_keys(site, jobs, options.source, cache)
         paths = [job.path for job in jobs]
         reused = cache.reusable(keys, paths, options.output)
 
@@ -87,5 +96,5 @@ def build(options: Options, stages: Stages | None = None) -> Result:
                         spare=cache.spare(options.output))  # Pagefind indexes the staged site before the swap
     result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
                     site, len(reused), sum(path.endswith(".html") for path in paths))
-    cache.record(inputs, identity(options.output), paths, keys, site, result)
+    cache.record(inputs, options.output, paths, keys, site, result)
     return result

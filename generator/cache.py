@@ -13,6 +13,7 @@ import json
 import pickle
 import re
 import shutil
+import sys
 import time
 from dataclasses import replace
 from datetime import date, datetime
@@ -89,11 +90,15 @@ def heavy_digest(site) -> str:
     """Digest every long text of the site: the key part of outputs that did not say which texts they show."""
     texts = [a.html for a in site.articles] + [t.bio_html for t in site.therapists] + [p.html for p in site.pages]
     texts += [t.description_html for t in site.topics] + [g.bio_html for g in site.guest_authors]
-    return digest(*texts)
+    return digest(site.now.isoformat(), *texts)  # a layout of the site's own may show anything, even the time
 
 
 class Cache:
-    """The cache of one site folder for one output folder; inert when disabled (``--no-cache``)."""
+    """The cache of one site folder for one output folder; inert when disabled (``--no-cache``).
+
+    Every file in it is data that is checked before use: one that is missing, damaged, of the wrong shape or from
+    another version is ignored (said once, see ``notice``) and made again, never trusted and never an error.
+    """
 
     def __init__(self, source: Path, output: Path, enabled: bool = True):
         self.enabled = enabled
@@ -101,27 +106,63 @@ class Cache:
         self.manifest_file = self.folder / "outputs" / f"{digest(str(output.resolve()))}.json"
         self.markdown_file = self.folder / "markdown.pickle"
         self.parsed_file = self.folder / "parsed.pickle"
+        self.files_file = self.folder / "files.pickle"
         self._markdown: dict[str, tuple[str, int]] | None = None
         self._parsed: dict | None = None
         self._parsed_used: dict = {}
         self._manifest: dict | None = None
         self._used: dict[str, tuple[str, int]] = {}
+        self._files: dict[str, tuple] | None = None
+        self._files_used: dict[str, tuple] = {}
+        global _noticed
+        _noticed = False
+
+    def _data(self, file: Path, entry) -> dict:
+        """A dict cache file whose every entry passes ``entry(key, value)``; {} (and a notice) when damaged."""
+        if not self.enabled:
+            return {}
+        try:
+            data = _load_data(file)
+            if not isinstance(data, dict) or not all(isinstance(k, str) and entry(v) for k, v in data.items()):
+                raise ValueError("wrong shape")
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            notice(file)
+            return {}
+        return data
 
     # Sources: each file's parsed front matter by its bytes (see load.load_document).
     def parsed(self) -> tuple[dict, dict]:
         """(what earlier builds parsed, where this build puts what it uses); both empty when disabled."""
         if self._parsed is None:
-            self._parsed = _read_pickle(self.parsed_file) if self.enabled else {}
+            from .load import RawDoc  # the cache keeps RawDocs as tuples of plain data
+
+            rows = self._data(self.parsed_file, _is_raw_doc)
+            self._parsed = {key: RawDoc(*row) for key, row in rows.items()}
         return self._parsed, self._parsed_used
 
     # Markdown: HTML by source text and settings.
     def markdown(self) -> dict[str, tuple[str, int]]:
         if self._markdown is None:
-            self._markdown = _read_pickle(self.markdown_file) if self.enabled else {}
+            self._markdown = self._data(self.markdown_file, lambda v: isinstance(v, tuple) and len(v) == 2
+                                        and isinstance(v[0], str) and type(v[1]) is int)
         return self._markdown
 
     def remember_markdown(self, entries: dict[str, tuple[str, int]]) -> None:
         self._used = entries
+
+    def file_digest(self, file: Path) -> str:
+        """The digest of a file's bytes, read again only when its inode, size, mtime or ctime moved (an edit that
+        keeps the size and sets the time back still moves the ctime)."""
+        stat = file.stat()
+        seen = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        if self._files is None:
+            self._files = self._data(self.files_file, lambda v: isinstance(v, tuple) and len(v) == 5)
+        known = self._files.get(str(file))
+        found = known[4] if known and known[:4] == seen else digest(file.read_bytes())
+        self._files_used[str(file)] = (*seen, found)
+        return found
 
     def spare(self, output: Path) -> Path | None:
         """Where publishing keeps the site a build replaces, for the next build to stage in (see publish)."""
@@ -133,8 +174,13 @@ class Cache:
             return {}
         if self._manifest is None:
             try:
-                self._manifest = json.loads(self.manifest_file.read_text())
+                self._manifest = json.loads(self.manifest_file.read_bytes())
+                if not _is_manifest(self._manifest):
+                    raise ValueError("wrong shape")
+            except FileNotFoundError:
+                self._manifest = {}
             except (OSError, ValueError):
+                notice(self.manifest_file)
                 self._manifest = {}
         return self._manifest
 
@@ -144,7 +190,7 @@ class Cache:
         if last:
             last["inputs"] = None  # not the site the last build made any more: no "nothing changed"
             for path in paths:
-                last.get("pages", {}).pop(path, None)
+                last["pages"].pop(path, None)
             write_atomic(self.manifest_file, json.dumps(last, sort_keys=True).encode())
 
     def unchanged(self, inputs: str, output: Path, moment: datetime) -> dict | None:
@@ -154,26 +200,31 @@ class Cache:
         made, and no future-dated article has come out since.
         """
         last = self.manifest()
-        if not last or last.get("inputs") != inputs or identity(output) != last.get("output"):
+        if not last or last["inputs"] != inputs or identity(output) != last["output"]:
             return None
-        until = last.get("valid_until") or float("inf")
-        if not last.get("built_at", float("inf")) <= moment.timestamp() < until:
+        until = last["valid_until"] or float("inf")
+        if not last["built_at"] <= moment.timestamp() < until:
             return None
-        return last.get("summary")
+        return last["summary"]
 
     def reusable(self, keys: list[str], paths: list[str], output: Path) -> dict[int, Path]:
-        """Outputs whose key matches the last build into ``output``: they are linked, not made again."""
+        """Outputs whose key matches the last build into ``output`` and whose file is as that build left it (the
+        same inode, size and times): they are linked, not made again."""
         last = self.manifest()
-        if not last or identity(output) != last.get("output"):
+        if not last or identity(output) != last["output"]:
             return {}
-        before = last.get("pages", {})
-        return {i: output / path for i, (path, key) in enumerate(zip(paths, keys))
-                if before.get(path) == key and (output / path).is_file()}
+        before, stats = last["pages"], last["stats"]
+        reuse = {}
+        for i, (path, key) in enumerate(zip(paths, keys)):
+            if before.get(path) == key and _stat(output / path) == stats.get(path):
+                reuse[i] = output / path
+        return reuse
 
-    def record(self, inputs: str, output: str | None, paths: list[str], keys: list[str], site, result) -> None:
-        """Remember this build: what it read, which output it made, each output's key and its summary."""
+    def record(self, inputs: str, output: Path, paths: list[str], keys: list[str], site, result) -> None:
+        """Remember this build: what it read, which output it made, each output's key, file and summary."""
         self.save({
-            "inputs": inputs, "output": output, "pages": dict(zip(paths, keys)),
+            "inputs": inputs, "output": identity(output), "pages": dict(zip(paths, keys)),
+            "stats": {path: _stat(output / path) for path in paths},
             "built_at": site.now.timestamp(),
             "valid_until": site.next_change.timestamp() if site.next_change else None,
             "summary": {"files": result.files, "pages": result.pages, "articles": result.articles,
@@ -187,9 +238,11 @@ class Cache:
             return
         self.folder.joinpath("outputs").mkdir(parents=True, exist_ok=True)
         if self._used != self._markdown:
-            write_atomic(self.markdown_file, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomic(self.markdown_file, _dump_data(self._used))
         if self._parsed_used.keys() != (self._parsed or {}).keys():
-            write_atomic(self.parsed_file, pickle.dumps(self._parsed_used, protocol=pickle.HIGHEST_PROTOCOL))
+            write_atomic(self.parsed_file, _dump_data({key: _raw_row(doc) for key, doc in self._parsed_used.items()}))
+        if self._files_used != self._files:
+            write_atomic(self.files_file, _dump_data(self._files_used))
         write_atomic(self.manifest_file, json.dumps(manifest, sort_keys=True).encode())
         self._prune_spares()
 
@@ -220,33 +273,136 @@ def logo_file(source: Path) -> tuple[Path, ...]:
     return (source / found.group(1),) if found else ()
 
 
+_noticed = False
+
+
+def notice(file: Path) -> None:
+    """Say once per build that a damaged cache file was ignored; what it held is made again."""
+    global _noticed
+    if not _noticed:
+        _noticed = True
+        where = file.as_posix()
+        where = where[where.index(".cache/"):] if ".cache/" in where else where
+        print(f"therapist-site: notice: ignored a damaged cache file ({where}); what it held is made again",
+              file=sys.stderr)
+
+
+def _stat(file: Path) -> list[int] | None:
+    try:
+        stat = file.stat()
+    except OSError:
+        return None
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
+def _raw_row(doc) -> tuple:
+    return (doc.path, doc.kind, doc.data, doc.lines, doc.body, doc.body_line)
+
+
+def _is_raw_doc(row) -> bool:
+    return (isinstance(row, tuple) and len(row) == 6 and isinstance(row[0], str) and isinstance(row[1], str)
+            and isinstance(row[2], dict) and isinstance(row[3], dict) and isinstance(row[4], str)
+            and type(row[5]) is int)
+
+
+def _is_manifest(data) -> bool:
+    """The shape of a manifest: anything else is a damaged one."""
+    try:
+        summary = data["summary"]
+        return (isinstance(data["inputs"], (str, type(None))) and isinstance(data["output"], (str, type(None)))
+                and isinstance(data["pages"], dict) and all(isinstance(v, str) for v in data["pages"].values())
+                and isinstance(data["stats"], dict)
+                and all(v is None or (isinstance(v, list) and len(v) == 4) for v in data["stats"].values())
+                and isinstance(data["built_at"], (int, float))
+                and isinstance(data["valid_until"], (int, float, type(None)))
+                and all(type(summary[k]) is int for k in ("files", "pages", "articles", "therapists"))
+                and all(isinstance(w, list) and len(w) == 5 for w in summary["warnings"]))
+    except (KeyError, TypeError):
+        return False
+
+
 def inputs_digest(options) -> str:
-    """Digest everything a build reads: the sources, the layouts, the code and the options."""
+    """Digest everything a build reads: the sources, the layouts, the code and every option."""
     source = options.source
     return digest(code_digest(source), tree_digest(source / "content", source / "therapists",
                                                    files=(source / "site.yaml", *logo_file(source))),
-                  repr((options.drafts, options.base_url, options.strict)))
+                  repr(dataclasses.replace(options, cache=True)))  # every option, present and future
 
 
-def output_keys(site, jobs, source: Path) -> list[str]:
-    """One key per output: equal keys mean equal bytes, so an output whose key did not change is reused."""
+def output_keys(site, jobs, source: Path, cache: Cache) -> list[str]:
+    """One key per output: equal keys mean equal bytes, so an output whose key did not change is reused.
+
+    Nothing is declared: a page's key covers the code, every layout and the site's settings and light data (all
+    of which any page may show), plus everything its maker was handed (``Job.reads``): the articles, profiles and
+    texts in its context, whole. A page whose layouts the site overrides may read anything, so its ``reads`` is
+    None and its key covers every long text of the site. A copied file is keyed by its bytes.
+    """
     base = digest(code_digest(source), light_digest(replace(site, now=None)), site.updated.isoformat())
-    everything = heavy_digest(site)
+    everything = None
+    memo: dict[int, str] = {}
     keys = []
     for job in jobs:
-        if isinstance(job.make, Path):  # a file copied as it is: its size and time stand for its bytes
-            stat = job.make.stat()
-            keys.append(digest(job.path, str(job.make), str(stat.st_size), str(stat.st_mtime_ns)))
+        if isinstance(job.make, Path):
+            keys.append(digest(job.path, _file_digest(job.make, cache)))
         elif isinstance(job.make, bytes):
             keys.append(digest(job.path, job.make))
         else:
-            keys.append(digest(base, job.path, everything if job.heavy is None else digest(*job.heavy)))
+            made_from = _file_digest(job.file, cache) if job.file else ""
+            if job.reads is None:
+                everything = everything or heavy_digest(site)
+                keys.append(digest(base, job.path, made_from, everything))
+            else:
+                keys.append(digest(base, job.path, made_from, reads_digest(job.reads, memo)))
     return keys
 
 
-def _read_pickle(file: Path) -> dict:
+def _file_digest(file: Path, cache: Cache) -> str:
+    return cache.file_digest(file) if cache.enabled else digest(file.read_bytes())
+
+
+def reads_digest(value, memo: dict[int, str] | None = None) -> str:
+    """Digest everything in ``value`` (model objects whole, long texts included); ``memo`` keeps each model
+    object's digest by id while the objects live, so one shown on many pages is digested once."""
+    buffer = io.BytesIO()
+    _ReadsPickler(buffer, {} if memo is None else memo).dump(value)
+    return digest(buffer.getvalue())
+
+
+class _ReadsPickler(pickle.Pickler):
+    def __init__(self, file, memo: dict[int, str]):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.digests = memo
+
+    def reducer_override(self, obj):
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            found = self.digests.get(id(obj))
+            if found is None:
+                fields = tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
+                found = self.digests[id(obj)] = reads_digest((type(obj).__name__, fields), self.digests)
+            return str, (found,)
+        if isinstance(obj, Mapping) and not isinstance(obj, dict):
+            return tuple, (tuple(sorted(obj.items())),)
+        if isinstance(obj, (datetime, date)):
+            return str, (obj.isoformat(),)
+        return NotImplemented
+
+
+class _DataOnly(pickle.Unpickler):
+    """Unpickles plain data only (dicts, lists, tuples, text, numbers): a cache file names no class or function,
+    so loading a crafted one runs no code."""
+
+    def find_class(self, module, name):
+        raise pickle.UnpicklingError(f"the cache holds only data, not {module}.{name}")
+
+
+def _load_data(file: Path):
+    """What a data file of the cache holds; FileNotFoundError when there is none, ValueError when it is damaged."""
+    data = file.read_bytes()
     try:
-        data = pickle.loads(file.read_bytes())
-        return data if isinstance(data, dict) else {}
-    except Exception:  # a cache from another version or a torn write is only a cold start, never an error
-        return {}
+        return _DataOnly(io.BytesIO(data)).load()
+    except Exception as exc:  # truncated, garbage, or naming code: never an error, only a cold start
+        raise ValueError(str(exc)) from None
+
+
+def _dump_data(value) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

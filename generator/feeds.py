@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Iterator, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from feedgen.feed import FeedGenerator
@@ -22,6 +22,7 @@ from lxml import etree
 from . import jsonfeed, photos
 from .markup import absolute_links, email_sized, excerpt
 from .models import Article, Site, Therapist, Topic
+from .routes import output_path, url_for
 
 LIMIT = 20  # newest articles in a feed; readers keep what they fetched before
 RSS, ATOM = "application/rss+xml", "application/atom+xml"
@@ -69,11 +70,11 @@ def therapist_channel(site: Site, therapist: Therapist) -> Channel:
 
 
 def topic_feed_url(topic: Topic) -> str:
-    return f"{topic.url}feed.xml"
+    return url_for("topic_feed", slug=topic.slug)
 
 
 def therapist_feed_url(therapist: Therapist) -> str:
-    return f"{therapist.url}feed.xml"
+    return url_for("therapist_feed", slug=therapist.slug)
 
 
 def enclosures(site: Site, pictures: Mapping, cache: Path | None) -> Mapping[str, Enclosure]:
@@ -110,32 +111,27 @@ def body_images(site: Site, source: Path) -> Mapping[str, tuple[tuple[str, int, 
     return found
 
 
-def plan(site: Site, source: Path, pictures: Mapping,
-         cache: Path | None) -> Iterator[tuple[str, Callable[[], bytes], tuple[str, ...]]]:
-    """Describe every feed: (output path, how to make it, every text its bytes depend on besides the site's
-    light data: the articles' HTML and their enclosures), newsletter first, then topics, then therapists."""
+def plan(site: Site, source: Path, pictures: Mapping, cache: Path | None) -> Iterator[tuple[str, partial]]:
+    """Describe every feed: (output path, how to make it), newsletter first, then topics, then therapists.
+
+    Each maker is handed the articles, enclosures and image sizes it shows: what the cache keys the feed on."""
     images, sizes = enclosures(site, pictures, cache), body_images(site, source)
-
-    def texts(articles: tuple[Article, ...]) -> tuple[str, ...]:
-        shown = articles[:LIMIT]
-        return (tuple(a.html for a in shown) + tuple(repr(images[a.slug]) for a in shown if a.slug in images)
-                + tuple(repr(sizes[a.slug]) for a in shown if a.slug in sizes))
-
     newest = site.articles[:LIMIT]
-    yield "feed.xml", partial(rss, site, newest, newsletter(site, "/feed.xml"), images, sizes), texts(newest)
-    yield "atom.xml", partial(atom, site, newest, newsletter(site, "/atom.xml"), images, sizes), texts(newest)
-    yield "feed.json", partial(jsonfeed.feed, site, newest, "/feed.json", images, sizes), texts(newest)
+    rss_url, atom_url, json_url = url_for("rss"), url_for("atom"), url_for("json_feed")
+    yield output_path(rss_url), partial(rss, site, newest, newsletter(site, rss_url), images, sizes)
+    yield output_path(atom_url), partial(atom, site, newest, newsletter(site, atom_url), images, sizes)
+    yield output_path(json_url), partial(jsonfeed.feed, site, newest, json_url, images, sizes)
     for topic in site.topics:
-        yield (topic_feed_url(topic).lstrip("/"), partial(rss, site, topic.articles, topic_channel(site, topic),
-                                                          images, sizes), texts(topic.articles))
+        yield (output_path(topic_feed_url(topic)),
+               partial(rss, site, topic.articles[:LIMIT], topic_channel(site, topic), images, sizes))
     by_author: dict[str, list[Article]] = {}
     for article in site.articles:
         for slug in article.authors:
             by_author.setdefault(slug, []).append(article)
     for therapist in site.therapists:
-        theirs = tuple(by_author.get(therapist.slug, ()))
-        yield (therapist_feed_url(therapist).lstrip("/"),
-               partial(rss, site, theirs, therapist_channel(site, therapist), images, sizes), texts(theirs))
+        theirs = tuple(by_author.get(therapist.slug, ()))[:LIMIT]
+        yield (output_path(therapist_feed_url(therapist)),
+               partial(rss, site, theirs, therapist_channel(site, therapist), images, sizes))
 
 
 def _generator(site: Site, articles: tuple[Article, ...], channel: Channel, kind: str,
@@ -203,7 +199,7 @@ def rss(site: Site, articles: tuple[Article, ...] | None = None, channel: Channe
         images: Mapping[str, Enclosure] | None = None, sizes: Mapping[str, tuple] | None = None) -> bytes:
     """Return an RSS 2.0 feed of ``articles`` (default: the newest of the site), full text in content:encoded."""
     chosen = (site.articles if articles is None else articles)[:LIMIT]
-    return _generator(site, chosen, channel or newsletter(site, "/feed.xml"), RSS, images or {},
+    return _generator(site, chosen, channel or newsletter(site, url_for("rss")), RSS, images or {},
                       sizes or {}).rss_str(pretty=True)
 
 
@@ -211,7 +207,7 @@ def atom(site: Site, articles: tuple[Article, ...] | None = None, channel: Chann
          images: Mapping[str, Enclosure] | None = None, sizes: Mapping[str, tuple] | None = None) -> bytes:
     """Return the Atom feed of ``articles`` (default: the newest of the site)."""
     chosen = (site.articles if articles is None else articles)[:LIMIT]
-    xml = _generator(site, chosen, channel or newsletter(site, "/atom.xml"), ATOM, images or {},
+    xml = _generator(site, chosen, channel or newsletter(site, url_for("atom")), ATOM, images or {},
                      sizes or {}).atom_str(pretty=True)
     wanted = {site.config.absolute(a.url): images[a.slug] for a in chosen if images and a.slug in images}
     return _atom_enclosures(xml, wanted) if wanted else xml

@@ -2,7 +2,8 @@
 
 Field docstrings are the theme author's reference: templates receive exactly these objects. The attributes that
 come from a source file have no defaults here: the field tables (config.py, validate.py) declare each field's
-default once and build these objects with every field given. This module imports nothing of ours.
+default once and build these objects with every field given. This module imports nothing of ours but the route
+table, a leaf, for the ``url`` of each kind of page.
 """
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Mapping
 from urllib.parse import urlsplit
+
+from .routes import url_for
 
 
 def _empty() -> Mapping:
@@ -170,7 +173,7 @@ class Article:
 
     @property
     def url(self) -> str:
-        return f"/articles/{self.slug}/"
+        return url_for("article", slug=self.slug)
 
     @property
     def image_url(self) -> str:
@@ -199,7 +202,7 @@ class Page:
 
     @property
     def url(self) -> str:
-        return f"/{self.slug}/"
+        return url_for("page", slug=self.slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +285,7 @@ class Therapist:
 
     @property
     def url(self) -> str:
-        return f"/therapists/{self.slug}/"
+        return url_for("therapist", slug=self.slug)
 
     @property
     def display_name(self) -> str:
@@ -296,7 +299,7 @@ class Therapist:
     @property
     def photo_url(self) -> str:
         """The photo's largest web size, a JPEG (for sharing and search engines); "" without a photo."""
-        return f"/therapists/{self.slug}/photo.jpg" if self.photo else ""
+        return url_for("therapist_photo", slug=self.slug, name="photo.jpg") if self.photo else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +334,7 @@ class Topic:
 
     @property
     def url(self) -> str:
-        return f"/topics/{self.slug}/"
+        return url_for("topic", slug=self.slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +349,7 @@ class FacetValue:
 
     @property
     def url(self) -> str:
-        return f"/therapists/{self.facet}/{self.slug}/"
+        return url_for("facet_value", facet=self.facet, value=self.slug)
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,7 +362,7 @@ class Facet:
 
     @property
     def url(self) -> str:
-        return f"/therapists/{self.name}/"
+        return url_for("facet", facet=self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +400,7 @@ class Site:
     guest_authors: tuple[GuestAuthor, ...] = ()  #: by slug: writers who are not in the directory
     #: by slug, for bylines: every therapist (listed or not, former too) and guest author
     author_index: Mapping[str, Therapist | GuestAuthor] = field(default_factory=_empty)
+    written_by: Mapping[str, tuple[Article, ...]] = field(default_factory=_empty)  #: by author slug, newest first
 
     def profile(self, slug: str) -> Therapist | GuestAuthor | None:
         """The therapist whose profile page is published, for a byline link; None: name the author unlinked."""

@@ -32,6 +32,7 @@ from typing import Callable, Iterator, Mapping
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL import __version__ as PILLOW
 
+from .cache import notice
 from .errors import Problem, SiteError
 from .files import write_atomic
 from .images import MAX_PIXELS
@@ -128,12 +129,38 @@ def _describe(exc: Exception) -> str:
 
 
 def plan(pictures: Mapping[str, Picture], cache: Path | None) -> Iterator[tuple[str, Callable[[], bytes], str]]:
-    """Describe every web size of every photo: (output path, how to make it, the key its bytes depend on)."""
+    """Describe every web size of every photo: (output path, how to make it, the key its bytes depend on).
+
+    A kept file whose bytes do not match the checksum kept beside it is damaged: it goes, and is encoded again."""
     for slug in sorted(pictures):
         picture = pictures[slug]
         for size in picture.sizes:
             for url in (size.webp, size.jpeg):
-                yield url.lstrip("/"), partial(make, picture, url.rsplit("/", 1)[1], cache), picture.key
+                name = url.rsplit("/", 1)[1]
+                if cache is not None:
+                    _check_kept(cache / picture.key / name)
+                yield url.lstrip("/"), partial(make, picture, name, cache), picture.key
+
+
+def _check_kept(kept: Path) -> None:
+    try:
+        data = kept.read_bytes()
+    except FileNotFoundError:
+        return
+    except OSError:
+        data = None
+    try:
+        good = data is not None and kept.with_name(kept.name + ".sum").read_text() == _checksum(data)
+    except (OSError, UnicodeDecodeError):
+        good = False
+    if not good:
+        notice(kept)
+        for file in (kept, kept.with_name(kept.name + ".sum")):
+            file.unlink(missing_ok=True)
+
+
+def _checksum(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def make(picture: Picture, name: str, cache: Path | None) -> bytes:
@@ -145,6 +172,7 @@ def make(picture: Picture, name: str, cache: Path | None) -> bytes:
     data = _encode(picture, size, "WEBP" if name.endswith(".webp") else "JPEG")
     if kept is not None:
         kept.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(kept.with_name(name + ".sum"), _checksum(data).encode())  # first: a file without one is damaged
         write_atomic(kept, data)  # whole or not at all, also when two builds store it at once
     return data
 

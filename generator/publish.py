@@ -12,6 +12,7 @@ import fcntl
 import os
 import shutil
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable
@@ -61,9 +62,23 @@ def recover(output: Path) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
+_held = threading.local()  # the outputs this thread holds the lock of
+
+
 @contextmanager
-def locked(folder: Path, output: Path):
-    """Hold an exclusive lock on the output's parent folder, so two builds into one place take turns."""
+def locked(output: Path):
+    """Hold an exclusive lock on the output's parent folder, so two builds into one place take turns.
+
+    The build takes it before reading any source and publishing takes it again: within one thread the second
+    is a no-op, never a wait on itself.
+    """
+    output = output.resolve()
+    held = _held.__dict__.setdefault("outputs", set())
+    if str(output) in held:
+        yield
+        return
+    folder = output.parent
+    folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder, os.O_RDONLY)
     try:
         try:
@@ -71,8 +86,10 @@ def locked(folder: Path, output: Path):
         except BlockingIOError:
             print(f"therapist-site: waiting for another build into {output} to finish…", file=sys.stderr)
             fcntl.flock(fd, fcntl.LOCK_EX)
+        held.add(str(output))
         yield
     finally:
+        held.discard(str(output))
         os.close(fd)  # closing releases the lock, also when the process is killed
 
 
@@ -134,7 +151,7 @@ def publish(outputs: Outputs | Callable[[Path], Outputs], output: Path,
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    with locked(output.parent, output):
+    with locked(output):
         return _publish(outputs, output, finish, spare)
 
 

@@ -8,7 +8,6 @@ overrides any built-in template or asset of the same name.
 from __future__ import annotations
 
 import json
-import math
 import traceback
 from dataclasses import dataclass
 from functools import partial
@@ -16,9 +15,11 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import jinja2
+from jinja2 import meta
 
 from . import editor, feeds, geo, icons, images, jsonld, photos, search
-from .aliases import REDIRECTS, alias_path, redirects, redirects_file
+from .aliases import REDIRECTS, redirects_file
+from .cache import reads_digest
 from .facets import YES_NO, slugs_of, state_name
 from .markup import excerpt
 from .errors import Problem, SiteError
@@ -26,6 +27,7 @@ from .models import Site
 from .pool import MIN_ITEMS, ordered_map, share, shared
 from .site import generated_collisions
 from .publish import WRITTEN, Reuse, Written, write
+from .routes import numbered, output_path, pages, sitemap, url_for
 from .slugs import slugify
 
 THEME = Path(__file__).parent / "layouts"
@@ -41,10 +43,10 @@ def human_date(moment) -> str:
     return f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
 
 
-def environment(source: Path, site: Site, compiled: Path | None = None) -> jinja2.Environment:
-    """The Jinja2 environment; ``compiled``: a folder where compiled templates are kept between builds."""
+def environment(source: Path, site: Site) -> jinja2.Environment:
+    """The Jinja2 environment. Compiled templates are not kept between builds: loading them would run code
+    from the cache folder."""
     env = jinja2.Environment(
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(source / "layouts"), jinja2.FileSystemLoader(THEME)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -56,7 +58,8 @@ def environment(source: Path, site: Site, compiled: Path | None = None) -> jinja
         slugify=slugify, state_name=state_name, facet_slugs=slugs_of,
         excerpt=partial(excerpt, words=DESCRIPTION_WORDS),  # a description nobody wrote: the first words
     )
-    env.globals.update(site=site, config=config, jsonld=jsonld,
+    env.globals.update(site=site, config=config, jsonld=jsonld, url_for=url_for, numbered=numbered,
+                       sitemap=sitemap, editor_policy=editor.policy,
                        yes_no=YES_NO,  # the facets shown as checkboxes
                        near_you=geo.placed(site.therapists))  # the directory's ZIP code box: some office is placed
     return env
@@ -84,14 +87,17 @@ def template_problem(exc: jinja2.TemplateError, template: str, source: Path) -> 
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One output file: how to make it, and the long texts it shows (None: it may show any of them).
+    """One output file: how to make it, and what its maker is handed besides the site's light data.
 
-    ``heavy`` lets the cache re-render an article's page when its body changes without re-rendering every list.
+    ``reads`` is derived where the job is made, never declared beside it: a page's template context (and the
+    photos every template may show), a feed's articles. None: it may read anything (a layout the site overrides).
+    The cache keys each output on it (cache.output_keys).
     """
 
     path: str
     make: Callable[[], bytes] | bytes | Path
-    heavy: tuple[str, ...] | None = None
+    reads: object = None
+    file: Path | None = None  #: a source file whose bytes it is made from (keyed by its bytes, like a copy)
 
     def run(self) -> Output:
         return self.make() if callable(self.make) else self.make
@@ -124,6 +130,35 @@ def render_changed(jobs: list[Job], reused: dict[int, Path],
             yield job.path, next(made) if callable(job.make) else job.make
 
 
+def _overrides(source: Path) -> frozenset[str]:
+    """The names of the templates the site's own layouts/ folder replaces."""
+    folder = source / "layouts"
+    return frozenset(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) \
+        if folder.is_dir() else frozenset()
+
+
+def _reads_any_text(env: jinja2.Environment, name: str, overridden: frozenset[str]) -> bool:
+    """Whether a template may read more than its context: it, or a template it extends, includes or imports, is
+    one of the site's own (which can show any text of the site), or names one only known when it renders."""
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current in overridden:
+            return True
+        try:
+            tree = env.parse(env.loader.get_source(env, current)[0])
+        except jinja2.TemplateError:
+            return True
+        for found in meta.find_referenced_templates(tree):
+            if found is None:
+                return bool(overridden)
+            todo.append(found)
+    return False
+
+
 def _template_of(job: Job) -> tuple[jinja2.Environment, str] | None:
     make = job.make
     if isinstance(make, partial) and make.func is _page:
@@ -149,17 +184,14 @@ def _page(env: jinja2.Environment, source: Path, template: str, url: str, contex
 
 
 def page_environment(site: Site, source: Path, cache: bool = True) -> jinja2.Environment:
-    """The environment pages render in: templates (compiled ones kept in the cache) and every photo's sizes."""
-    compiled = source / ".cache" / "templates" if cache else None
-    if compiled:
-        compiled.mkdir(parents=True, exist_ok=True)
-    env = environment(source, site, compiled)
+    """The environment pages render in: templates and every photo's sizes (encoded ones kept in the cache)."""
+    env = environment(source, site)
     env.globals.update(pictures=photos.prepare(site, source))  # for <picture>; unreadable photos fail here
     return env
 
 
 def article_path(article) -> str:
-    return f"articles/{article.slug}/index.html"
+    return output_path(article.url)
 
 
 def article_page(env: jinja2.Environment, source: Path, article) -> bytes:
@@ -179,9 +211,7 @@ def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
     yield from generated
     for file in site.files:
         if file in pictures_in_content:  # published without metadata (images.py)
-            stat = (source / file).stat()
-            yield Job(file[len("content/"):], partial(images.clean, source / file, file),
-                      (file, str(stat.st_size), str(stat.st_mtime_ns)))
+            yield Job(file[len("content/"):], partial(images.clean, source / file, file), (), source / file)
         else:
             yield Job(file[len("content/"):], source / file)
 
@@ -195,72 +225,31 @@ def generated_addresses(jobs: list[Job]) -> frozenset[str]:
 def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
     env = page_environment(site, source, cache)
     pictures = env.globals["pictures"]
+    shown = reads_digest(pictures)  # any template may show any photo
+    overridden = _overrides(source)
+    any_text = {name: _reads_any_text(env, name, overridden) for name in env.list_templates()}
 
-    def page(template: str, path: str, url: str, heavy: tuple[str, ...] | None = (), **context) -> Job:
-        return Job(path, partial(_page, env, source, template, url, context), heavy)
+    def page(template: str, path: str, url: str, **context) -> Job:
+        reads = None if any_text.get(template, True) else (shown, url, context)
+        return Job(path, partial(_page, env, source, template, url, context), reads)
 
-    yield page("home.html", "index.html", "/", articles=site.articles[:5],
-               therapists=[t for t in site.therapists if t.accepting_new_clients][:6])
-    per_page = site.config.articles_per_page
-    pages = max(1, math.ceil(len(site.articles) / per_page))
-    for number in range(1, pages + 1):
-        url = "/articles/" if number == 1 else f"/articles/page/{number}/"
-        chunk = site.articles[(number - 1) * per_page: number * per_page]
-        yield page("articles.html", url.lstrip("/") + "index.html", url, articles=chunk, number=number,
-                   pages=pages)
-    for article in site.articles:
-        picture = pictures.get(article.url)  # its image's sizes are on the page: a new image changes the key
-        yield Job(article_path(article), partial(article_page, env, source, article),
-                  (article.html, picture.key if picture else ""))
-    yield page("topics.html", "topics/index.html", "/topics/")
-    for topic in site.topics:
-        yield page("topic.html", f"topics/{topic.slug}/index.html", topic.url, heavy=(topic.description_html,),
-                   topic=topic)
-    written: dict[str, list] = {}  # each therapist's articles, newest first: one pass, not one per therapist
-    for article in site.articles:
-        for slug in dict.fromkeys(article.authors):
-            written.setdefault(slug, []).append(article)
-    for therapist in site.therapists:
-        yield page("therapist.html", f"therapists/{therapist.slug}/index.html", therapist.url,
-                   heavy=(therapist.bio_html, pictures[therapist.slug].key if therapist.slug in pictures else ""),
-                   therapist=therapist, articles=written.get(therapist.slug, []),
-                   json_ld=jsonld.profile_page(site, therapist))
-    yield page("therapists.html", "therapists/index.html", "/therapists/")
-    for facet in site.facets:
-        if facet.values:  # a facet nobody lists (no insurance taken at all) gets no page and no form control
-            yield page("facet.html", f"therapists/{facet.name}/index.html", facet.url, facet=facet)
-        for value in facet.values:
-            yield page("facet_value.html", f"therapists/{facet.name}/{value.slug}/index.html", value.url,
-                       facet=facet, value=value)
-    yield Job("therapists/index.json", partial(therapist_index, site), ())
+    for planned in pages(site):  # every page a template renders, from the route table
+        yield page(planned.route.template, output_path(planned.url), planned.canonical, **planned.context)
+    yield Job(output_path(url_for("therapist_index")), partial(therapist_index, site), ())
     if geo.placed(site.therapists):  # the visitor's ZIP code -> place, for the directory's "near you"
         for prefix in geo.PREFIXES:
-            yield Job(f"assets/zips/{prefix}.json", partial(geo.table, prefix), (geo.VERSION,))
+            yield Job(output_path(url_for("asset", name=f"zips/{prefix}.json")), partial(geo.table, prefix),
+                      (geo.VERSION,))
     kept = source / ".cache" / "photos" if cache else None
     for path, make, key in photos.plan(pictures, kept):
         yield Job(path, make, (key,))  # the key: a digest of the photo's bytes and of how it is encoded
-    for guest in site.guest_authors:  # writers who are not in the directory: a small page with their articles
-        yield page("author.html", f"authors/{guest.slug}/index.html", guest.url, heavy=(guest.bio_html,),
-                   author=guest, articles=written.get(guest.slug, []))
-    for alias, article in redirects(site):  # old addresses: a page that sends the browser on, and _redirects
-        yield page("redirect.html", alias_path(alias), article.url, article=article)
     if any(article.aliases for article in site.articles):
         yield Job(REDIRECTS, partial(redirects_file, site), ())
-    for standalone in site.pages:
-        yield page("page.html", f"{standalone.slug}/index.html", standalone.url, heavy=(standalone.html,),
-                   page=standalone)
-    yield page("subscribe.html", "subscribe/index.html", "/subscribe/", topics=[t for t in site.topics if t.articles],
-               writers=[(t, len(written[t.slug])) for t in site.therapists if t.slug in written])  # no empty feed
-    yield page("search.html", "search/index.html", "/search/")
-    yield page("404.html", "404.html", "/404.html")
-    for path, make, texts in feeds.plan(site, source, pictures, kept):  # the newsletter, then a feed per topic and therapist
-        yield Job(path, make, texts)
-    if site.config.editor:  # the browser editor at /admin/ (editor.py); never in the sitemap or the search index
-        yield page("admin.html", "admin/index.html", "/admin/", policy=editor.policy(site.config))
+    for path, make in feeds.plan(site, source, pictures, kept):  # the newsletter, then a feed per topic and therapist
+        yield Job(path, make, [arg for arg in make.args if not isinstance(arg, Site)])
+    if site.config.editor:  # the files of the browser editor at /admin/ (editor.py); its page is in the table
         for path, data in editor.outputs(site.config):
             yield Job(path, data)
-    yield page("sitemap.xml", "sitemap.xml", "/sitemap.xml")
-    yield page("robots.txt", "robots.txt", "/robots.txt")
     for path, make, key in icons.plan(site, source):  # key: the logo's bytes, which the site model does not hold
         yield Job(path, make, (key,))
     for path, file in assets(source):
@@ -287,4 +276,4 @@ def assets(source: Path) -> Iterator[tuple[str, Path]]:
             if file.is_file():
                 found[file.relative_to(folder).as_posix()] = file
     for name in sorted(found):
-        yield f"assets/{name}", found[name]
+        yield output_path(url_for("asset", name=name)), found[name]

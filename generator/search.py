@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from .files import digest, write_atomic
+from .cache import notice
 from .pool import dying_with_parent
 
 BUNDLE = "pagefind"
@@ -42,6 +43,7 @@ PRIMARY_ONLY = re.compile(r"pagefind(-component-ui|-modular-ui|-ui|-highlight|-w
 GLOB_SAFE = re.compile(r"[A-Za-z0-9._~/-]+")  # paths Pagefind's --glob takes as they are
 GLOB_LIMIT = 100_000  # one argument of a command line may hold at most 128 kB on Linux
 KEEP_SECONDS = 7 * 24 * 3600  # cached shards unused for a week are removed
+CHECKSUM = ".therapist-site.sum"  # beside a stored shard's files: what they must hash to
 
 
 def executable() -> Path:
@@ -73,8 +75,7 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
         shards = [shard for shard in split(pages) if shard]
         salt = f"pagefind {version()} shard v2".encode()
         digests = [digest(salt, *(part for rel, page in shard for part in (rel.encode(), page))) for shard in shards]
-        missing = sorted((key, shard) for key, shard in zip(digests, shards)
-                         if not (store / key / "pagefind-entry.json").is_file())
+        missing = sorted((key, shard) for key, shard in zip(digests, shards) if not _intact(store / key))
         running: list[tuple[subprocess.Popen, Path, Path]] = []
         try:
             while missing or running:  # at most ``jobs`` pagefind processes at once
@@ -176,6 +177,7 @@ def _finish(process: subprocess.Popen, work: Path, done: Path) -> None:
         output = process.communicate()[0].decode(errors="replace").strip()
         if process.returncode != 0 or not (work / "out" / "pagefind-entry.json").is_file():
             raise RuntimeError(f"pagefind could not index the site (exit {process.returncode}): {output}")
+        (work / "out" / CHECKSUM).write_text(_checksum(work / "out"))
         try:
             (work / "out").rename(done)  # whole or not at all: a killed build leaves only .work folders
         except OSError:
@@ -212,7 +214,7 @@ def _link_tree(source: Path, target: Path, previous: Path | None, primary: bool 
         destination = target if rel == "." else target / rel
         destination.mkdir(parents=True, exist_ok=True)
         for name in sorted(files):
-            if rel == "." and not primary and PRIMARY_ONLY.match(name):
+            if rel == "." and (name == CHECKSUM or not primary and PRIMARY_ONLY.match(name)):
                 continue
             file = Path(folder, name)
             if previous is None:
@@ -226,11 +228,41 @@ def _link_tree(source: Path, target: Path, previous: Path | None, primary: bool 
                 _link(_same(previous / rel / name, file), destination / name)
 
 
+def _checksum(shard: Path) -> str:
+    """A digest of every file of a stored shard, by path and bytes."""
+    h = hashlib.blake2b(digest_size=16)
+    for file in sorted(shard.rglob("*")):
+        if file.is_file() and file.name != CHECKSUM:
+            for part in (file.relative_to(shard).as_posix().encode(), file.read_bytes()):
+                h.update(len(part).to_bytes(8, "little") + part)
+    return h.hexdigest()
+
+
+def _intact(shard: Path) -> bool:
+    """Whether a stored shard can be used: it is there, whole, and its files are the ones pagefind wrote. A
+    damaged one goes (said once, as a notice) and is indexed again."""
+    if not (shard / CHECKSUM).exists() and not (shard / "pagefind-entry.json").exists():
+        return False
+    try:
+        if (shard / CHECKSUM).read_text() == _checksum(shard):
+            return True
+    except (OSError, UnicodeDecodeError):
+        pass
+    notice(shard / CHECKSUM)
+    shutil.rmtree(shard, ignore_errors=True)
+    return False
+
+
 def _read_marks(store: Path) -> dict[str, bool]:
     try:
-        data = json.loads((store / "marks.json").read_text())
-        return data if isinstance(data, dict) else {}
+        data = json.loads((store / "marks.json").read_bytes())
+        if not isinstance(data, dict) or not all(isinstance(value, bool) for value in data.values()):
+            raise ValueError("wrong shape")
+        return data
+    except FileNotFoundError:
+        return {}
     except (OSError, ValueError):
+        notice(store / "marks.json")
         return {}
 
 

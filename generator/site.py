@@ -14,12 +14,9 @@ from .crosslinks import neighbours, related
 from .errors import Collector, Problem
 from .facets import build_facets
 from .models import Article, Config, Models, Site, Therapist, Topic
+from .routes import reserved
 from .slugs import slugify
 
-#: Addresses the generator itself writes; a page or file claiming one is a collision.
-BUILT_IN = ("/articles/", "/topics/", "/therapists/", "/subscribe/", "/search/", "/assets/", "/feed.xml",
-            "/atom.xml", "/feed.json", "/sitemap.xml", "/robots.txt", "/404.html", "/index.html", "/pagefind/",
-            "/_redirects", "/admin/")
 # An old address of a renamed article may sit among the articles, where only the articles' own addresses are taken.
 ARTICLE_ALIAS = re.compile(r"/articles/(?!page/)[^/]+/")
 
@@ -44,9 +41,18 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
         therapist_index=MappingProxyType({t.slug: t for t in therapists}),
         topic_index=MappingProxyType({t.slug: t for t in topics}),
         facets=build_facets(therapists),
-        related=related(articles), older=older, newer=newer,
+        related=related(articles), older=older, newer=newer, written_by=_written_by(articles),
         guest_authors=guests, author_index=MappingProxyType({a.slug: a for a in (*everyone, *guests)}),
     )
+
+
+def _written_by(articles: tuple[Article, ...]) -> MappingProxyType:
+    """Each therapist's articles, newest first: one pass, not one per therapist."""
+    written: dict[str, list[Article]] = {}
+    for article in articles:
+        for slug in dict.fromkeys(article.authors):
+            written.setdefault(slug, []).append(article)
+    return MappingProxyType({slug: tuple(found) for slug, found in written.items()})
 
 
 def _published(article: Article, now: datetime) -> bool:
@@ -66,7 +72,7 @@ def _check_routes(articles, pages, files, problems: Collector, guests=()) -> Non
         claims.setdefault(guest.url, []).append(guest.source)
     for page in pages:
         claims.setdefault(page.url, []).append(page.source)
-        if page.url in BUILT_IN:
+        if reserved(page.url):
             problems.add(page.source, 0, "slug", f"the address {page.url} is used by the site itself",
                          "choose another slug")
     for file in files:
@@ -99,8 +105,7 @@ def _check_aliases(articles, claims: dict[str, list[str]], problems: Collector) 
         for index, alias in enumerate(article.aliases):
             field, folded = f"aliases[{index}]", unquote(alias_address(alias)).lower()
             others = real.get(folded) or real.get(folded.removesuffix("index.html"))
-            built_in = next((b for b in BUILT_IN if b in (folded, folded.rstrip("/")) or b.endswith("/") and (
-                folded.startswith(b) and not ARTICLE_ALIAS.fullmatch(folded))), None)
+            built_in = None if ARTICLE_ALIAS.fullmatch(folded) else reserved(folded) or reserved(folded.rstrip("/"))
             if others:
                 problems.add(article.source, 0, field, f"the old address {alias} is also the address of "
                              f"{', '.join(others)}", "remove this alias: that address already shows a page")

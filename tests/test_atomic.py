@@ -73,7 +73,7 @@ def test_random_kills_leave_zero_mixed_sites(tmp_path, cached, kills):
 def test_a_second_build_into_the_same_output_waits_for_the_first(tmp_path):
     source = generate_site(tmp_path / "src", therapists=3, articles=5, seed=3)
     output = tmp_path / "out"
-    with locked(tmp_path, output):  # as if another build were publishing into out/
+    with locked(output):  # as if another build were publishing into out/
         waiting = subprocess.Popen(build_cmd(source, output), env=env(), stderr=subprocess.PIPE, text=True)
         time.sleep(1.5)
         assert waiting.poll() is None, "the second build did not wait"
