@@ -46,7 +46,7 @@ def cache_files(cache: Path) -> dict[str, str]:
             kind = "spare page" if rel.endswith(".html") else None
         elif rel.startswith("build/outputs/"):
             kind = "manifest"
-        elif rel.startswith(("photos/", "search/")):
+        elif rel.startswith(("photos/", "search/")) and rel.count("/") > 1:
             kind = rel.split("/")[0] + ":" + (file.suffix or file.name)
         else:
             kind = rel
@@ -81,9 +81,19 @@ def restore(built_source: Path, root: Path, out: Path) -> None:
     shutil.rmtree(out, ignore_errors=True)
 
 
-def test_the_cache_holds_every_kind_of_file_the_damage_test_covers(built):
+def prepared(source: Path, root: Path, out: Path, run) -> dict[str, str]:
+    """A good cache for ``out`` with every kind of file in it: a build, then a rebuild (which keeps the site it
+    replaced as the spare); return one file of each kind."""
+    restore(source, root, out)
+    assert run("build", "--source", source, "--output", out).code == 0
+    (source / "site.yaml").write_text((source / "site.yaml").read_text() + "\n")
+    assert run("build", "--source", source, "--output", out).code == 0
+    return cache_files(source / ".cache")
+
+
+def test_the_cache_holds_every_kind_of_file_the_damage_test_covers(built, run, tmp_path):
     source, root, _ = built
-    kinds = cache_files(root / "pristine-cache")
+    kinds = prepared(source, root, tmp_path / "out", run)
     for expected in ("build/markdown.pickle", "build/parsed.pickle", "build/files.pickle", "manifest",
                      "photos:.webp", "photos:.sum", "search:.json", "search/marks.json", "spare page"):
         assert expected in kinds
@@ -94,12 +104,8 @@ def test_every_damaged_cache_file_is_ignored_said_once_and_the_site_equals_a_col
     source, root, cold = built
     failures = []
     out = tmp_path / "out"
-    for kind in cache_files(root / "pristine-cache"):
-        restore(source, root, out)
-        assert run("build", "--source", source, "--output", out).code == 0  # the output this cache describes
-        (source / "site.yaml").write_text((source / "site.yaml").read_text() + "\n")
-        assert run("build", "--source", source, "--output", out).code == 0  # and a spare site in the cache
-        rel = cache_files(source / ".cache")[kind]
+    for kind in prepared(source, root, out, run):
+        rel = prepared(source, root, out, run)[kind]
         file = source / ".cache" / rel
         data = DAMAGE[damage](file)
         file.unlink()  # a new file: the published twin of a spare page is damaged with it only by the hard link
@@ -116,8 +122,7 @@ def test_every_damaged_cache_file_is_ignored_said_once_and_the_site_equals_a_col
 def test_a_damaged_page_in_the_published_site_and_its_spare_is_made_again(built, run, tmp_path):
     source, root, cold = built
     out = tmp_path / "out"
-    restore(source, root, out)
-    assert run("build", "--source", source, "--output", out).code == 0
+    prepared(source, root, out, run)
     page = out / "index.html"
     page.write_bytes(page.read_bytes()[:100])  # in place: the spare shares this file's inode
     (source / "site.yaml").write_text((source / "site.yaml").read_text() + "\n")
