@@ -377,7 +377,7 @@ class _ReadsPickler(pickle.Pickler):
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             found = self.digests.get(id(obj))
             if found is None:
-                fields = tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
+                fields = tuple(_ordered(getattr(obj, f.name)) for f in dataclasses.fields(obj))
                 found = self.digests[id(obj)] = reads_digest((type(obj).__name__, fields), self.digests)
             return str, (found,)
         if isinstance(obj, Mapping) and not isinstance(obj, dict):
