@@ -64,10 +64,13 @@ def watched(page) -> tuple[list[str], list[str]]:
 
 
 def publish(page) -> None:
+    from playwright.sync_api import expect
     page.get_by_role("button", name="Publish").click()
     page.get_by_text("Publish now").click()
-    page.get_by_text("Entry saved").wait_for(timeout=TIMEOUT)
+    saved = page.get_by_text("Entry saved")
+    saved.first.wait_for(timeout=TIMEOUT)
     page.wait_for_url(re.compile(r".*/entries/[a-z0-9-]+$"))  # Decap moves to the saved entry's address
+    expect(saved).to_have_count(0, timeout=TIMEOUT)  # the notice goes: the next save's notice is then its own
 
 
 def test_a_profile_with_a_photo_and_an_article_made_in_the_editor_build_strictly_and_show(browser, server,
