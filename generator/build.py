@@ -16,7 +16,7 @@ from .markup import convert
 from .models import Site
 from .options import Options, now
 from .progress import Stages
-from .publish import check_output, locked, publish
+from .publish import check_output, locked, publish, recover
 from .render import plan, render_changed
 from .site import assemble
 from .validate import validate
@@ -66,6 +66,7 @@ def build(options: Options, stages: Stages | None = None) -> Result:
     stage = stages or Stages(bar=False)
     check_output(options.source, options.output)
     with locked(options.output):
+        recover(options.output)  # what a killed build left, even when nothing changed since the last one
         return _build(options, stage, started)
 
 
