@@ -78,6 +78,7 @@ def restore(built_source: Path, root: Path, out: Path) -> None:
     """The cache and the output as the first cached build left them (the spare shares files with the output)."""
     shutil.rmtree(built_source / ".cache", ignore_errors=True)
     shutil.copytree(root / "pristine-cache", built_source / ".cache", symlinks=True)
+    shutil.rmtree(built_source / ".cache" / "build" / "outputs")  # the manifest of another output folder
     shutil.rmtree(out, ignore_errors=True)
 
 
@@ -105,8 +106,11 @@ def test_every_damaged_cache_file_is_ignored_said_once_and_the_site_equals_a_col
     failures = []
     out = tmp_path / "out"
     kinds = prepared(source, root, out, run)
-    for kind in kinds:  # each build after a damaged one leaves a good cache again, with every kind of file
-        rel = cache_files(source / ".cache")[kind]
+    for kind in kinds:
+        found = cache_files(source / ".cache")
+        if kind not in found:  # a kind the last build reused rather than made again: start from a full cache
+            found = prepared(source, root, out, run)
+        rel = found[kind]
         file = source / ".cache" / rel
         data = DAMAGE[damage](file)
         file.unlink()  # a new file: the published twin of a spare page is damaged with it only by the hard link
