@@ -117,6 +117,8 @@ def write(staging: Path, output: Path, rel: str, data: bytes) -> bool:
     their pages themselves, so thousands of file creations run on all cores. False when the place needs the
     publishing process's care (a file of the last build where a folder goes now)."""
     target, published = staging / rel, output / rel
+    if not staging.is_dir():  # its build was killed and the next one removed it: never make it again
+        raise OSError(f"the staging folder {staging} is gone")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
