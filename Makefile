@@ -20,7 +20,7 @@ build: $(BIN)/.installed
 	$(BIN)/therapist-site build
 
 test: $(BIN)/.installed-test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 serve: $(BIN)/.installed
 	$(BIN)/therapist-site serve
