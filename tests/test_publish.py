@@ -217,3 +217,12 @@ def test_pages_written_by_the_processes_that_make_them_are_staged_like_the_other
     fresh = tmp_path / "fresh"
     publish(wanted, fresh)
     assert snapshot(out) == snapshot(fresh)
+
+
+def test_a_killed_builds_worker_never_makes_its_removed_staging_folder_again(tmp_path):
+    from generator.publish import write
+
+    staging, out = tmp_path / ".out.staging-12345", tmp_path / "out"  # removed by the next build's recover()
+    with pytest.raises(OSError, match="is gone"):
+        write(staging, out, "articles/late/index.html", b"<p>late</p>")
+    assert not staging.exists()
