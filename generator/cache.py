@@ -1,9 +1,10 @@
 """Cache stage: what an earlier build already made, so a rebuild redoes only what changed.
 
-Everything lives under ``<source>/.cache/build/`` and is content-addressed: Markdown HTML is keyed by the source
-text and the converter settings, each output file by a digest of everything it shows (the site's light data,
-the code and layouts, and the long texts it includes). A key that matches means the bytes would be the same, so a
-cached build never differs from a cold one; ``--no-cache`` neither reads nor writes any of it.
+Everything lives under ``<source>/.cache/`` and is content-addressed: Markdown HTML is keyed by the source text
+and the converter settings, each output file by a digest of the code, layouts, settings and options, the site's
+light data and everything its maker is handed (``output_keys``: derived, never declared). A key that matches means
+the bytes would be the same, so a cached build never differs from a cold one; ``--no-cache`` neither reads nor
+writes any of it. Every file here is data, checked before use: a damaged one is ignored and made again.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from . import __version__, geo
 from .files import digest, write_atomic
 from .publish import identity
 
-HEAVY = frozenset({"html", "body", "bio", "bio_html", "description_html", "words"})  # keyed per output
+HEAVY = frozenset({"html", "body", "bio", "bio_html", "description_html", "words"})  # keyed per output, by reads
 # What lists show of a long text: a word count moves with every edit, the reading time shown on cards rarely.
 SHOWN = ("reading_minutes",)
 PACKAGE = Path(__file__).parent
@@ -54,7 +55,8 @@ def code_digest(source: Path) -> str:
 
 
 def light_digest(value) -> str:
-    """Digest every field of the site model except the long texts, which outputs declare one by one."""
+    """Digest every field of the site model except the long texts, which each output's key covers only for the
+    objects its maker is handed (``reads_digest``)."""
     buffer = io.BytesIO()
     _LightPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return digest(buffer.getvalue())
