@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import search
+from . import geo, search
 from .cache import Cache, inputs_digest, output_keys
 from .config import load_config
 from .errors import Collector, Problem, SiteError
@@ -45,6 +45,7 @@ def load_site(options: Options, stages: Stages | None = None, cache: Cache | Non
         config = load_config(options.source, problems, base_url=options.base_url)
         sources = load_sources(options.source, problems, *cache.parsed())
     with stage("validate"):
+        geo.remember_places(cache.places())  # offices' places as an earlier build found them
         models = validate(sources, config, problems)
     # No stop here: route collisions among the valid documents belong in the same report.
     with stage("markdown"):

@@ -109,6 +109,7 @@ class Cache:
         self.markdown_file = self.folder / "markdown.pickle"
         self.parsed_file = self.folder / "parsed.pickle"
         self.files_file = self.folder / "files.pickle"
+        self.places_file = self.folder / "places.pickle"
         self._markdown: dict[str, tuple[str, int]] | None = None
         self._parsed: dict | None = None
         self._parsed_used: dict = {}
@@ -116,6 +117,7 @@ class Cache:
         self._used: dict[str, tuple[str, int]] = {}
         self._files: dict[str, tuple] | None = None
         self._files_used: dict[str, tuple] = {}
+        self._places: dict | None = None
         global _noticed
         _noticed = False
 
@@ -153,6 +155,15 @@ class Cache:
 
     def remember_markdown(self, entries: dict[str, tuple[str, int]]) -> None:
         self._used = entries
+
+    # Places: ZIP code -> (lat, lon) or None, as the ZIP code list of geo.VERSION gave them (see geo.place).
+    def places(self) -> dict[str, tuple[float, float] | None]:
+        if self._places is None:
+            kept = self._data(self.places_file, lambda v: isinstance(v, dict) and all(
+                isinstance(k, str) and (p is None or (isinstance(p, tuple) and len(p) == 2
+                                                      and all(type(n) is float for n in p))) for k, p in v.items()))
+            self._places = kept.get(geo.VERSION, {})
+        return self._places
 
     def file_digest(self, file: Path) -> str:
         """The digest of a file's bytes, read again only when its inode, size, mtime or ctime moved (an edit that
@@ -245,6 +256,8 @@ class Cache:
             write_atomic(self.parsed_file, _dump_data({key: _raw_row(doc) for key, doc in self._parsed_used.items()}))
         if self._files_used != self._files:
             write_atomic(self.files_file, _dump_data(self._files_used))
+        if self._places is not None and (looked_up := geo.known_places()) != self._places:
+            write_atomic(self.places_file, _dump_data({geo.VERSION: looked_up}))
         write_atomic(self.manifest_file, json.dumps(manifest, sort_keys=True).encode())
         self._prune_spares()
 

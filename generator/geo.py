@@ -13,7 +13,6 @@ import json
 import math
 from collections import Counter
 from dataclasses import replace
-from functools import lru_cache
 
 import zipcodes
 
@@ -44,41 +43,54 @@ def locate(location: Location) -> Location:
     return replace(location, lat=found[0], lon=found[1]) if found else location
 
 
-@lru_cache(maxsize=4096)
+# ZIP code -> place, as ``place`` found it. The build cache keeps it (cache.Cache.places): the zipcodes package
+# unpacks its whole list on the first lookup (a quarter of a second), which a rebuild need not pay again.
+_places: dict[str, tuple[float, float] | None] = {}
+
+
 def place(postal_code: str) -> tuple[float, float] | None:
     """(latitude, longitude) of a US ZIP code's centre ("92101" or "92101-1234"); None when it is not known."""
     five = postal_code.strip()[:5]
     if len(five) != 5 or not five.isdigit():
         return None
-    found = [z for z in zipcodes.matching(five) if z.get("lat") and z.get("long")]
-    return (round(float(found[0]["lat"]), PRECISION), round(float(found[0]["long"]), PRECISION)) if found else None
+    if five not in _places:
+        found = [z for z in zipcodes.matching(five) if z.get("lat") and z.get("long")]
+        _places[five] = (round(float(found[0]["lat"]), PRECISION), round(float(found[0]["long"]), PRECISION)) \
+            if found else None
+    return _places[five]
+
+
+def known_places() -> dict[str, tuple[float, float] | None]:
+    """Every ZIP code looked up so far in this process, with its place (for the build cache)."""
+    return dict(_places)
+
+
+def remember_places(places: dict[str, tuple[float, float] | None]) -> None:
+    """Places an earlier build looked up with this same ZIP code list (VERSION): used instead of asking again."""
+    _places.update(places)
 
 
 def tables() -> dict[str, bytes]:
-    """Every ZIP code's place, split by its first two digits: {"92": b'{"state": "CA", "zips": {...}}'}.
-
-    In a file, ``zips`` maps the last three digits to [lat, lon], plus the state where it is not the file's
-    ``state`` (the one most of its ZIP codes are in): the state says whose telehealth licenses apply.
-    """
-    groups: dict[str, list[dict]] = {}
-    for z in zipcodes.list_all():
-        if z.get("lat") and z.get("long") and len(z["zip_code"]) == 5:
-            groups.setdefault(z["zip_code"][:2], []).append(z)
-    out = {}
-    for prefix in sorted(groups):
-        rows = sorted(groups[prefix], key=lambda z: z["zip_code"])
-        state = Counter(z["state"] for z in rows).most_common(1)[0][0]
-        zips = {z["zip_code"][2:]: [round(float(z["lat"]), PRECISION), round(float(z["long"]), PRECISION),
-                                    *([z["state"]] if z["state"] != state else [])] for z in rows}
-        out[prefix] = json.dumps({"state": state, "zips": zips}, separators=(",", ":")).encode()
-    return out
+    """Every ZIP code's place, split by its first two digits: {"92": b'{"state": "CA", "zips": {...}}'}."""
+    return {prefix: table(prefix) for prefix in PREFIXES}
 
 
 def table(prefix: str) -> bytes:
-    """One file of ``tables()``, made when its output is not reused from the last build."""
-    return _tables()[prefix]
+    """The places of the ZIP codes that start with ``prefix``, as published in /assets/zips/<prefix>.json.
+
+    ``zips`` maps the last three digits to [lat, lon], plus the state where it is not the file's ``state`` (the
+    one most of its ZIP codes are in): the state says whose telehealth licenses apply. One prefix at a time: the
+    whole list as dicts would take 100 MB.
+    """
+    rows = sorted((z for z in zipcodes.similar_to(prefix) if z.get("lat") and z.get("long")
+                   and len(z["zip_code"]) == 5), key=lambda z: z["zip_code"])
+    state = Counter(z["state"] for z in rows).most_common(1)[0][0] if rows else ""
+    zips = {z["zip_code"][2:]: [round(float(z["lat"]), PRECISION), round(float(z["long"]), PRECISION),
+                                *([z["state"]] if z["state"] != state else [])] for z in rows}
+    return json.dumps({"state": state, "zips": zips}, separators=(",", ":")).encode()
 
 
-@lru_cache(maxsize=1)
-def _tables() -> dict[str, bytes]:
-    return tables()
+def unpack() -> None:
+    """Have the zipcodes package unpack its list (a quarter of a second, once per process): done before the
+    workers that make the tables fork, so that they inherit it."""
+    zipcodes.is_real("00501")

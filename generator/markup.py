@@ -64,6 +64,8 @@ MAX_NESTING = 32  #: levels of lists and quotes at the start of one line
 MAX_LINK_SCAN = 5_000_000  #: sum over paragraphs of (unclosed '[' and '](') × paragraph length: about 2 s
 TIME_BUDGET = 10.0  #: seconds for one document
 NESTING = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+# A line nested deeper than MAX_NESTING starts with more than MAX_NESTING of these characters (each level takes one).
+DEEP_PREFIX = re.compile(rf"^[ \t>*+\-0-9.)]{{{MAX_NESTING + 1},}}", re.MULTILINE)
 FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 BRACKETS = re.compile(r"\\.|\]\(|[\[\]()]")
 BRACKET_HINT = "write a '[' that does not start a link as '\\[', or split the paragraph with blank lines"
@@ -102,6 +104,13 @@ SETTINGS = digest(markdown.__version__, nh3.__version__, Path(__file__).read_byt
 
 def refusal(text: str) -> Refused | None:
     """Find what would make Python-Markdown recurse too deep or take minutes, before it starts."""
+    if not DEEP_PREFIX.search(text) and (text.count("[") + text.count("](")) * len(text) <= MAX_LINK_SCAN:
+        return None  # the usual text: no line starts deep enough, too few brackets to add up (bounds of _scan)
+    return _scan(text)
+
+
+def _scan(text: str) -> Refused | None:
+    """``refusal`` line by line: the depth of each line, the unclosed brackets of each paragraph."""
     paragraph_start, scan, worst, fence = 1, 0, (0, -1, 0), ""
     paragraph: list[str] = []
     for number, line in enumerate(text.split("\n") + [""], 1):

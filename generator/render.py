@@ -98,6 +98,9 @@ class Job:
     make: Callable[[], bytes] | bytes | Path
     reads: object = None
     file: Path | None = None  #: a source file whose bytes it is made from (keyed by its bytes, like a copy)
+    #: work that many outputs share (compiling their template, unpacking the ZIP code list), done once before the
+    #: workers fork so that each inherits it instead of doing it again; a partial, equal ones done once
+    prepare: partial | None = None
 
     def run(self) -> Output:
         return self.make() if callable(self.make) else self.make
@@ -119,9 +122,9 @@ def render_changed(jobs: list[Job], reused: dict[int, Path],
     """
     share(jobs=jobs, into=into)
     todo = [i for i, job in enumerate(jobs) if i not in reused and callable(job.make)]
-    if len(todo) >= MIN_ITEMS:  # made on all cores: compile templates once here, so workers inherit them
-        for env, template in {found for i in todo if (found := _template_of(jobs[i]))}:
-            env.get_template(template)
+    if len(todo) >= MIN_ITEMS:  # made on all cores: shared work once here, so that the workers inherit it
+        for func, args in {(p.func, p.args) for i in todo if (p := jobs[i].prepare) is not None}:
+            func(*args)
     made = ordered_map(_run_shared, todo)
     for i, job in enumerate(jobs):
         if i in reused:
@@ -137,35 +140,45 @@ def _overrides(source: Path) -> frozenset[str]:
         if folder.is_dir() else frozenset()
 
 
-def _reads_any_text(env: jinja2.Environment, name: str, overridden: frozenset[str]) -> bool:
-    """Whether a template may read more than its context: it, or a template it extends, includes or imports, is
-    one of the site's own (which can show any text of the site), or names one only known when it renders."""
-    seen, todo = set(), [name]
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        if current in overridden:
-            return True
-        try:
-            tree = env.parse(env.loader.get_source(env, current)[0])
-        except jinja2.TemplateError:
-            return True
-        for found in meta.find_referenced_templates(tree):
-            if found is None:
-                return bool(overridden)
-            todo.append(found)
-    return False
+def _reads_any_text(env: jinja2.Environment, overridden: frozenset[str]) -> dict[str, bool]:
+    """Which templates may read more than their context: the template, or one it extends, includes or imports, is
+    one of the site's own (which can show any text of the site), or it names one only known when it renders.
+    A site that overrides nothing has none, and its templates need not be parsed here."""
+    if not overridden:
+        return {}
+    references: dict[str, tuple[str | None, ...] | None] = {}  # each template parsed once; None: it does not parse
+
+    def referenced(name: str) -> tuple[str | None, ...] | None:
+        if name not in references:
+            try:
+                tree = env.parse(env.loader.get_source(env, name)[0])
+                references[name] = tuple(meta.find_referenced_templates(tree))
+            except jinja2.TemplateError:
+                references[name] = None
+        return references[name]
+
+    def reads_any(name: str) -> bool:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            found = referenced(current) if current not in overridden else None
+            if found is None or None in found:
+                return True
+            todo.extend(found)
+        return False
+
+    return {name: reads_any(name) for name in env.list_templates()}
 
 
-def _template_of(job: Job) -> tuple[jinja2.Environment, str] | None:
-    make = job.make
-    if isinstance(make, partial) and make.func is _page:
-        return make.args[0], make.args[2]
-    if isinstance(make, partial) and make.func is article_page:
-        return make.args[0], "article.html"
-    return None
+def _compile(env: jinja2.Environment, template: str) -> None:
+    """Compile a template ahead of its pages; a mistake in it is reported by the first page that uses it."""
+    try:
+        env.get_template(template)
+    except jinja2.TemplateError:
+        pass
 
 
 def _run_shared(index: int) -> Output | Written:
@@ -227,11 +240,12 @@ def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
     pictures = env.globals["pictures"]
     shown = reads_digest(pictures)  # any template may show any photo
     overridden = _overrides(source)
-    any_text = {name: _reads_any_text(env, name, overridden) for name in env.list_templates()}
+    any_text = _reads_any_text(env, overridden)
 
     def page(template: str, path: str, url: str, **context) -> Job:
-        reads = None if any_text.get(template, True) else (shown, url, context)
-        return Job(path, partial(_page, env, source, template, url, context), reads)
+        reads = None if any_text.get(template, bool(overridden)) else (shown, url, context)
+        return Job(path, partial(_page, env, source, template, url, context), reads,
+                   prepare=partial(_compile, env, template))
 
     for planned in pages(site):  # every page a template renders, from the route table
         yield page(planned.route.template, output_path(planned.url), planned.canonical, **planned.context)
@@ -239,7 +253,7 @@ def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
     if geo.placed(site.therapists):  # the visitor's ZIP code -> place, for the directory's "near you"
         for prefix in geo.PREFIXES:
             yield Job(output_path(url_for("asset", name=f"zips/{prefix}.json")), partial(geo.table, prefix),
-                      (geo.VERSION,))
+                      (geo.VERSION,), prepare=partial(geo.unpack))
     kept = source / ".cache" / "photos" if cache else None
     for path, make, key in photos.plan(pictures, kept):
         yield Job(path, make, (key,))  # the key: a digest of the photo's bytes and of how it is encoded

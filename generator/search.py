@@ -73,7 +73,7 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
     with _store(cache, folder) as store:
         pages = indexed_pages(folder, keys, store if cache is not None else None)
         shards = [shard for shard in split(pages) if shard]
-        salt = f"pagefind {version()} shard v2".encode()
+        salt = f"pagefind {version()} shard v3".encode()
         digests = [digest(salt, *(part for rel, page in shard for part in (rel.encode(), page))) for shard in shards]
         missing = sorted((key, shard) for key, shard in zip(digests, shards) if not _intact(store / key))
         running: list[tuple[subprocess.Popen, Path, Path]] = []
@@ -103,32 +103,33 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
 
 def indexed_pages(folder: Path, keys: Mapping[str, str] | None = None,
                   store: Path | None = None) -> list[tuple[str, bytes]]:
-    """Return (path, digest) of every page marked for the index (all pages when none is), sorted by path.
+    """Return (path, digest of its bytes) of every page marked for the index (all pages when none is), by path.
 
-    With ``keys``, a page's key stands for its bytes, and whether it is marked is remembered by key in
-    ``store``/marks.json: a rebuild reads only the pages it made anew.
+    With ``keys`` (each output's cache key: equal keys, equal bytes), what a page's key stands for (whether it is
+    marked, the digest of its bytes) is remembered in ``store``/marks.json: a rebuild reads only the pages it made
+    anew, and a page made anew with the same bytes (a list whose cards did not change) leaves its shard as it was.
     """
     if keys is None:
         found = sorted(file.relative_to(folder).as_posix() for file in folder.rglob("*.html"))
     else:
         found = sorted(rel for rel in keys if rel.endswith(".html"))
-    known: dict[str, bool] = _read_marks(store) if store is not None and keys is not None else {}
-    marks: dict[str, bool] = {}
+    known = _read_marks(store) if store is not None and keys is not None else {}
+    marks: dict[str, list] = {}
     marked, every = [], []
     for rel in found:
         if rel.startswith((f"{BUNDLE}/", ".", "admin/")):  # admin/: the browser editor, never searched
             continue
         key = keys[rel] if keys is not None else None
         if key is not None and key in known:
-            entry, mark = (rel, key.encode()), known[key]
+            mark, page = known[key]
         else:
             data = (folder / rel).read_bytes()
-            entry, mark = (rel, key.encode() if key else hashlib.blake2b(data, digest_size=16).digest()), MARK in data
+            mark, page = MARK in data, hashlib.blake2b(data, digest_size=16).hexdigest()
         if key is not None:
-            marks[key] = mark
-        every.append(entry)
+            marks[key] = [mark, page]
+        every.append((rel, page.encode()))
         if mark:
-            marked.append(entry)
+            marked.append((rel, page.encode()))
     if store is not None and keys is not None and marks != known:
         _write_marks(store, marks)
     return marked or every
@@ -253,10 +254,13 @@ def _intact(shard: Path) -> bool:
     return False
 
 
-def _read_marks(store: Path) -> dict[str, bool]:
+def _read_marks(store: Path) -> dict[str, list]:
+    """{output key: [marked for the index, digest of the page's bytes]} as the last build left it."""
     try:
         data = json.loads((store / "marks.json").read_bytes())
-        if not isinstance(data, dict) or not all(isinstance(value, bool) for value in data.values()):
+        if not isinstance(data, dict) or not all(
+                isinstance(value, list) and len(value) == 2 and isinstance(value[0], bool)
+                and isinstance(value[1], str) for value in data.values()):
             raise ValueError("wrong shape")
         return data
     except FileNotFoundError:
@@ -266,7 +270,7 @@ def _read_marks(store: Path) -> dict[str, bool]:
         return {}
 
 
-def _write_marks(store: Path, marks: dict[str, bool]) -> None:
+def _write_marks(store: Path, marks: dict[str, list]) -> None:
     write_atomic(store / "marks.json", json.dumps(marks, sort_keys=True).encode())
 
 

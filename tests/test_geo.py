@@ -51,3 +51,20 @@ def test_a_site_without_placed_offices_ships_no_tables_and_no_zip_box(make_site,
     assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
     assert not (tmp_path / "out" / "assets" / "zips").exists()
     assert 'id="filter-near"' not in (tmp_path / "out" / "therapists" / "index.html").read_text()
+
+
+def test_a_rebuild_places_offices_from_the_cache_without_unpacking_the_zip_code_list(make_site, run, tmp_path,
+                                                                                     monkeypatch):
+    source = make_site({"therapists/ana-lima.yaml": OFFICE})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    monkeypatch.setattr(geo, "_places", {})  # a new process: nothing looked up yet
+    asked = []
+    monkeypatch.setattr(geo.zipcodes, "matching", lambda *args: asked.append(args) or [])
+    (source / "therapists" / "ana-lima.yaml").write_text(OFFICE + "pronouns: she/her\n")
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    assert asked == []  # the quarter of a second the zipcodes package takes to unpack its list is not paid again
+    assert 'data-offices="32.718,-117.159"' in (tmp_path / "out" / "therapists" / "index.html").read_text()
+    monkeypatch.setattr(geo, "_places", {})
+    assert run("build", "--source", source, "--output", tmp_path / "cold", "--no-cache").code == 0
+    assert asked  # --no-cache reads nothing from the cache: the list is asked
+    assert (tmp_path / "cold" / "therapists" / "index.html").read_text().count("32.718,-117.159") == 0

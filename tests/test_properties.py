@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import SITE_YAML, snapshot, write_files
 from generator.cli import main
 from generator.build import Options, load_site
+from generator import markup
 from generator.errors import SiteError
 from generator.render import render
 
@@ -178,3 +179,11 @@ def test_yaml_nesting_of_any_depth_ends_contained(good_site, profile):
 @given(body=punctuation_runs())
 def test_markdown_with_long_punctuation_runs_ends_contained(good_site, body):
     contained(good_site, {"content/articles/post.md": "---\ntitle: T\ndate: 2026-01-01\n---\n" + body})
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(body=punctuation_runs(), prefix=st.text(alphabet=" \t>-*+1.)[](\nx", max_size=80))
+def test_the_quick_check_of_a_text_refuses_what_the_line_by_line_scan_refuses(body, prefix):
+    """markup.refusal skips its line-by-line scan when bounds show it would find nothing: never a text it refuses."""
+    text = prefix + body
+    assert markup.refusal(text) == markup._scan(text)

@@ -134,6 +134,22 @@ def test_editing_one_article_indexes_again_only_the_shards_whose_pages_changed(t
     assert "Bellflower" in text
 
 
+def test_pages_made_again_with_the_same_bytes_leave_their_shards_as_they_were(tmp_path_factory, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)  # a shard a page, as far as MAX_SHARDS allows
+    root = followed.make(tmp_path_factory, "same-bytes")
+    followed.build(root)
+    before = {p.relative_to(root / "public").as_posix(): p.read_bytes() for p in (root / "public").rglob("*.html")}
+    started = shards_started(monkeypatch)
+    article = root / "content/articles/calm-breathing.md"
+    article.write_text(article.read_text().replace("Zephyrine", "Zephyrine and Bellflower"))  # the body only
+    out = followed.build(root)
+    changed = {rel for rel, data in before.items() if (out / rel).read_bytes() != data}
+    assert "articles/calm-breathing/index.html" in changed
+    # The topic and author pages show the article's card, so they are made again, with the same bytes: the only
+    # shards indexed again hold a page whose bytes changed.
+    assert started and all(set(pages) & changed for pages in started), (started, changed)
+
+
 def test_when_pagefind_fails_the_published_site_stays_as_it_was(tmp_path_factory, monkeypatch):
     root = followed.make(tmp_path_factory, "failing")
     out = followed.build(root)
