@@ -352,7 +352,8 @@ def output_keys(site, jobs, source: Path, cache: Cache) -> list[str]:
     texts in its context, whole. A page whose layouts the site overrides may read anything, so its ``reads`` is
     None and its key covers every long text of the site. A copied file is keyed by its bytes.
     """
-    base = digest(code_digest(source), light_digest(replace(site, now=None)), site.updated.isoformat())
+    code = code_digest(source)
+    base = digest(code, light_digest(replace(site, now=None)), site.updated.isoformat())
     everything = None
     memo: dict[int, str] = {}
     keys = []
@@ -363,7 +364,9 @@ def output_keys(site, jobs, source: Path, cache: Cache) -> list[str]:
             keys.append(digest(job.path, job.make))
         else:
             made_from = _file_digest(job.file, cache) if job.file else ""
-            if job.reads is None:
+            if not job.site:  # handed only its reads: the code and they make its bytes
+                keys.append(digest(code, job.path, made_from, reads_digest(job.reads, memo)))
+            elif job.reads is None:
                 everything = everything or heavy_digest(site)
                 keys.append(digest(base, job.path, made_from, everything))
             else:

@@ -13,6 +13,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 import zipcodes
 
@@ -71,10 +72,14 @@ def remember_places(places: dict[str, tuple[float, float] | None]) -> None:
 
 
 def tables() -> dict[str, bytes]:
-    """Every ZIP code's place, split by its first two digits: {"92": b'{"state": "CA", "zips": {...}}'}."""
+    """Every ZIP code's place, split by its first two digits: {"92": b'{"state": "CA", "zips": {...}}'}.
+
+    Made once per process (a third of a second, about 1 MB), before the workers that publish them fork: a process
+    that builds many times (serve, the tests) makes them once."""
     return {prefix: table(prefix) for prefix in PREFIXES}
 
 
+@lru_cache(maxsize=len(PREFIXES))
 def table(prefix: str) -> bytes:
     """The places of the ZIP codes that start with ``prefix``, as published in /assets/zips/<prefix>.json.
 
@@ -89,8 +94,3 @@ def table(prefix: str) -> bytes:
                                 *([z["state"]] if z["state"] != state else [])] for z in rows}
     return json.dumps({"state": state, "zips": zips}, separators=(",", ":")).encode()
 
-
-def unpack() -> None:
-    """Have the zipcodes package unpack its list (a quarter of a second, once per process): done before the
-    workers that make the tables fork, so that they inherit it."""
-    zipcodes.is_real("00501")

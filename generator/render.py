@@ -43,13 +43,32 @@ def human_date(moment) -> str:
     return f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year}"
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Templates compiled earlier in this process, by file and source text: a process that builds many times (serve,
+    the tests) compiles each template once. Kept in memory only: compiled code is never read from the cache
+    folder, where loading it would run whatever a crafted file holds."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, tuple[str, object]] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        found = self.code.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_COMPILED = _Compiled()  # every environment below has the same settings, so they can share compiled templates
+
+
 def environment(source: Path, site: Site) -> jinja2.Environment:
-    """The Jinja2 environment. Compiled templates are not kept between builds: loading them would run code
-    from the cache folder."""
+    """The Jinja2 environment, with the templates this process compiled already (``_Compiled``)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(source / "layouts"), jinja2.FileSystemLoader(THEME)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True,
+        keep_trailing_newline=True, bytecode_cache=_COMPILED,
     )
     config = site.config
     env.filters.update(
@@ -101,6 +120,9 @@ class Job:
     #: work that many outputs share (compiling their template, unpacking the ZIP code list), done once before the
     #: workers fork so that each inherits it instead of doing it again; a partial, equal ones done once
     prepare: partial | None = None
+    #: False when its maker is handed nothing of the site, only ``reads`` (the ZIP tables): its key then leaves
+    #: out the site's light data, so that an edit of the site does not make it again
+    site: bool = True
 
     def run(self) -> Output:
         return self.make() if callable(self.make) else self.make
@@ -253,7 +275,7 @@ def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
     if geo.placed(site.therapists):  # the visitor's ZIP code -> place, for the directory's "near you"
         for prefix in geo.PREFIXES:
             yield Job(output_path(url_for("asset", name=f"zips/{prefix}.json")), partial(geo.table, prefix),
-                      (geo.VERSION,), prepare=partial(geo.unpack))
+                      (geo.VERSION, prefix), prepare=partial(geo.tables), site=False)
     kept = source / ".cache" / "photos" if cache else None
     for path, make, key in photos.plan(pictures, kept):
         yield Job(path, make, (key,))  # the key: a digest of the photo's bytes and of how it is encoded

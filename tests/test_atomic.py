@@ -36,7 +36,7 @@ def env():
 def test_random_kills_leave_zero_mixed_sites(tmp_path, cached, kills):
     versions = []
     for name in ("a", "b"):
-        source = generate_site(tmp_path / f"src-{name}", therapists=20, articles=120, seed=7)
+        source = generate_site(tmp_path / f"src-{name}", therapists=10, articles=60, seed=7)
         yaml_text = (source / "site.yaml").read_text()
         (source / "site.yaml").write_text(yaml_text.replace("title: ", f"title: Version {name.upper()} ", 1))
         reference = tmp_path / f"ref-{name}"
