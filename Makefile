@@ -36,8 +36,10 @@ docs: $(BIN)/.installed
 clean:
 	rm -rf $(VENV) public .cache
 
-# Benchmark against Pelican and Hugo (bench/run.py; installs them into bench/work/venv). Not part of `make test`.
-# make bench BENCH_ARGS="--write-docs"   also records the table in docs/performance.md; add --large for 10,000 + 2,000
+# Benchmark against Hugo + Pagefind and Pelican + Pagefind, and against the floor (what Python-Markdown and Pagefind
+# alone need) (bench/run.py; installs the peers into bench/work/venv). Not part of `make test`.
+# make bench BENCH_ARGS="--write-docs"   also records the tables in docs/performance.md; add --large for 10,000 + 2,000
+# make bench BENCH_ARGS="--tools ours --baseline COMMIT --runs 5"   a slowdown since COMMIT, beyond run-to-run noise?
 BENCH_ARGS ?=
 .PHONY: bench
 bench: $(BIN)/.installed-test
