@@ -310,9 +310,10 @@ def markdown_floor(source: Path, out: Path) -> None:
     """Convert every Markdown text of our site at ``source`` as the build does; write their count and CPU to ``out``.
 
     Runs in our generator's Python (``--markdown-floor``), with the measured generator's code: the texts are
-    those ``markup.convert`` converts (article and page bodies, therapist and author biographies), read as
-    ``load.py`` reads them, converted one after the other by the build's own ``_convert_one`` with the site's
-    ``unsafe_html``. Only the conversions are timed: Python's start-up and the reading are not Markdown's work.
+    those ``markup.convert`` converts (the bodies of articles, pages and topic notes, the biographies of therapists
+    and guest authors), found and read as ``load.py`` does, converted one after the other by the build's own
+    ``_convert_one`` with the site's ``unsafe_html``. Only the conversions are timed: Python's start-up and the
+    reading are not Markdown's work.
     """
     import yaml
     from generator import markup
@@ -328,9 +329,16 @@ def markdown_floor(source: Path, out: Path) -> None:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
         return data if isinstance(data, dict) else {}
 
+    def files(folder: str, suffixes: tuple[str, ...]) -> list[Path]:  # as load.discover finds them
+        found = (source / folder).glob("*") if (source / folder).is_dir() else ()
+        return sorted(p for p in found if p.suffix.lower() in suffixes and not p.name.startswith((".", "_", "~")))
+
     source = Path(source)
-    texts = [text for path in sorted((source / "content").rglob("*.md")) if (text := body(path)) is not None]
-    people = sorted((source / "therapists").glob("*.yaml")) + sorted((source / "authors").glob("*.yaml"))
+    markdown = (".md", ".markdown", ".mdown")
+    documents = files("content/articles", markdown) + files("content/pages", markdown) + files("content/topics",
+                                                                                                markdown)
+    texts = [text for path in documents if (text := body(path)) is not None]
+    people = files("therapists", (".yaml", ".yml")) + files("content/authors", (".yaml", ".yml"))
     texts += [bio for path in people if isinstance(bio := fields(path).get("bio"), str)]
     texts = list(dict.fromkeys(texts))  # convert() converts each distinct text once
     unsafe = bool(fields(source / "site.yaml").get("unsafe_html"))
@@ -485,7 +493,7 @@ def tool_name(key: str, version: dict[str, str] | None = None) -> str:
     version = version or {}
     base, _, indexed = key.partition(INDEXED)
     if base == "baseline":
-        return f"therapist-site at {version.get('baseline') or 'the baseline'}"
+        return f"therapist-site at {version['baseline']}" if version.get("baseline") else "therapist-site, baseline"
     name = NAMES[base] + (f" {version[base]}" if version.get(base) and base != "ours" else "")
     if key.endswith(INDEXED):
         name += " + Pagefind" + (f" {version['pagefind']}" if version.get("pagefind") else "")
@@ -593,8 +601,9 @@ def baseline_table(result: Result, version: dict[str, str]) -> str:
                        ("cpu", "cold, CPU time"), ("rss", "peak RSS, tree sum"), ("pss", "peak PSS, tree sum")):
         show = _mb if what in ("rss", "pss") else _seconds
         ours, base = per_run(result, "ours", what), per_run(result, "baseline", what)
-        cells = [f"{show(rows[key][what])} ({_spread(runs, show)})" for key, runs in (("ours", ours),
-                                                                                     ("baseline", base))]
+        unit = "MB" if what in ("rss", "pss") else "s"
+        cells = [show(rows[key][what]) + (f" ({_spread(runs, unit)})" if len(runs) > 1 else "")
+                 for key, runs in (("ours", ours), ("baseline", base))]
         lines.append(f"| {name} | {' | '.join(cells)} | {_ratio(rows['ours'][what], rows['baseline'][what])} | "
                      f"{noise(ours, base)} |")
     return "\n".join(lines)
@@ -657,8 +666,9 @@ def _ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}×" if a and b else "n/a"
 
 
-def _spread(values: list[float], show) -> str:
-    return f"{show(min(values))}–{show(max(values))}" if values else "n/a"
+def _spread(values: list[float], unit: str) -> str:
+    digits = 0 if unit == "MB" else 2
+    return f"{min(values):,.{digits}f}–{max(values):,.{digits}f} {unit}"
 
 
 def machine() -> str:

@@ -193,6 +193,19 @@ def test_a_difference_from_the_baseline_counts_only_where_the_ranges_of_the_runs
     assert run_module.noise([5.0], [5.3, 5.6]) == "one run: no spread"
 
 
+def test_the_baseline_table_shows_medians_the_spread_of_the_runs_and_each_run_s_memory_peak(run_module):
+    result = run_module.Result(1000, 200, {"ours": measured(cold=[5.0, 5.4, 5.1], no_change=[0.3, 0.3, 0.3],
+                                                            one_edit=[1.0, 1.2, 1.1]),
+                                           "baseline": measured(cold=[4.0, 4.2, 4.1], no_change=[0.3, 0.4, 0.3],
+                                                                one_edit=[1.1, 1.0, 1.2])})
+    result.runs["ours"]["one-edit"][1]["rss"] = 150 * 2**20  # the second run's peak is in its one-edit build
+    table = run_module.baseline_table(result, {"baseline": "ce116e2"}).splitlines()
+    assert table[0].startswith("| 1,000 + 200 | therapist-site (min–max) | therapist-site at ce116e2 (min–max) |")
+    assert table[2] == "| cold | 5.10 s (5.00–5.40 s) | 4.10 s (4.00–4.20 s) | 1.24× | **higher**, beyond noise |"
+    assert table[4] == "| one-article edit | 1.10 s (1.00–1.20 s) | 1.10 s (1.00–1.20 s) | 1.00× | within noise |"
+    assert table[6] == "| peak RSS, tree sum | 150 MB (100–150 MB) | 100 MB (100–100 MB) | 1.50× | within noise |"
+
+
 def test_writing_the_docs_keeps_the_head_text_and_sections_it_did_not_measure(run_module):
     old = ("old head\n\n<!-- bench:1000x200 -->\nold small\n<!-- /bench:1000x200 -->\n\n<!-- bench:10000x2000 -->\n"
            "old large\n<!-- /bench:10000x2000 -->\n\n## Where the time goes\n\nwritten by hand\n")
