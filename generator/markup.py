@@ -104,7 +104,7 @@ SETTINGS = digest(markdown.__version__, nh3.__version__, Path(__file__).read_byt
 
 def refusal(text: str) -> Refused | None:
     """Find what would make Python-Markdown recurse too deep or take minutes, before it starts."""
-    if not DEEP_PREFIX.search(text) and (text.count("[") + text.count("](")) * len(text) <= MAX_LINK_SCAN:
+    if not DEEP_PREFIX.search(text) and (text.count("[") + text.count("(")) * len(text) <= MAX_LINK_SCAN:
         return None  # the usual text: no line starts deep enough, too few brackets to add up (bounds of _scan)
     return _scan(text)
 

@@ -44,9 +44,10 @@ def human_date(moment) -> str:
 
 
 class _Compiled(jinja2.BytecodeCache):
-    """Templates compiled earlier in this process, by file and source text: a process that builds many times (serve,
-    the tests) compiles each template once. Kept in memory only: compiled code is never read from the cache
-    folder, where loading it would run whatever a crafted file holds."""
+    """Templates compiled earlier in this process, by file and source text, for one site configuration (Jinja
+    applies filters to constants while compiling: ``'/sitemap.xml' | absolute`` is compiled into the address): a
+    process that builds many times (serve, the tests) compiles each template once. Kept in memory only: compiled
+    code is never read from the cache folder, where loading it would run whatever a crafted file holds."""
 
     def __init__(self) -> None:
         self.code: dict[str, tuple[str, object]] = {}
@@ -60,7 +61,13 @@ class _Compiled(jinja2.BytecodeCache):
         self.code[bucket.key] = (bucket.checksum, bucket.code)
 
 
-_COMPILED = _Compiled()  # every environment below has the same settings, so they can share compiled templates
+_COMPILED: dict[str, _Compiled] = {}  # by the configuration the filters are bound to; the same settings otherwise
+
+
+def _compiled(config) -> _Compiled:
+    if len(_COMPILED) > 8:  # serve after many edits of site.yaml: forget the older ones
+        _COMPILED.clear()
+    return _COMPILED.setdefault(repr(config), _Compiled())
 
 
 def environment(source: Path, site: Site) -> jinja2.Environment:
@@ -68,7 +75,7 @@ def environment(source: Path, site: Site) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(source / "layouts"), jinja2.FileSystemLoader(THEME)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, bytecode_cache=_COMPILED,
+        keep_trailing_newline=True, bytecode_cache=_compiled(site.config),
     )
     config = site.config
     env.filters.update(

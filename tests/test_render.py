@@ -77,3 +77,16 @@ def test_table_alignment_uses_classes_not_inline_styles_the_csp_would_block(make
     assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
     html = (tmp_path / "out" / "articles" / "a" / "index.html").read_text()
     assert '<td class="align-center">1</td>' in html and "style=" not in html
+
+
+def test_templates_compiled_for_one_site_address_are_not_reused_for_another_in_the_same_process(make_site, run,
+                                                                                                 tmp_path):
+    # Jinja applies filters to constants as it compiles ('/sitemap.xml' | absolute): what a process keeps compiled
+    # is kept per configuration, so a second site (serve after an edit of site.yaml, the tests) gets its own.
+    first = make_site(name="first")
+    second = make_site({"site.yaml": "title: Other Practice\nbase_url: https://other-practice.org/sub/\n"},
+                       name="second")
+    for source in (first, second, first):
+        assert run("build", "--source", source, "--output", tmp_path / source.name / "out").code == 0
+    assert "Sitemap: https://test-practice.org/sitemap.xml" in (tmp_path / "first/out/robots.txt").read_text()
+    assert "Sitemap: https://other-practice.org/sub/sitemap.xml" in (tmp_path / "second/out/robots.txt").read_text()
