@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
-from functools import lru_cache
 
 import zipcodes
 
@@ -44,15 +45,49 @@ def locate(location: Location) -> Location:
     return replace(location, lat=found[0], lon=found[1]) if found else location
 
 
+def locate_all(therapists: list) -> list:
+    """Every therapist with each office placed (``locate``), the ZIP codes looked up together (``look_up``)."""
+    look_up({code for t in therapists for loc in t.locations if (code := _five(loc.postal_code or ""))})
+    return [replace(t, locations=tuple(locate(loc) for loc in t.locations)) if t.locations else t
+            for t in therapists]
+
+
 # ZIP code -> place, as ``place`` found it. The build cache keeps it (cache.Cache.places): the zipcodes package
 # unpacks its whole list on the first lookup (a quarter of a second), which a rebuild need not pay again.
 _places: dict[str, tuple[float, float] | None] = {}
 
 
+def look_up(codes: set[str]) -> None:
+    """Find the places of the five-digit ``codes`` not known yet, and the ZIP tables with them, in a process of
+    its own when it can fork: the unpacked list takes about 40 MB, which the build and every render worker forked
+    from it would otherwise hold until the end."""
+    wanted = sorted(codes - _places.keys())
+    if not wanted:
+        return
+    if "fork" not in multiprocessing.get_all_start_methods():
+        for code in wanted:
+            place(code)
+        return
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as helper:
+        places, made = helper.submit(_unpacked, wanted).result()
+    _places.update(places)
+    _tables.update(made)
+
+
+def _unpacked(codes: list[str]) -> tuple[dict, dict[str, bytes]]:
+    """In the helper process: the places of ``codes`` and, the list being unpacked now anyway, every ZIP table."""
+    return {code: place(code) for code in codes}, tables()
+
+
+def _five(postal_code: str) -> str | None:
+    five = postal_code.strip()[:5]
+    return five if len(five) == 5 and five.isdigit() else None
+
+
 def place(postal_code: str) -> tuple[float, float] | None:
     """(latitude, longitude) of a US ZIP code's centre ("92101" or "92101-1234"); None when it is not known."""
-    five = postal_code.strip()[:5]
-    if len(five) != 5 or not five.isdigit():
+    five = _five(postal_code)
+    if five is None:
         return None
     if five not in _places:
         found = [z for z in zipcodes.matching(five) if z.get("lat") and z.get("long")]
@@ -74,13 +109,22 @@ def remember_places(places: dict[str, tuple[float, float] | None]) -> None:
 def tables() -> dict[str, bytes]:
     """Every ZIP code's place, split by its first two digits: {"92": b'{"state": "CA", "zips": {...}}'}.
 
-    Made once per process (a third of a second, about 1 MB), before the workers that publish them fork: a process
-    that builds many times (serve, the tests) makes them once."""
+    Made once per process (a third of a second, about 1 MB; or handed over by ``look_up``), before the workers that
+    publish them fork: a process that builds many times (serve, the tests) makes them once."""
     return {prefix: table(prefix) for prefix in PREFIXES}
 
 
-@lru_cache(maxsize=len(PREFIXES))
+_tables: dict[str, bytes] = {}  # the tables this process made or was handed (look_up), by prefix
+
+
 def table(prefix: str) -> bytes:
+    """One file of ``tables()``: made once per process."""
+    if prefix not in _tables:
+        _tables[prefix] = _table(prefix)
+    return _tables[prefix]
+
+
+def _table(prefix: str) -> bytes:
     """The places of the ZIP codes that start with ``prefix``, as published in /assets/zips/<prefix>.json.
 
     ``zips`` maps the last three digits to [lat, lon], plus the state where it is not the file's ``state`` (the

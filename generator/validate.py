@@ -344,7 +344,7 @@ def validate(sources: Sources, config: Config, problems: Collector) -> Models:
         if model is not None:
             built[doc.kind].append(model)
     return Models(tuple(built["article"]), tuple(built["page"]), tuple(built["topic"]),
-                  tuple(built["therapist"]), sources.files, sources.photos, tuple(built["author"]))
+                  tuple(geo.locate_all(built["therapist"])), sources.files, sources.photos, tuple(built["author"]))
 
 
 def _file_slug(doc: RawDoc, ctx: Ctx) -> str | None:
@@ -487,7 +487,7 @@ def _therapist(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> Th
     if not ok:
         return None
     therapist = THERAPIST.make(v, source=doc.path, slug=slug)
-    return replace(therapist, locations=tuple(geo.locate(loc) for loc in therapist.locations))
+    return therapist  # its offices are placed together with everyone's (geo.locate_all)
 
 
 def _guest_author(doc: RawDoc, v: dict, ctx: Ctx, sources: Sources, ok: bool) -> GuestAuthor | None:
