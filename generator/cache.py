@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
 import pickle
 import re
 import shutil
@@ -35,13 +36,22 @@ VENDOR = PACKAGE / "vendor"  # the browser editor's 6 MB: its checksum list stan
 
 def tree_digest(*folders: Path, files: tuple[Path, ...] = (), skip: tuple[str, ...] = ()) -> str:
     """Digest the paths and bytes of every file under ``folders`` (and of ``files``), in sorted order; a
-    subfolder named in ``skip`` is left out."""
+    subfolder named in ``skip`` is left out, and so are hidden files and __pycache__."""
     parts: list[str | bytes] = []
+    left_out = {"__pycache__", *skip}
     for folder in folders:
-        for file in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if file.is_file() and not {"__pycache__", *skip} & set(file.relative_to(folder).parts) \
-                    and not file.name.startswith("."):
-                parts += [file.relative_to(folder).as_posix(), file.read_bytes()]
+        found = []
+        for top, subfolders, names in os.walk(folder):
+            subfolders[:] = [name for name in subfolders if name not in left_out]
+            rel = os.path.relpath(top, folder)
+            found += [(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"), os.path.join(top, name))
+                      for name in names if not name.startswith(".")]
+        for rel, file in sorted(found):
+            try:
+                with open(file, "rb") as handle:
+                    parts += [rel, handle.read()]
+            except (IsADirectoryError, FileNotFoundError):  # a link to a folder or to nothing: not a file
+                continue
     for file in files:
         parts += [file.name, file.read_bytes() if file.is_file() else b""]
     return digest(*parts)
@@ -228,8 +238,9 @@ class Cache:
             return {}
         before, stats = last["pages"], last["stats"]
         reuse = {}
+        folder = os.fspath(output)
         for i, (path, key) in enumerate(zip(paths, keys)):
-            if before.get(path) == key and _stat(output / path) == stats.get(path):
+            if before.get(path) == key and _stat(os.path.join(folder, path)) == stats.get(path):
                 reuse[i] = output / path
         return reuse
 
@@ -237,7 +248,7 @@ class Cache:
         """Remember this build: what it read, which output it made, each output's key, file and summary."""
         self.save({
             "inputs": inputs, "output": identity(output), "pages": dict(zip(paths, keys)),
-            "stats": {path: _stat(output / path) for path in paths},
+            "stats": {path: _stat(os.path.join(output, path)) for path in paths},
             "built_at": site.now.timestamp(),
             "valid_until": site.next_change.timestamp() if site.next_change else None,
             "summary": {"files": result.files, "pages": result.pages, "articles": result.articles,
@@ -302,9 +313,9 @@ def notice(file: Path) -> None:
               file=sys.stderr)
 
 
-def _stat(file: Path) -> list[int] | None:
+def _stat(file: str) -> list[int] | None:
     try:
-        stat = file.stat()
+        stat = os.stat(file)
     except OSError:
         return None
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]

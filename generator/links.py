@@ -84,11 +84,15 @@ def check_links(site: Site, routes: Routes, source: Path) -> list[Problem]:
             texts[path] = _read_lines(source / path)
         found.append(Problem(path, _line_of(texts[path], written), field, message, hint))
 
+    judged: dict = {}  # a link that does not depend on its page (to another site, or from the root) is judged once
     for path, page_url, body in documents(site):
         for raw in LINK.findall(body):
             link = html.unescape(raw)
             written = "/" + link[len(prefix):] if prefix != "/" and link.startswith(prefix) else link
-            broken = _broken(link, prefix + page_url.lstrip("/"), prefix, site.config.base_url, routes)
+            key = link if link.startswith("/") or ":" in link.split("/", 1)[0] else (link, page_url)
+            if key not in judged:
+                judged[key] = _broken(link, prefix + page_url.lstrip("/"), prefix, site.config.base_url, routes)
+            broken = judged[key]
             if broken:
                 report(path, written, *broken)
     for item in site.config.nav:
