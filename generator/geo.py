@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 import zipcodes
 
 from .models import Location
+from .pool import in_child
 
 VERSION = f"zipcodes={zipcodes.__version__} zips-v1"  #: what the tables' bytes depend on (the cache's key)
 PRECISION = 3  #: decimals of a degree: about 100 m, closer than a ZIP code's centre means anything
@@ -59,19 +58,13 @@ _places: dict[str, tuple[float, float] | None] = {}
 
 def look_up(codes: set[str]) -> None:
     """Find the places of the five-digit ``codes`` not known yet, and the ZIP tables with them, in a process of
-    its own when it can fork: the unpacked list takes about 40 MB, which the build and every render worker forked
+    its own (pool.in_child): the unpacked list takes about 40 MB, which the build and every render worker forked
     from it would otherwise hold until the end."""
     wanted = sorted(codes - _places.keys())
-    if not wanted:
-        return
-    if "fork" not in multiprocessing.get_all_start_methods():
-        for code in wanted:
-            place(code)
-        return
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as helper:
-        places, made = helper.submit(_unpacked, wanted).result()
-    _places.update(places)
-    _tables.update(made)
+    if wanted:
+        places, made = in_child(_unpacked, wanted)
+        _places.update(places)
+        _tables.update(made)
 
 
 def _unpacked(codes: list[str]) -> tuple[dict, dict[str, bytes]]:

@@ -17,6 +17,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 MIN_ITEMS = 64  # below this, forking costs more than it saves
 _shared: dict = {}
+# Descriptors a forked worker must not keep: the build's lock (publish.locked). A worker still running when its
+# build is killed would otherwise hold the lock, and every later build would wait for it.
+NOT_INHERITED: set[int] = set()
 
 
 def share(**values) -> None:
@@ -47,9 +50,24 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], chunksize: int = 16)
         yield from pool.imap(func, items, chunksize)
 
 
+def in_child(func: Callable[..., R], *args) -> R:
+    """``func(*args)`` computed in a forked process, which ends with it: for work whose memory should not stay in
+    the build (and in every worker forked from it later). In this process where forking is not possible."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return func(*args)
+    with multiprocessing.get_context("fork").Pool(1, initializer=_ignore_interrupt) as pool:
+        return pool.apply(func, args)
+
+
 def _ignore_interrupt() -> None:
-    """Ctrl-C is the parent's to handle: it ends the pool; workers printing tracebacks would only alarm."""
+    """Ctrl-C is the parent's to handle: it ends the pool; workers printing tracebacks would only alarm. A worker
+    lets go of the build's lock (NOT_INHERITED): only the build itself holds it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for fd in NOT_INHERITED:
+        try:
+            os.close(fd)  # this process's copy only: the build's own descriptor keeps the lock
+        except OSError:
+            pass
 
 
 @functools.lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import UsageError
+from .pool import NOT_INHERITED
 
 MARKER = ".therapist-site"  # marks a folder we built, so we never replace a folder of someone else's
 RENAME_EXCHANGE = 2
@@ -80,6 +81,7 @@ def locked(output: Path):
     folder = output.parent
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder, os.O_RDONLY)
+    NOT_INHERITED.add(fd)  # workers forked while it is held close their copy (pool.py)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -90,6 +92,7 @@ def locked(output: Path):
         yield
     finally:
         held.discard(str(output))
+        NOT_INHERITED.discard(fd)
         os.close(fd)  # closing releases the lock, also when the process is killed
 
 

@@ -99,3 +99,29 @@ def test_ctrl_c_during_a_build_stops_quietly_and_leaves_the_old_site(tmp_path):
     assert process.returncode == 130
     assert stderr == "therapist-site: stopped; the published site was not changed.\n"
     assert snapshot(output) == before
+
+
+def _descriptors_of(folder: str) -> list[str]:
+    """The descriptors this process holds open on ``folder`` (Linux's /proc)."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") == folder:
+                found.append(fd)
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads open descriptors from /proc")
+def test_processes_forked_during_a_build_do_not_hold_its_lock(tmp_path):
+    # A helper or render worker still running when its build is killed held the lock, so every later build into
+    # that output waited forever (seen: the ZIP code helper of a killed build, orphaned).
+    from generator.pool import in_child, ordered_map
+
+    folder = str(tmp_path)
+    with locked(tmp_path / "out"):
+        assert len(_descriptors_of(folder)) == 1  # the build's own
+        assert in_child(_descriptors_of, folder) == []
+        assert set(map(tuple, ordered_map(_descriptors_of, [folder] * 64))) == {()}
+    assert _descriptors_of(folder) == []
