@@ -119,7 +119,7 @@ def test_processes_forked_during_a_build_do_not_hold_its_lock(tmp_path):
     # that output waited forever (seen: the ZIP code helper of a killed build, orphaned).
     from generator.pool import in_child, ordered_map
 
-    folder = str(tmp_path)
+    folder = os.path.realpath(tmp_path)  # as the descriptor names it
     with locked(tmp_path / "out"):
         assert len(_descriptors_of(folder)) == 1  # the build's own
         assert in_child(_descriptors_of, folder) == []
