@@ -19,6 +19,7 @@ from .models import Site
 
 LINK = re.compile(r'<(?:a|img)\b[^>]*?\b(?:href|src)="([^"]*)"', re.IGNORECASE)
 ID = re.compile(r'\b(?:id|name)="([^"]*)"')
+SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # a link to another site, by mail or phone: not relative
 Routes = Mapping[str, frozenset[str]]
 
 
@@ -89,7 +90,7 @@ def check_links(site: Site, routes: Routes, source: Path) -> list[Problem]:
         for raw in LINK.findall(body):
             link = html.unescape(raw)
             written = "/" + link[len(prefix):] if prefix != "/" and link.startswith(prefix) else link
-            key = link if link.startswith("/") or ":" in link.split("/", 1)[0] else (link, page_url)
+            key = link if link.startswith("/") or SCHEME.match(link) else (link, page_url)
             if key not in judged:
                 judged[key] = _broken(link, prefix + page_url.lstrip("/"), prefix, site.config.base_url, routes)
             broken = judged[key]

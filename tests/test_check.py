@@ -129,3 +129,13 @@ def test_check_lists_warnings_without_failing_and_strict_turns_them_into_errors(
     strict = run("check", "--source", source, "--strict")
     assert strict.code == 1
     assert report(strict)[0].startswith("site.yaml:2: base_url: https://www.example.org/ is an example address")
+
+
+def test_a_section_link_is_judged_on_its_own_page_even_with_a_colon(make_site, run):
+    # Footnotes link to "#fn:1": the colon does not make it a link to another site, so each page is asked whether
+    # it has the section (a memo of links that do not depend on their page once mixed them up).
+    source = make_site({"content/articles/a.md": article("See [the note](#fn:1).\n"),
+                        "content/articles/b.md": article("A claim.[^1]\n\n[^1]: The source.\n")})
+    assert report(run("check", "--source", source)) == [
+        "content/articles/a.md:6: the link #fn:1 points to a section #fn:1 that its page does not have; "
+        "sections are named after their headings: '## First steps' becomes #first-steps"]
