@@ -69,7 +69,7 @@ def look_up(codes: set[str]) -> None:
 
 def _unpacked(codes: list[str]) -> tuple[dict, dict[str, bytes]]:
     """In the helper process: the places of ``codes`` and, the list being unpacked now anyway, every ZIP table."""
-    return {code: place(code) for code in codes}, tables()
+    return {code: place(code) for code in codes}, _made_tables()
 
 
 def _five(postal_code: str) -> str | None:
@@ -102,19 +102,24 @@ def remember_places(places: dict[str, tuple[float, float] | None]) -> None:
 def tables() -> dict[str, bytes]:
     """Every ZIP code's place, split by its first two digits: {"92": b'{"state": "CA", "zips": {...}}'}.
 
-    Made once per process (a third of a second, about 1 MB; or handed over by ``look_up``), before the workers that
-    publish them fork: a process that builds many times (serve, the tests) makes them once."""
-    return {prefix: table(prefix) for prefix in PREFIXES}
+    Made once per process (a third of a second, about 1 MB), before the workers that publish them fork, in a
+    helper (``look_up``, or here) so that the unpacked list does not stay: a process that builds many times
+    (serve, the tests) makes them once."""
+    if len(_tables) < len(PREFIXES):
+        _tables.update(in_child(_made_tables))
+    return dict(_tables)
 
 
 _tables: dict[str, bytes] = {}  # the tables this process made or was handed (look_up), by prefix
 
 
 def table(prefix: str) -> bytes:
-    """One file of ``tables()``: made once per process."""
-    if prefix not in _tables:
-        _tables[prefix] = _table(prefix)
-    return _tables[prefix]
+    """One file of ``tables()``."""
+    return _tables[prefix] if prefix in _tables else tables()[prefix]
+
+
+def _made_tables() -> dict[str, bytes]:
+    return {prefix: _table(prefix) for prefix in PREFIXES}
 
 
 def _table(prefix: str) -> bytes:

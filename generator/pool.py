@@ -52,8 +52,9 @@ def ordered_map(func: Callable[[T], R], items: Sequence[T], chunksize: int = 16)
 
 def in_child(func: Callable[..., R], *args) -> R:
     """``func(*args)`` computed in a forked process, which ends with it: for work whose memory should not stay in
-    the build (and in every worker forked from it later). In this process where forking is not possible."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    the build (and in every worker forked from it later). In this process where forking is not possible, or in a
+    pool's worker, which may not start processes of its own."""
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
         return func(*args)
     with multiprocessing.get_context("fork").Pool(1, initializer=_ignore_interrupt) as pool:
         return pool.apply(func, args)
