@@ -398,22 +398,39 @@ def reads_digest(value, memo: dict[int, str] | None = None) -> str:
 
 
 class _ReadsPickler(pickle.Pickler):
+    """Pickles a maker's reads with each model object as the digest of its fields (kept in ``digests`` by id), so
+    that an object on many pages is pickled once. Called for every tuple, list and dict too: those of the plain
+    types go straight back to pickle's C loop."""
+
+    _fields: dict[type, tuple[str, ...] | None] = {}  #: a dataclass's field names; None for any other type
+
     def __init__(self, file, memo: dict[int, str]):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.digests = memo
 
     def reducer_override(self, obj):
-        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        kind = type(obj)
+        if kind in _PLAIN:
+            return NotImplemented
+        try:
+            names = self._fields[kind]
+        except KeyError:
+            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind)) \
+                if dataclasses.is_dataclass(kind) else None
+        if names is not None:
             found = self.digests.get(id(obj))
             if found is None:
-                fields = tuple(_ordered(getattr(obj, f.name)) for f in dataclasses.fields(obj))
-                found = self.digests[id(obj)] = reads_digest((type(obj).__name__, fields), self.digests)
+                fields = tuple(_ordered(getattr(obj, name)) for name in names)
+                found = self.digests[id(obj)] = reads_digest((kind.__name__, fields), self.digests)
             return str, (found,)
         if isinstance(obj, Mapping) and not isinstance(obj, dict):
             return tuple, (tuple(sorted(obj.items())),)
         if isinstance(obj, (datetime, date)):
             return str, (obj.isoformat(),)
         return NotImplemented
+
+
+_PLAIN = frozenset({tuple, list, dict})  # pickled as they are (a dict in its order: another order only misses)
 
 
 class _DataOnly(pickle.Unpickler):

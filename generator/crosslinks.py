@@ -29,26 +29,31 @@ def related(articles: tuple[Article, ...]) -> Mapping[str, tuple[Article, ...]]:
             by_topic.setdefault(topic, []).append(key)
     ranked: dict[frozenset[str], list[Article]] = {}
     found: dict[str, tuple[Article, ...]] = {}
+    order = sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))  # newest first, then slug
+    position = {article.slug: number for number, article in enumerate(order)}
     for article in articles:
         mine = frozenset(article.topics)
         if mine not in ranked:  # articles with the same topics have the same relatives (but themselves)
-            ranked[mine] = _ranking(mine, groups, by_topic)
+            ranked[mine] = _ranking(mine, groups, by_topic, position)
         found[article.slug] = tuple(other for other in ranked[mine] if other.slug != article.slug)[:RELATED]
     return MappingProxyType(found)
 
 
 def _ranking(mine: frozenset[str], groups: Mapping[frozenset[str], list[Article]],
-             by_topic: Mapping[str, list[frozenset[str]]]) -> list[Article]:
-    """The first RELATED + 1 articles for these topics (one of them may be the article asking)."""
+             by_topic: Mapping[str, list[frozenset[str]]], position: Mapping[str, int]) -> list[Article]:
+    """The first RELATED + 1 articles for these topics (one of them may be the article asking); ``position``: each
+    article's place in the order newest first, then slug."""
     shared: dict[frozenset[str], int] = {}
     for topic in mine:
         for key in by_topic.get(topic, ()):
             shared[key] = shared.get(key, 0) + 1
-    chosen: list[Article] = []
-    for level in sorted(set(shared.values()), reverse=True):
+    levels: dict[int, list[Article]] = {}
+    for key, count in shared.items():
         # Within a group all share as many topics and are newest first: only its first few can be chosen.
-        pool = [other for key, count in shared.items() if count == level for other in groups[key][:RELATED + 1]]
-        pool.sort(key=lambda other: (-other.date.timestamp(), other.slug))
+        levels.setdefault(count, []).extend(groups[key][:RELATED + 1])
+    chosen: list[Article] = []
+    for level in sorted(levels, reverse=True):
+        pool = sorted(levels[level], key=lambda other: position[other.slug])
         chosen += pool[:RELATED + 1 - len(chosen)]
         if len(chosen) > RELATED:
             break

@@ -92,12 +92,12 @@ def build_facets(therapists: tuple[Therapist, ...]) -> tuple[Facet, ...]:
         # The first spelling in file order names a value, so reordering the directory never renames one.
         for therapist in sorted(therapists, key=lambda t: t.slug):
             for raw in values(therapist):
-                if slugify(raw):
-                    names.setdefault(slugify(raw), display_name(facet, raw))
+                if slug := slugify(raw):
+                    names.setdefault(slug, display_name(facet, raw))
         if facet in YES_NO:
             names.setdefault(YES, label)  # the page exists even while nobody matches: it is linked from the form
-        members = {slug: tuple(t for t in therapists if slug in {slugify(raw) for raw in values(t)})
-                   for slug in names}
+        chosen = [(t, {slugify(raw) for raw in values(t)}) for t in therapists]
+        members = {slug: tuple(t for t, mine in chosen if slug in mine) for slug in names}
         ordered = sorted(names, key=lambda slug: (names[slug].lower(), slug))
         facets.append(Facet(facet, label, tuple(
             FacetValue(facet, slug, names[slug], heading(slug, names[slug]), members[slug]) for slug in ordered)))

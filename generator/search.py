@@ -75,12 +75,19 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
         shards = [shard for shard in split(pages) if shard]
         salt = f"pagefind {version()} shard v3".encode()
         digests = [digest(salt, *(part for rel, page in shard for part in (rel.encode(), page))) for shard in shards]
-        missing = sorted((key, shard) for key, shard in zip(digests, shards) if not _intact(store / key))
+        # Shards never stored are indexed at once; the stored ones are checked while pagefind runs.
+        stored = sorted((key, shard) for key, shard in zip(digests, shards) if (store / key).exists())
+        missing = sorted((key, shard) for key, shard in zip(digests, shards) if not (store / key).exists())
         running: list[tuple[subprocess.Popen, Path, Path]] = []
         try:
-            while missing or running:  # at most ``jobs`` pagefind processes at once
+            while missing or running or stored:  # at most ``jobs`` pagefind processes at once
                 while missing and len(running) < max(1, jobs):
                     running.append(_start(folder, store, *missing.pop(0)))
+                if stored:
+                    key, shard = stored.pop(0)
+                    if not _intact(store / key):
+                        missing.append((key, shard))
+                    continue
                 _finish(*running.pop(0))
         finally:
             for process, work, _ in running:  # an error in one shard: stop the others
