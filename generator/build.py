@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import geo, search
-from .cache import Cache, inputs_digest, output_keys
+from .cache import Cache, Keys, inputs_digest
 from .config import load_config
 from .errors import Collector, Problem, SiteError
 from .links import PlannedRoutes, check_links
@@ -87,16 +87,18 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
     if options.strict and warnings:
         raise SiteError(warnings)
     with stage("render and write"):
-        keys = output_keys(site, jobs, options.source, cache)
+        keys = Keys(site, jobs, options.source, cache)
         paths = [job.path for job in jobs]
-        reused = cache.reusable(keys, paths, options.output)
+        reused = cache.reusable(keys.before, paths, options.output)
+        read: dict[int, frozenset] = {}  # what each page made now read of the long texts: its key
 
         def outputs(staging: Path):  # the workers that make pages write them into the staging folder themselves
-            return stage.track(render_changed(jobs, reused, (staging, options.output)), len(jobs))
+            return stage.track(render_changed(jobs, reused, (staging, options.output), read), len(jobs))
 
-        files = publish(outputs, options.output, finish=search.finisher(options, stage, dict(zip(paths, keys))),
-                        spare=cache.spare(options.output))  # Pagefind indexes the staged site before the swap
+        # Pagefind indexes the staged site before the swap, told each output's key once all are made.
+        files = publish(outputs, options.output, spare=cache.spare(options.output),
+                        finish=search.finisher(options, stage, lambda: dict(zip(paths, keys.after(read)))))
     result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
                     site, len(reused), sum(path.endswith(".html") for path in paths))
-    cache.record(inputs, options.output, paths, keys, site, result)
+    cache.record(inputs, options.output, paths, keys.after(read), keys.reads(read), site, result)
     return result

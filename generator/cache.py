@@ -2,9 +2,10 @@
 
 Everything lives under ``<source>/.cache/`` and is content-addressed: Markdown HTML is keyed by the source text
 and the converter settings, each output file by a digest of the code, layouts, settings and options, the site's
-light data and everything its maker is handed (``output_keys``: derived, never declared). A key that matches means
-the bytes would be the same, so a cached build never differs from a cold one; ``--no-cache`` neither reads nor
-writes any of it. Every file here is data, checked before use: a damaged one is ignored and made again.
+light data, what its maker is handed and the long texts it read (``Keys``: derived, never declared). A key that
+matches means the bytes would be the same, so a cached build never differs from a cold one; ``--no-cache``
+neither reads nor writes any of it. Every file here is data, checked before use: a damaged one is ignored and
+made again.
 """
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ from pathlib import Path
 from typing import Mapping
 
 from . import __version__, geo
+from .models import LONG
 from .files import digest, write_atomic
 from .publish import identity
 
-HEAVY = frozenset({"html", "body", "bio", "bio_html", "description_html", "words"})  # keyed per output, by reads
 # What lists show of a long text: a word count moves with every edit, the reading time shown on cards rarely.
 SHOWN = ("reading_minutes",)
 PACKAGE = Path(__file__).parent
@@ -64,11 +65,14 @@ def code_digest(source: Path) -> str:
                   tree_digest(source / "layouts"))
 
 
-def light_digest(value) -> str:
+def light_digest(value, long: dict | None = None) -> str:
     """Digest every field of the site model except the long texts, which each output's key covers only for the
-    objects its maker is handed (``reads_digest``)."""
+    objects its maker is handed (``reads_digest``) or read (``Keys``). ``long``, when given, is filled with every
+    object that has long texts, by (kind, slug) and id."""
     buffer = io.BytesIO()
-    _LightPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    pickler = _LightPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.long = long
+    pickler.dump(value)
     return digest(buffer.getvalue())
 
 
@@ -76,21 +80,24 @@ class _LightPickler(pickle.Pickler):
     """Pickles the model with each dataclass as its light fields (and SHOWN properties), mappings sorted, and
     dates as text: pickle's C loop walks the model, and shared objects are written once."""
 
-    _fields: dict[type, tuple[str, ...]] = {}
+    _fields: dict[type, tuple[str, tuple[str, ...], bool]] = {}  #: name, light fields, whether it has long texts
+    long: dict | None = None
 
     def reducer_override(self, obj):
         kind = type(obj)
-        names = self._fields.get(kind)
-        if names is None:
+        known = self._fields.get(kind)
+        if known is None:
             if not dataclasses.is_dataclass(kind):
                 if isinstance(obj, Mapping):
                     return tuple, (tuple(sorted(obj.items())),)
                 if isinstance(obj, (datetime, date)):
                     return str, (obj.isoformat(),)
                 return NotImplemented
-            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.name not in HEAVY) + \
-                tuple(name for name in SHOWN if hasattr(kind, name))
-        return tuple, ((kind.__name__, *(_ordered(getattr(obj, name)) for name in names)),)
+            known = self._fields[kind] = (kind.__name__, _digested(kind, light=True), bool(kind.__dict__.keys() & LONG))
+        name, names, has_long = known
+        if has_long and self.long is not None:
+            self.long.setdefault((name, obj.slug), {})[id(obj)] = obj
+        return tuple, ((name, *(_ordered(getattr(obj, field)) for field in names)),)
 
 
 def _ordered(value):
@@ -244,10 +251,12 @@ class Cache:
                 reuse[i] = output / path
         return reuse
 
-    def record(self, inputs: str, output: Path, paths: list[str], keys: list[str], site, result) -> None:
-        """Remember this build: what it read, which output it made, each output's key, file and summary."""
+    def record(self, inputs: str, output: Path, paths: list[str], keys: list[str], reads: dict[str, list], site,
+               result) -> None:
+        """Remember this build: what it read, which output it made, each output's key, file and summary, and what
+        each page of the built-in layouts read of the long texts (``Keys``)."""
         self.save({
-            "inputs": inputs, "output": identity(output), "pages": dict(zip(paths, keys)),
+            "inputs": inputs, "output": identity(output), "pages": dict(zip(paths, keys)), "reads": reads,
             "stats": {path: _stat(os.path.join(output, path)) for path in paths},
             "built_at": site.now.timestamp(),
             "valid_until": site.next_change.timestamp() if site.next_change else None,
@@ -337,6 +346,9 @@ def _is_manifest(data) -> bool:
         summary = data["summary"]
         return (isinstance(data["inputs"], (str, type(None))) and isinstance(data["output"], (str, type(None)))
                 and isinstance(data["pages"], dict) and all(isinstance(v, str) for v in data["pages"].values())
+                and isinstance(data.get("reads", {}), dict) and all(
+                    isinstance(v, list) and all(isinstance(r, list) and len(r) == 3 and all(
+                        isinstance(part, str) for part in r) for r in v) for v in data.get("reads", {}).values())
                 and isinstance(data["stats"], dict)
                 and all(v is None or (isinstance(v, list) and len(v) == 4) for v in data["stats"].values())
                 and isinstance(data["built_at"], (int, float))
@@ -355,45 +367,89 @@ def inputs_digest(options) -> str:
                   repr(dataclasses.replace(options, cache=True)))  # every option, present and future
 
 
-def output_keys(site, jobs, source: Path, cache: Cache) -> list[str]:
+class Keys:
     """One key per output: equal keys mean equal bytes, so an output whose key did not change is reused.
 
-    Nothing is declared: a page's key covers the code, every layout and the site's settings and light data (all
-    of which any page may show), plus everything its maker was handed (``Job.reads``): the articles, profiles and
-    texts in its context, whole. A page whose layouts the site overrides may read anything, so its ``reads`` is
-    None and its key covers every long text of the site. A copied file is keyed by its bytes.
+    Nothing is declared: a key covers the code, every layout and the site's settings and light data (all of which
+    any page may show), plus what its maker was handed (``Job.reads``). A page of the built-in layouts is handed
+    its context, keyed by its light data, and its key covers the long texts it read the last time it was made
+    (``models.reading``): the page is made again when one of those changed, and then keyed on what it read this
+    time. Any other maker's key covers what it is handed whole. A page whose layouts the site overrides may read
+    anything, so its ``reads`` is None and its key covers every long text of the site. A copied file is keyed by
+    its bytes.
     """
-    code = code_digest(source)
-    base = digest(code, light_digest(replace(site, now=None)), site.updated.isoformat())
-    everything = None
-    memo: dict[int, str] = {}
-    keys = []
-    for job in jobs:
-        if isinstance(job.make, Path):
-            keys.append(digest(job.path, _file_digest(job.make, cache)))
-        elif isinstance(job.make, bytes):
-            keys.append(digest(job.path, job.make))
-        else:
-            made_from = _file_digest(job.file, cache) if job.file else ""
-            if not job.site:  # handed only its reads: the code and they make its bytes
-                keys.append(digest(code, job.path, made_from, reads_digest(job.reads, memo)))
-            elif job.reads is None:
-                everything = everything or heavy_digest(site)
-                keys.append(digest(base, job.path, made_from, everything))
+
+    def __init__(self, site, jobs, source: Path, cache: Cache):
+        self.jobs = jobs
+        code = code_digest(source)
+        self.long: dict[tuple[str, str], dict[int, object]] = {}  # objects with long texts, by (kind, slug)
+        self.base = digest(code, light_digest(replace(site, now=None), self.long), site.updated.isoformat())
+        self.texts: dict[tuple[str, str, str], str] = {}
+        self.last: dict[str, list] = cache.manifest().get("reads", {})  # what each page read when last made
+        everything = None
+        memo: dict[int, str] = {}  # model objects' digests, whole
+        light: dict[int, str] = {}  # and light
+        self.handed: dict[int, str] = {}  # a noted page's key without the long texts it read
+        keys = []
+        for i, job in enumerate(jobs):
+            if isinstance(job.make, Path):
+                keys.append(digest(job.path, _file_digest(job.make, cache)))
+            elif isinstance(job.make, bytes):
+                keys.append(digest(job.path, job.make))
             else:
-                keys.append(digest(base, job.path, made_from, reads_digest(job.reads, memo)))
-    return keys
+                made_from = _file_digest(job.file, cache) if job.file else ""
+                if not job.site:  # handed only its reads: the code and they make its bytes
+                    keys.append(digest(code, job.path, made_from, reads_digest(job.reads, memo)))
+                elif job.reads is None:
+                    everything = everything or heavy_digest(site)
+                    keys.append(digest(self.base, job.path, made_from, everything))
+                elif job.noted:
+                    self.handed[i] = digest(self.base, job.path, made_from, reads_digest(job.reads, light, light=True))
+                    keys.append(self._noted(i, self.last.get(job.path)))
+                else:
+                    keys.append(digest(self.base, job.path, made_from, reads_digest(job.reads, memo)))
+        self.before = keys  #: each output's key as the last build would have it: equal, reused
+
+    def _noted(self, i: int, read: list | None) -> str:
+        if read is None:  # never made (or not recorded): a key no build has
+            return digest(self.handed[i], "not made before")
+        return digest(self.handed[i], *(part for kind, slug, name in sorted(read)
+                                        for part in (kind, slug, name, self._text(kind, slug, name))))
+
+    def _text(self, kind: str, slug: str, name: str) -> str:
+        """The digest of one long text (or shown value) as the site has it: of each object of that kind and slug."""
+        found = self.texts.get((kind, slug, name))
+        if found is None:
+            values = sorted(reads_digest(getattr(obj, name)) for obj in self.long.get((kind, slug), {}).values())
+            found = self.texts[(kind, slug, name)] = digest(*values) if values else "none"
+        return found
+
+    def after(self, read: Mapping[int, frozenset]) -> list[str]:
+        """The keys of this build's outputs: a page made now is keyed on what it read now (``read``, by job)."""
+        return [self._noted(i, sorted(read[i])) if i in read and i in self.handed else key
+                for i, key in enumerate(self.before)]
+
+    def reads(self, read: Mapping[int, frozenset]) -> dict[str, list]:
+        """What each noted page read when it was made: now, or as the last build recorded it."""
+        found = {}
+        for i in self.handed:
+            path = self.jobs[i].path
+            noted = sorted(map(list, read[i])) if i in read else self.last.get(path)
+            if noted is not None:
+                found[path] = noted
+        return found
 
 
 def _file_digest(file: Path, cache: Cache) -> str:
     return cache.file_digest(file) if cache.enabled else digest(file.read_bytes())
 
 
-def reads_digest(value, memo: dict[int, str] | None = None) -> str:
-    """Digest everything in ``value`` (model objects whole, long texts included); ``memo`` keeps each model
-    object's digest by id while the objects live, so one shown on many pages is digested once."""
+def reads_digest(value, memo: dict[int, str] | None = None, light: bool = False) -> str:
+    """Digest everything in ``value`` (model objects whole, long texts included; with ``light``, without them);
+    ``memo`` keeps each model object's digest by id while the objects live, so one shown on many pages is digested
+    once (a memo serves one kind, whole or light)."""
     buffer = io.BytesIO()
-    _ReadsPickler(buffer, {} if memo is None else memo).dump(value)
+    _ReadsPickler(buffer, {} if memo is None else memo, light).dump(value)
     return digest(buffer.getvalue())
 
 
@@ -402,32 +458,41 @@ class _ReadsPickler(pickle.Pickler):
     that an object on many pages is pickled once. Called for every tuple, list and dict too: those of the plain
     types go straight back to pickle's C loop."""
 
-    _fields: dict[type, tuple[str, ...] | None] = {}  #: a dataclass's field names; None for any other type
+    _fields: dict[tuple[type, bool], tuple[str, ...] | None] = {}  #: a dataclass's fields to digest; None: no dataclass
 
-    def __init__(self, file, memo: dict[int, str]):
+    def __init__(self, file, memo: dict[int, str], light: bool = False):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.digests = memo
+        self.digests, self.light = memo, light
 
     def reducer_override(self, obj):
         kind = type(obj)
         if kind in _PLAIN:
             return NotImplemented
         try:
-            names = self._fields[kind]
+            names = self._fields[kind, self.light]
         except KeyError:
-            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind)) \
-                if dataclasses.is_dataclass(kind) else None
+            names = self._fields[kind, self.light] = _digested(kind, self.light)
         if names is not None:
             found = self.digests.get(id(obj))
             if found is None:
                 fields = tuple(_ordered(getattr(obj, name)) for name in names)
-                found = self.digests[id(obj)] = reads_digest((kind.__name__, fields), self.digests)
+                found = self.digests[id(obj)] = reads_digest((kind.__name__, fields), self.digests, self.light)
             return str, (found,)
         if isinstance(obj, Mapping) and not isinstance(obj, dict):
             return tuple, (tuple(sorted(obj.items())),)
         if isinstance(obj, (datetime, date)):
             return str, (obj.isoformat(),)
         return NotImplemented
+
+
+def _digested(kind: type, light: bool) -> tuple[str, ...] | None:
+    """The attributes of a model class that a digest covers: all its fields, or its light ones and SHOWN values."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    if not light:
+        return tuple(f.name for f in dataclasses.fields(kind))
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in LONG) + tuple(
+        name for name in SHOWN if hasattr(kind, name))
 
 
 _PLAIN = frozenset({tuple, list, dict})  # pickled as they are (a dict in its order: another order only misses)

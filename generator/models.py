@@ -7,17 +7,84 @@ table, a leaf, for the ``url`` of each kind of page.
 """
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterator, Mapping
 from urllib.parse import urlsplit
 
 from .routes import url_for
 
+#: The long texts of the model. A page's cache key covers those it read while it rendered (``reading``), not all
+#: it was handed: editing an article's body does not make the lists that show its title again.
+LONG = frozenset({"html", "body", "bio", "bio_html", "description_html", "words"})
+_reads = threading.local()  # .found: the set being filled by the render running in this thread, or None
+
 
 def _empty() -> Mapping:
     return MappingProxyType({})
+
+
+@contextmanager
+def reading() -> Iterator[set[tuple[str, str, str]]]:
+    """Note what the code run inside reads of the long texts: (kind, slug, attribute) of each, e.g.
+    ("Article", "wizards", "html"). Same kind and slug, same object: the keys take each from the site by them."""
+    outer, found = getattr(_reads, "found", None), set()
+    _reads.found = found
+    try:
+        yield found
+    finally:
+        _reads.found = outer
+
+
+class _Long:
+    """A long text's slot: reading it inside ``reading`` is noted (any way a template gets there: the page's own
+    object, a list of the site's, a filter or a helper it is passed to)."""
+
+    __slots__ = ("slot", "name")
+
+    def __init__(self, slot, name: str):
+        self.slot, self.name = slot, name
+
+    def __get__(self, obj, kind=None):
+        if obj is None:
+            return self
+        found = getattr(_reads, "found", None)
+        if found is not None:
+            found.add((type(obj).__name__, obj.slug, self.name))
+        return self.slot.__get__(obj, kind)
+
+    def __set__(self, obj, value) -> None:
+        self.slot.__set__(obj, value)
+
+
+def _noted(cls):
+    """Put a ``_Long`` over each long-text slot of a model class (a class decorator, after @dataclass)."""
+    for name in LONG & set(cls.__slots__):
+        setattr(cls, name, _Long(cls.__dict__[name], name))
+    return cls
+
+
+def _shown(method):
+    """A property made from a long text but shown as a short value (the reading time on a card): reading it notes
+    the value's own name, not the text, so that a list is not made again for every edit of the articles on it."""
+    name = method.__name__
+
+    def get(self):
+        found = getattr(_reads, "found", None)
+        if found is None:
+            return method(self)
+        _reads.found = None
+        try:
+            return method(self)
+        finally:
+            _reads.found = found
+            found.add((type(self).__name__, self.slug, name))
+
+    get.__doc__ = method.__doc__
+    return property(get)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +218,7 @@ class Config:
         return urlsplit(self.base_url).path + url.lstrip("/")
 
 
+@_noted
 @dataclass(frozen=True, slots=True)
 class Article:
     source: str  #: path of the Markdown file, relative to the site folder
@@ -180,7 +248,7 @@ class Article:
         """Site URL of the largest web size of ``image`` (photos.py): what feeds and social sites get."""
         return f"{self.url}image.jpg" if self.image else ""
 
-    @property
+    @_shown
     def reading_minutes(self) -> int:
         return max(1, round(self.words / 200))
 
@@ -189,6 +257,7 @@ class Article:
         return self.updated or self.date
 
 
+@_noted
 @dataclass(frozen=True, slots=True)
 class Page:
     source: str
@@ -205,6 +274,7 @@ class Page:
         return url_for("page", slug=self.slug)
 
 
+@_noted
 @dataclass(frozen=True, slots=True)
 class TopicNote:
     """The optional description of a topic (content/topics/<slug>.md)."""
@@ -251,6 +321,7 @@ class Contact:
     website: str
 
 
+@_noted
 @dataclass(frozen=True, slots=True)
 class Therapist:
     source: str
@@ -302,6 +373,7 @@ class Therapist:
         return url_for("therapist_photo", slug=self.slug, name="photo.jpg") if self.photo else ""
 
 
+@_noted
 @dataclass(frozen=True, slots=True)
 class GuestAuthor:
     """Someone who writes articles but is not in the directory (content/authors/<slug>.yaml)."""
@@ -324,6 +396,7 @@ class GuestAuthor:
         return self.name
 
 
+@_noted
 @dataclass(frozen=True, slots=True)
 class Topic:
     slug: str

@@ -23,7 +23,7 @@ from .cache import reads_digest
 from .facets import YES_NO, slugs_of, state_name
 from .markup import excerpt
 from .errors import Problem, SiteError
-from .models import Site
+from .models import Site, reading
 from .pool import MIN_ITEMS, ordered_map, share, shared
 from .site import generated_collisions
 from .publish import WRITTEN, Reuse, Written, write
@@ -130,6 +130,9 @@ class Job:
     #: False when its maker is handed nothing of the site, only ``reads`` (the ZIP tables): its key then leaves
     #: out the site's light data, so that an edit of the site does not make it again
     site: bool = True
+    #: True for a page of the built-in layouts: its key covers the long texts it reads while it renders
+    #: (models.reading), not all those of the objects it is handed (cache.Keys)
+    noted: bool = False
 
     def run(self) -> Output:
         return self.make() if callable(self.make) else self.make
@@ -141,13 +144,14 @@ def render(site: Site, source: Path) -> Iterator[tuple[str, Output]]:
         yield job.path, job.run()
 
 
-def render_changed(jobs: list[Job], reused: dict[int, Path],
-                   into: tuple[Path, Path] | None = None) -> Iterator[tuple[str, Output | Reuse | Written]]:
+def render_changed(jobs: list[Job], reused: dict[int, Path], into: tuple[Path, Path] | None = None,
+                   read: dict[int, frozenset] | None = None) -> Iterator[tuple[str, Output | Reuse | Written]]:
     """Yield every output in order: reused ones as links to the last build, the others made on all cores.
 
     Pages stream out as workers finish them, so memory holds a few pages at a time, not the whole site. With
     ``into`` (the staging folder and the published output), workers write their pages there themselves
-    (publish.write) and hand on WRITTEN.
+    (publish.write) and hand on WRITTEN. ``read`` is filled with what each page made read of the long texts (by
+    its index in ``jobs``), for its key.
     """
     share(jobs=jobs, into=into)
     todo = [i for i, job in enumerate(jobs) if i not in reused and callable(job.make)]
@@ -158,8 +162,13 @@ def render_changed(jobs: list[Job], reused: dict[int, Path],
     for i, job in enumerate(jobs):
         if i in reused:
             yield job.path, Reuse(reused[i])
+        elif callable(job.make):
+            output, noted = next(made)
+            if read is not None and job.noted:
+                read[i] = noted
+            yield job.path, output
         else:
-            yield job.path, next(made) if callable(job.make) else job.make
+            yield job.path, job.make
 
 
 def _overrides(source: Path) -> frozenset[str]:
@@ -210,12 +219,14 @@ def _compile(env: jinja2.Environment, template: str) -> None:
         pass
 
 
-def _run_shared(index: int) -> Output | Written:
+def _run_shared(index: int) -> tuple[Output | Written, frozenset]:
     job, into = shared("jobs")[index], shared("into")
-    data = job.run()
+    with reading() as noted:
+        data = job.run()
+    noted = frozenset(noted) if job.noted else frozenset()
     if into is not None and isinstance(data, bytes) and write(*into, job.path, data):
-        return WRITTEN
-    return data
+        return WRITTEN, noted
+    return data, noted
 
 
 def _page(env: jinja2.Environment, source: Path, template: str, url: str, context: dict) -> bytes:
@@ -274,7 +285,7 @@ def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
     def page(template: str, path: str, url: str, **context) -> Job:
         reads = None if any_text.get(template, bool(overridden)) else (shown, url, context)
         return Job(path, partial(_page, env, source, template, url, context), reads,
-                   prepare=partial(_compile, env, template))
+                   prepare=partial(_compile, env, template), noted=reads is not None)
 
     for planned in pages(site):  # every page a template renders, from the route table
         yield page(planned.route.template, output_path(planned.url), planned.canonical, **planned.context)

@@ -310,18 +310,18 @@ def _prune(store: Path, used: set[str]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def finisher(options, stage=None, keys: Mapping[str, str] | None = None) -> Callable[[Path], int]:
+def finisher(options, stage=None, keys: Callable[[], Mapping[str, str]] | None = None) -> Callable[[Path], int]:
     """The step publish runs on the staging folder: index it, with the cache unless ``--no-cache``.
 
-    ``keys``: each output's cache key by path (see ``index``)."""
+    ``keys``: gives each output's cache key by path (see ``index``), once every output is made."""
     from .pool import workers
 
     cache = options.source / ".cache" / "search" if options.cache else None
 
     def finish(staging: Path) -> int:
         if stage is None:
-            return index(staging, cache, workers(), options.output, keys)
+            return index(staging, cache, workers(), options.output, keys() if keys else None)
         with stage("search index"):
-            return index(staging, cache, workers(), options.output, keys)
+            return index(staging, cache, workers(), options.output, keys() if keys else None)
 
     return finish
