@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections import Counter
 from dataclasses import replace
 
 import zipcodes
 
 from .models import Location
-from .pool import in_child
+from .pool import helper, in_child
 
 VERSION = f"zipcodes={zipcodes.__version__} zips-v1"  #: what the tables' bytes depend on (the cache's key)
 PRECISION = 3  #: decimals of a degree: about 100 m, closer than a ZIP code's centre means anything
@@ -57,19 +58,27 @@ _places: dict[str, tuple[float, float] | None] = {}
 
 
 def look_up(codes: set[str]) -> None:
-    """Find the places of the five-digit ``codes`` not known yet, and the ZIP tables with them, in a process of
-    its own (pool.in_child): the unpacked list takes about 40 MB, which the build and every render worker forked
-    from it would otherwise hold until the end."""
+    """Find the places of the five-digit ``codes`` not known yet in a process of its own (pool.helper): the
+    unpacked list takes about 40 MB, which the build and every render worker forked from it would otherwise hold
+    until the end. When some office is placed, the same process goes on to make the ZIP tables (the list being
+    unpacked there already) while the build converts Markdown; ``tables`` collects them."""
     wanted = sorted(codes - _places.keys())
-    if wanted:
-        places, made = in_child(_unpacked, wanted)
-        _places.update(places)
-        _tables.update(made)
+    if not wanted:
+        return
+    child = helper()
+    if child is None:
+        _places.update(_looked_up(wanted))
+        return
+    try:
+        _places.update(child.apply(_looked_up, (wanted,)))
+        if len(_tables) < len(PREFIXES) and any(_places[code] for code in wanted):
+            _pending[os.getpid()] = child.apply_async(_made_tables)
+    finally:
+        child.close()  # the process ends once its last task is done
 
 
-def _unpacked(codes: list[str]) -> tuple[dict, dict[str, bytes]]:
-    """In the helper process: the places of ``codes`` and, the list being unpacked now anyway, every ZIP table."""
-    return {code: place(code) for code in codes}, _made_tables()
+def _looked_up(codes: list[str]) -> dict[str, tuple[float, float] | None]:
+    return {code: place(code) for code in codes}
 
 
 def _five(postal_code: str) -> str | None:
@@ -103,14 +112,16 @@ def tables() -> dict[str, bytes]:
     """Every ZIP code's place, split by its first two digits: {"92": b'{"state": "CA", "zips": {...}}'}.
 
     Made once per process (a third of a second, about 1 MB), before the workers that publish them fork, in a
-    helper (``look_up``, or here) so that the unpacked list does not stay: a process that builds many times
-    (serve, the tests) makes them once."""
+    helper so that the unpacked list does not stay (``look_up`` may have started them): a process that builds
+    many times (serve, the tests) makes them once."""
     if len(_tables) < len(PREFIXES):
-        _tables.update(in_child(_made_tables))
+        pending = _pending.pop(os.getpid(), None)  # only the process that started it can collect it
+        _tables.update(pending.get() if pending is not None else in_child(_made_tables))
     return dict(_tables)
 
 
 _tables: dict[str, bytes] = {}  # the tables this process made or was handed (look_up), by prefix
+_pending: dict = {}  # by process id: the tables a helper is making (look_up), not collected yet
 
 
 def table(prefix: str) -> bytes:

@@ -54,10 +54,19 @@ def in_child(func: Callable[..., R], *args) -> R:
     """``func(*args)`` computed in a forked process, which ends with it: for work whose memory should not stay in
     the build (and in every worker forked from it later). In this process where forking is not possible, or in a
     pool's worker, which may not start processes of its own."""
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+    child = helper()
+    if child is None:
         return func(*args)
-    with multiprocessing.get_context("fork").Pool(1, initializer=_ignore_interrupt) as pool:
-        return pool.apply(func, args)
+    with child:
+        return child.apply(func, args)
+
+
+def helper():
+    """A forked process (a pool of one) for work whose memory should not stay in the build, to be given more than
+    one task; close it after the last. None where forking is not possible, or in a pool's worker."""
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
+        return None
+    return multiprocessing.get_context("fork").Pool(1, initializer=_ignore_interrupt)
 
 
 def _ignore_interrupt() -> None:
