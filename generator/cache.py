@@ -28,7 +28,8 @@ from .models import LONG
 from .files import digest, write_atomic
 from .publish import identity
 
-# What lists show of a long text: a word count moves with every edit, the reading time shown on cards rarely.
+# What lists show of a long text: a word count moves with every edit, the reading time shown on cards rarely. Kept
+# with the light data; the model does not note it as a read of the text (models._shown).
 SHOWN = ("reading_minutes",)
 PACKAGE = Path(__file__).parent
 SPARE_DAYS = 7  # a spare site unused this long is removed
@@ -384,7 +385,7 @@ class Keys:
         code = code_digest(source)
         self.long: dict[tuple[str, str], dict[int, object]] = {}  # objects with long texts, by (kind, slug)
         self.base = digest(code, light_digest(replace(site, now=None), self.long), site.updated.isoformat())
-        self.texts: dict[tuple[str, str, str], str] = {}
+        self.texts: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
         self.last: dict[str, list] = cache.manifest().get("reads", {})  # what each page read when last made
         everything = None
         memo: dict[int, str] = {}  # model objects' digests, whole
@@ -413,15 +414,16 @@ class Keys:
     def _noted(self, i: int, read: list | None) -> str:
         if read is None:  # never made (or not recorded): a key no build has
             return digest(self.handed[i], "not made before")
-        return digest(self.handed[i], *(part for kind, slug, name in sorted(read)
-                                        for part in (kind, slug, name, self._text(kind, slug, name))))
+        return digest(self.handed[i], repr(sorted(self._text(*entry) for entry in read)))
 
-    def _text(self, kind: str, slug: str, name: str) -> str:
-        """The digest of one long text (or shown value) as the site has it: of each object of that kind and slug."""
+    def _text(self, kind: str, slug: str, name: str) -> tuple[str, str, str, str]:
+        """One long text (or shown value) read, with the digest of it as the site has it now: of each object of
+        that kind and slug."""
         found = self.texts.get((kind, slug, name))
         if found is None:
-            values = sorted(reads_digest(getattr(obj, name)) for obj in self.long.get((kind, slug), {}).values())
-            found = self.texts[(kind, slug, name)] = digest(*values) if values else "none"
+            values = sorted(digest(value) if isinstance(value := getattr(obj, name), str) else reads_digest(value)
+                            for obj in self.long.get((kind, slug), {}).values())
+            found = self.texts[(kind, slug, name)] = (kind, slug, name, digest(*values) if values else "none")
         return found
 
     def after(self, read: Mapping[int, frozenset]) -> list[str]:

@@ -69,8 +69,8 @@ def _noted(cls):
 
 def _shown(method):
     """A property made from a long text but shown as a short value (the reading time on a card): reading it notes
-    the value's own name, not the text, so that a list is not made again for every edit of the articles on it."""
-    name = method.__name__
+    nothing, since every key covers its value with the light data (cache.SHOWN), so that a list is not made again
+    for every edit of the articles on it."""
 
     def get(self):
         found = getattr(_reads, "found", None)
@@ -81,7 +81,6 @@ def _shown(method):
             return method(self)
         finally:
             _reads.found = found
-            found.add((type(self).__name__, self.slug, name))
 
     get.__doc__ = method.__doc__
     return property(get)

@@ -130,7 +130,7 @@ class Job:
     #: False when its maker is handed nothing of the site, only ``reads`` (the ZIP tables): its key then leaves
     #: out the site's light data, so that an edit of the site does not make it again
     site: bool = True
-    #: True for a page of the built-in layouts: its key covers the long texts it reads while it renders
+    #: True for a page of the built-in layouts or a feed: its key covers the long texts it reads while it is made
     #: (models.reading), not all those of the objects it is handed (cache.Keys)
     noted: bool = False
 
@@ -300,7 +300,7 @@ def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
     if any(article.aliases for article in site.articles):
         yield Job(REDIRECTS, partial(redirects_file, site), ())
     for path, make in feeds.plan(site, source, pictures, kept):  # the newsletter, then a feed per topic and therapist
-        yield Job(path, make, [arg for arg in make.args if not isinstance(arg, Site)])
+        yield Job(path, make, [arg for arg in make.args if not isinstance(arg, Site)], noted=True)
     if site.config.editor:  # the files of the browser editor at /admin/ (editor.py); its page is in the table
         for path, data in editor.outputs(site.config):
             yield Job(path, data)
