@@ -217,22 +217,27 @@ def convert(models: Models, config: Config, cache: dict | None = None,
             problems: Collector | None = None) -> tuple[Models, dict]:
     """Return the models with every Markdown body converted to HTML, and the cache entries this site uses.
 
-    ``cache`` maps a digest of (settings, text) to (html, words) from an earlier build; only texts missing from
-    it are converted, on all cores. A text over the budget is reported to ``problems`` and left empty.
+    ``cache`` maps a digest of (settings, text) to (html, words) from an earlier build, the HTML linked for this
+    site's address (``_relinker``); only texts missing from it are converted, on all cores. A text over the budget
+    is reported to ``problems`` and left empty.
     """
     problems = problems if problems is not None else Collector()
     cache = {} if cache is None else cache
     unsafe = config.unsafe_html
     texts = [a.body for a in models.articles] + [p.body for p in models.pages] + [n.body for n in models.notes]
     texts += [t.bio for t in models.therapists] + [g.bio for g in models.authors]
-    keys = [digest(SETTINGS, str(unsafe), text) for text in texts]
+    keys = [digest(SETTINGS, str(unsafe), config.base_url, text) for text in texts]
     missing = list(dict.fromkeys(key for key in keys if key not in cache))
     by_key = dict(zip(keys, texts))
     converted = ordered_map(_convert_one, [(by_key[key], unsafe) for key in missing])
     used = {key: cache[key] for key in keys if key in cache}
     refused = {}
+    relink = _relinker(config)
     for key, result in zip(missing, converted):
-        (refused if isinstance(result, Refused) else used)[key] = result
+        if isinstance(result, Refused):
+            refused[key] = result
+        else:
+            used[key] = (relink(result[0]), result[1])
     owners = [(a.source, a.body_line, "") for a in models.articles] + [(p.source, p.body_line, "") for p in
                                                                         models.pages]
     owners += [(n.source, n.body_line, "") for n in models.notes] + [(t.source, 0, "bio") for t in models.therapists]
@@ -243,8 +248,7 @@ def convert(models: Models, config: Config, cache: dict | None = None,
             where = f" (line {why.line} of the text)" if not first else ""
             problems.add(path, first + why.line - 1 if first else 0, field, why.message + where,
                          why.hint + "; the limits are in docs/security.md")
-    relink = _relinker(config)
-    results = iter([(relink(used[key][0]), used[key][1]) if key in used else ("", 0) for key in keys])
+    results = iter([used.get(key, ("", 0)) for key in keys])
     articles = tuple(replace(a, html=html, words=words) for a, (html, words) in zip(models.articles, results))
     pages = tuple(replace(p, html=html) for p, (html, _) in zip(models.pages, results))
     notes = tuple(replace(n, html=html) for n, (html, _) in zip(models.notes, results))
