@@ -43,7 +43,7 @@ PRIMARY_ONLY = re.compile(r"pagefind(-component-ui|-modular-ui|-ui|-highlight|-w
 GLOB_SAFE = re.compile(r"[A-Za-z0-9._~/-]+")  # paths Pagefind's --glob takes as they are
 GLOB_LIMIT = 100_000  # one argument of a command line may hold at most 128 kB on Linux
 KEEP_SECONDS = 7 * 24 * 3600  # cached shards unused for a week are removed
-CHECKSUM = ".therapist-site.sum"  # beside a stored shard's files: what they must hash to
+CHECKSUM = ".therapist-site.sum"  # beside a stored shard's files: what they must hash to, and their stat
 
 
 def executable() -> Path:
@@ -73,11 +73,12 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
     with _store(cache, folder) as store:
         pages = indexed_pages(folder, keys, store if cache is not None else None)
         shards = [shard for shard in split(pages) if shard]
-        salt = f"pagefind {version()} shard v3".encode()
+        salt = f"pagefind {version()} shard v4".encode()
         digests = [digest(salt, *(part for rel, page in shard for part in (rel.encode(), page))) for shard in shards]
         # Shards never stored are indexed at once; the stored ones are checked while pagefind runs.
         stored = sorted((key, shard) for key, shard in zip(digests, shards) if (store / key).exists())
         missing = sorted((key, shard) for key, shard in zip(digests, shards) if not (store / key).exists())
+        made = {key for key, _ in missing}  # indexed now, not taken from the store
         running: list[tuple[subprocess.Popen, Path, Path]] = []
         try:
             while missing or running or stored:  # at most ``jobs`` pagefind processes at once
@@ -87,6 +88,7 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
                     key, shard = stored.pop(0)
                     if not _intact(store / key):
                         missing.append((key, shard))
+                        made.add(key)
                     continue
                 _finish(*running.pop(0))
         finally:
@@ -97,7 +99,8 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
         target = folder / BUNDLE
         for number, key in enumerate(digests):
             sub = f"shard-{number}/" if number else ""
-            _link_tree(store / key, target / sub, previous / BUNDLE / sub if previous else None, primary=not number)
+            _link_tree(store / key, target / sub, previous / BUNDLE / sub if previous else None, primary=not number,
+                       stored=key not in made)
             os.utime(store / key)  # in use: spared by the clean-up below
         listing = store / f".shards-{os.getpid()}.json"  # which shards the search page merges
         listing.write_text(json.dumps([f"shard-{n}/" for n in range(1, len(digests))]) + "\n")
@@ -185,7 +188,7 @@ def _finish(process: subprocess.Popen, work: Path, done: Path) -> None:
         output = process.communicate()[0].decode(errors="replace").strip()
         if process.returncode != 0 or not (work / "out" / "pagefind-entry.json").is_file():
             raise RuntimeError(f"pagefind could not index the site (exit {process.returncode}): {output}")
-        (work / "out" / CHECKSUM).write_text(_checksum(work / "out"))
+        _seal(work / "out")
         try:
             (work / "out").rename(done)  # whole or not at all: a killed build leaves only .work folders
         except OSError:
@@ -209,14 +212,17 @@ def _store(cache: Path | None, folder: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _link_tree(source: Path, target: Path, previous: Path | None, primary: bool = True) -> None:
+def _link_tree(source: Path, target: Path, previous: Path | None, primary: bool = True,
+               stored: bool = True) -> None:
     """Link one shard's bundle into the site, keeping the published file wherever the bytes are the same.
 
-    Pagefind names index and fragment files by their content and its entry file names them all, so a shard whose
-    entry file is unchanged is the published shard: its files are linked without being compared one by one.
+    Pagefind names index and fragment files by their content and its entry file names them all, so a shard taken
+    whole from the store (``stored``) whose entry file is unchanged is the published shard: its files are linked
+    without being compared one by one. A shard indexed again (perhaps because its stored files, which the site
+    shares, were damaged) is compared file by file.
     """
-    unchanged = previous is not None and _same(previous / "pagefind-entry.json",
-                                               source / "pagefind-entry.json") != source / "pagefind-entry.json"
+    unchanged = stored and previous is not None and _same(
+        previous / "pagefind-entry.json", source / "pagefind-entry.json") != source / "pagefind-entry.json"
     for folder, _, files in os.walk(source):
         rel = os.path.relpath(folder, source)
         destination = target if rel == "." else target / rel
@@ -246,15 +252,39 @@ def _checksum(shard: Path) -> str:
     return h.hexdigest()
 
 
+def _signature(shard: Path) -> dict[str, list[int]]:
+    """Each file of a stored shard with its inode, size and modification time: while they all stay as they were,
+    the files are the ones the checksum was taken of (as git trusts its index), and need not be read again."""
+    found = {}
+    for top, _, names in os.walk(shard):
+        for name in names:
+            if name != CHECKSUM:
+                stat = os.stat(os.path.join(top, name))
+                found[os.path.relpath(os.path.join(top, name), shard)] = [stat.st_ino, stat.st_size,
+                                                                            stat.st_mtime_ns]
+    return found
+
+
+def _seal(shard: Path) -> None:
+    """Write a finished shard's checksum file: the digest of its files, and their signature."""
+    (shard / CHECKSUM).write_text(json.dumps({"sum": _checksum(shard), "files": _signature(shard)}))
+
+
 def _intact(shard: Path) -> bool:
-    """Whether a stored shard can be used: it is there, whole, and its files are the ones pagefind wrote. A
-    damaged one goes (said once, as a notice) and is indexed again."""
+    """Whether a stored shard can be used: it is there, whole, and its files are the ones pagefind wrote (read
+    again only when one of them is not as it was left). A damaged one goes (said once, as a notice) and is
+    indexed again."""
     if not (shard / CHECKSUM).exists() and not (shard / "pagefind-entry.json").exists():
         return False
     try:
-        if (shard / CHECKSUM).read_text() == _checksum(shard):
+        sealed = json.loads((shard / CHECKSUM).read_text())
+        signature = _signature(shard)
+        if sealed["files"] == signature:
             return True
-    except (OSError, UnicodeDecodeError):
+        if sealed["sum"] == _checksum(shard):  # the same bytes in other files (a copied cache): remember them
+            write_atomic(shard / CHECKSUM, json.dumps({"sum": sealed["sum"], "files": signature}).encode())
+            return True
+    except (OSError, ValueError, TypeError, KeyError):
         pass
     notice(shard / CHECKSUM)
     shutil.rmtree(shard, ignore_errors=True)

@@ -246,3 +246,33 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_a_stored_shard_is_trusted_while_its_files_are_as_left_and_read_again_when_one_changed(
+        tmp_path_factory, monkeypatch, capsys):
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # eight shards
+    root = followed.make(tmp_path_factory, "sealed")
+    followed.build(root)
+    read: list[Path] = []
+    original = search._checksum
+    monkeypatch.setattr(search, "_checksum", lambda shard: read.append(shard) or original(shard))
+    started = shards_started(monkeypatch)
+    article = root / "content/articles/calm-breathing.md"
+    article.write_text(article.read_text().replace("Zephyrine", "Zephyrine and Bellflower"))
+    followed.build(root)
+    assert started and len(read) == len(started)  # only the new shards' files were read, to seal them
+
+    # A stored shard's file changed in place, keeping its size: the next build reads the shard again, finds it
+    # damaged, says so and indexes its pages anew.
+    published = {os.stat(f).st_ino for f in (root / "public/pagefind").rglob("*.pf_fragment")}
+    fragment = next(f for f in sorted((root / ".cache/search").glob("*/fragment/*.pf_fragment"))
+                    if f.stat().st_ino in published)
+    data = fragment.read_bytes()
+    with fragment.open("r+b") as handle:
+        handle.write(bytes(b ^ 0xFF for b in data[:8]))
+    (root / "site.yaml").write_text((root / "site.yaml").read_text() + "\n")  # a build, and no page changes
+    capsys.readouterr()
+    out = followed.build(root)
+    assert capsys.readouterr().err.count("ignored a damaged cache file (.cache/search/") == 1
+    cold = followed.build(root, "--no-cache", output=root.parent / "cold")
+    assert snapshot(out / "pagefind") == snapshot(cold / "pagefind")
