@@ -96,7 +96,7 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
             return stage.track(render_changed(jobs, reused, (staging, options.output), read), len(jobs))
 
         # Pagefind indexes the staged site before the swap, told each output's key once all are made.
-        files = publish(outputs, options.output, spare=cache.spare(options.output),
+        files = publish(outputs, options.output, spare=cache.spare(options.output), finished=search.BUNDLE,
                         finish=search.finisher(options, stage, lambda: dict(zip(paths, keys.after(read)))))
     result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
                     site, len(reused), sum(path.endswith(".html") for path in paths))

@@ -143,13 +143,14 @@ def write(staging: Path, output: Path, rel: str, data: bytes) -> bool:
 
 
 def publish(outputs: Outputs | Callable[[Path], Outputs], output: Path,
-            finish: Callable[[Path], object] | None = None, spare: Path | None = None) -> int:
+            finish: Callable[[Path], object] | None = None, spare: Path | None = None, finished: str = "") -> int:
     """Write every output into a staging folder beside ``output``, then swap it into place; return the count.
 
     ``outputs``: (path, content) pairs, or a function that returns them given the staging folder, so that whoever
     makes a page can write it there at once (``write``) and hand on ``WRITTEN``.
 
-    ``finish(staging)`` runs on the complete staging folder before the swap (the search index is built there).
+    ``finish(staging)`` runs on the complete staging folder before the swap (the search index is built there);
+    ``finished``: the folder it makes, which is left as the spare site had it for ``finish`` to bring up to date.
     ``spare``: where to keep the site this build replaces (on the output's file system, in the cache). The next
     build stages in it: its folders already stand and most of its files are already the right ones, so a rebuild
     changes a few entries instead of making thousands of folders, and nothing has to delete the old site.
@@ -157,11 +158,11 @@ def publish(outputs: Outputs | Callable[[Path], Outputs], output: Path,
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     with locked(output):
-        return _publish(outputs, output, finish, spare)
+        return _publish(outputs, output, finish, spare, finished if finish is not None else "")
 
 
 def _publish(outputs: Outputs | Callable[[Path], Outputs], output: Path,
-             finish: Callable[[Path], object] | None = None, spare: Path | None = None) -> int:
+             finish: Callable[[Path], object] | None = None, spare: Path | None = None, finished: str = "") -> int:
     recover(output)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     count = 0
@@ -170,7 +171,7 @@ def _publish(outputs: Outputs | Callable[[Path], Outputs], output: Path,
         for rel, data in outputs(staging) if callable(outputs) else outputs:
             tree.put(rel, data)
             count += 1
-        tree.remove_the_rest()
+        tree.remove_the_rest(keep=finished)
         if finish is not None:
             finish(staging)
         if _swap(staging, output) and spare is not None:
@@ -236,11 +237,16 @@ class _Staging:
         else:
             shutil.copyfile(data, target)
 
-    def remove_the_rest(self) -> None:
-        """Remove what the spare holds that this build did not make, and the folders left empty."""
+    def remove_the_rest(self, keep: str = "") -> None:
+        """Remove what the spare holds that this build did not make, and the folders left empty; what is under
+        the folder ``keep`` stays (the finishing step makes it)."""
+        inside = f"{keep}/" if keep else None
         for rel in self.old:
-            _remove(self.root / rel)
+            if inside is None or not rel.startswith(inside):
+                _remove(self.root / rel)
         for rel in sorted(self.kept - self.used, key=lambda name: name.count("/"), reverse=True):
+            if inside is not None and (rel == keep or rel.startswith(inside)):
+                continue
             try:
                 os.rmdir(self.root / rel)
             except OSError:

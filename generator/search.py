@@ -97,15 +97,25 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
                 process.wait()
                 shutil.rmtree(work, ignore_errors=True)
         target = folder / BUNDLE
+        present = _files_under(target)  # the spare site's bundle, which publishing leaves for this step
         for number, key in enumerate(digests):
             sub = f"shard-{number}/" if number else ""
             _link_tree(store / key, target / sub, previous / BUNDLE / sub if previous else None, primary=not number,
-                       stored=key not in made)
+                       stored=key not in made, present=present)
             os.utime(store / key)  # in use: spared by the clean-up below
         listing = store / f".shards-{os.getpid()}.json"  # which shards the search page merges
         listing.write_text(json.dumps([f"shard-{n}/" for n in range(1, len(digests))]) + "\n")
-        _link(_same(previous / BUNDLE / "shards.json", listing) if previous else listing, target / "shards.json")
+        _place(_same(previous / BUNDLE / "shards.json", listing) if previous else listing, target / "shards.json",
+               present)
         listing.unlink()
+        for file in present:  # what the spare's bundle held that this one does not
+            _remove(file)
+        for top, _, _ in sorted(os.walk(target), key=lambda entry: -len(entry[0])):
+            if top != str(target):
+                try:
+                    os.rmdir(top)  # only when empty: a shard folder no longer used
+                except OSError:
+                    pass
         if cache is not None:
             _prune(store, set(digests))
     return len(pages)
@@ -212,15 +222,17 @@ def _store(cache: Path | None, folder: Path) -> Iterator[Path]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _link_tree(source: Path, target: Path, previous: Path | None, primary: bool = True,
-               stored: bool = True) -> None:
+def _link_tree(source: Path, target: Path, previous: Path | None, primary: bool = True, stored: bool = True,
+               present: set[Path] | None = None) -> None:
     """Link one shard's bundle into the site, keeping the published file wherever the bytes are the same.
 
     Pagefind names index and fragment files by their content and its entry file names them all, so a shard taken
     whole from the store (``stored``) whose entry file is unchanged is the published shard: its files are linked
     without being compared one by one. A shard indexed again (perhaps because its stored files, which the site
-    shares, were damaged) is compared file by file.
+    shares, were damaged) is compared file by file. ``present``: the files the staged site holds already (from
+    the spare site), each taken out as it is put in place; one that is the very file wanted stays as it is.
     """
+    present = set() if present is None else present
     unchanged = stored and previous is not None and _same(
         previous / "pagefind-entry.json", source / "pagefind-entry.json") != source / "pagefind-entry.json"
     for folder, _, files in os.walk(source):
@@ -232,14 +244,38 @@ def _link_tree(source: Path, target: Path, previous: Path | None, primary: bool 
                 continue
             file = Path(folder, name)
             if previous is None:
-                _link(file, destination / name)
+                wanted = file
             elif unchanged:
-                try:
-                    os.link(previous / rel / name, destination / name)
-                except OSError:
-                    _link(file, destination / name)
+                wanted = previous / rel / name if (previous / rel / name).is_file() else file
             else:
-                _link(_same(previous / rel / name, file), destination / name)
+                wanted = _same(previous / rel / name, file)
+            _place(wanted, destination / name, present)
+
+
+def _place(file: Path, target: Path, present: set[Path]) -> None:
+    """Link ``file`` at ``target``, unless the staged site holds that very file there already."""
+    if target in present:
+        present.discard(target)
+        try:
+            if os.path.samefile(file, target):
+                return
+        except OSError:
+            pass
+        _remove(target)
+    _link(file, target)
+
+
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except IsADirectoryError:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        pass
+
+
+def _files_under(folder: Path) -> set[Path]:
+    return {Path(top, name) for top, _, names in os.walk(folder) for name in names}
 
 
 def _checksum(shard: Path) -> str:
