@@ -24,13 +24,10 @@ from pathlib import Path
 from typing import Mapping
 
 from . import __version__, geo
-from .models import LONG
+from .models import LONG, shown
 from .files import digest, write_atomic
 from .publish import identity
 
-# What lists show of a long text: a word count moves with every edit, the reading time shown on cards rarely. Kept
-# with the light data; the model does not note it as a read of the text (models._shown).
-SHOWN = ("reading_minutes",)
 PACKAGE = Path(__file__).parent
 SPARE_DAYS = 7  # a spare site unused this long is removed
 VENDOR = PACKAGE / "vendor"  # the browser editor's 6 MB: its checksum list stands for it (scripts/update-editor)
@@ -78,7 +75,7 @@ def light_digest(value, long: dict | None = None) -> str:
 
 
 class _LightPickler(pickle.Pickler):
-    """Pickles the model with each dataclass as its light fields (and SHOWN properties), mappings sorted, and
+    """Pickles the model with each dataclass as its light fields (and shown values), mappings sorted, and
     dates as text: pickle's C loop walks the model, and shared objects are written once."""
 
     _fields: dict[type, tuple[str, tuple[str, ...], bool]] = {}  #: name, light fields, whether it has long texts
@@ -488,13 +485,14 @@ class _ReadsPickler(pickle.Pickler):
 
 
 def _digested(kind: type, light: bool) -> tuple[str, ...] | None:
-    """The attributes of a model class that a digest covers: all its fields, or its light ones and SHOWN values."""
+    """The attributes of a model class that a digest covers: all its fields, or its light ones and the short
+    values shown of its long ones (models.shown: the reading time of an article)."""
     if not dataclasses.is_dataclass(kind):
         return None
     if not light:
         return tuple(f.name for f in dataclasses.fields(kind))
     return tuple(f.name for f in dataclasses.fields(kind) if f.name not in LONG) + tuple(
-        name for name in SHOWN if hasattr(kind, name))
+        shown(kind))
 
 
 _PLAIN = frozenset({tuple, list, dict})  # pickled as they are (a dict in its order: another order only misses)

@@ -68,9 +68,9 @@ def _noted(cls):
 
 
 def _shown(method):
-    """A property made from a long text but shown as a short value (the reading time on a card): reading it notes
-    nothing, since every key covers its value with the light data (cache.SHOWN), so that a list is not made again
-    for every edit of the articles on it."""
+    """A property made from a long text but shown as a short value (the reading time on a card: the word count
+    moves with every edit, the reading time rarely): reading it notes nothing, since every key covers its value
+    with the light data (``shown``), so that a list is not made again for every edit of the articles on it."""
 
     def get(self):
         found = getattr(_reads, "found", None)
@@ -82,8 +82,14 @@ def _shown(method):
         finally:
             _reads.found = found
 
-    get.__doc__ = method.__doc__
+    get.__doc__, get.shown = method.__doc__, True
     return property(get)
+
+
+def shown(kind: type) -> tuple[str, ...]:
+    """The names of a model class's ``_shown`` properties: light data, though made from a long text."""
+    return tuple(sorted(name for name, value in vars(kind).items()
+                        if isinstance(value, property) and getattr(value.fget, "shown", False)))
 
 
 @dataclass(frozen=True, slots=True)
