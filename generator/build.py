@@ -97,8 +97,8 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
 
         # Pagefind indexes the staged site before the swap, told each output's key once all are made.
         files = publish(outputs, options.output, spare=cache.spare(options.output), finished=search.BUNDLE,
-                        finish=search.finisher(options, stage, lambda: dict(zip(paths, keys.after(read)))))
+                        finish=search.finisher(options, stage, lambda: dict(zip(paths, keys.settle(read)))))
     result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
                     site, len(reused), sum(path.endswith(".html") for path in paths))
-    cache.record(inputs, options.output, paths, keys.after(read), keys.reads(read), site, result)
+    cache.record(inputs, options.output, paths, keys.after, keys.reads(read), site, result)
     return result

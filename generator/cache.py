@@ -423,10 +423,12 @@ class Keys:
             found = self.texts[(kind, slug, name)] = (kind, slug, name, digest(*values) if values else "none")
         return found
 
-    def after(self, read: Mapping[int, frozenset]) -> list[str]:
-        """The keys of this build's outputs: a page made now is keyed on what it read now (``read``, by job)."""
-        return [self._noted(i, sorted(read[i])) if i in read and i in self.handed else key
-                for i, key in enumerate(self.before)]
+    def settle(self, read: Mapping[int, frozenset]) -> list[str]:
+        """The keys of this build's outputs, once every output is made (kept as ``after``): a page made now is
+        keyed on what it read now (``read``, by job)."""
+        self.after = [self._noted(i, sorted(read[i])) if i in read and i in self.handed else key
+                      for i, key in enumerate(self.before)]
+        return self.after
 
     def reads(self, read: Mapping[int, frozenset]) -> dict[str, list]:
         """What each noted page read when it was made: now, or as the last build recorded it."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -35,3 +36,30 @@ def write_atomic(file: Path, data: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether the two paths are one file (a hard link of it, or the same path); False when either is missing."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def remove(path: Path) -> None:
+    """Remove a file, or a folder with everything in it; nothing there is no error."""
+    try:
+        os.unlink(path)
+    except IsADirectoryError:
+        shutil.rmtree(path)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+
+
+def link_or_copy(file: Path, target: Path) -> None:
+    """Hard-link (published files and the caches are never changed in place, only replaced), or copy where the
+    file system has no hard links or the file vanished."""
+    try:
+        os.link(file, target)
+    except OSError:
+        shutil.copyfile(file, target)

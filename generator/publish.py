@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import UsageError
+from .files import link_or_copy, remove, same_file
 from .pool import NOT_INHERITED
 
 MARKER = ".therapist-site"  # marks a folder we built, so we never replace a folder of someone else's
@@ -127,7 +128,7 @@ def write(staging: Path, output: Path, rel: str, data: bytes) -> bool:
     except (FileExistsError, NotADirectoryError):
         return False
     same = _same_bytes(published, data)
-    if same and _same_file(published, target):
+    if same and same_file(published, target):
         return True  # the spare already holds this very file
     try:
         os.unlink(target)
@@ -136,7 +137,7 @@ def write(staging: Path, output: Path, rel: str, data: bytes) -> bool:
     except (IsADirectoryError, PermissionError):
         return False
     if same:
-        _link_or_copy(published, target)
+        link_or_copy(published, target)
     else:
         target.write_bytes(data)
     return True
@@ -223,17 +224,17 @@ class _Staging:
         target = self.root / rel
         if rel in self.folders:  # a folder of the last build where a file goes now: it goes, with its files
             self.old.difference_update([name for name in self.old if name.startswith(f"{rel}/")])
-            _remove(target)
+            remove(target)
         if isinstance(data, bytes):
             if not write(self.root, self.output, rel, data):
                 raise OSError(f"cannot write {target}")
             return
-        if isinstance(data, Reuse) and existed and _same_file(data.file, target):
+        if isinstance(data, Reuse) and existed and same_file(data.file, target):
             return  # the spare already holds this very file
         if existed:
-            _remove(target)
+            remove(target)
         if isinstance(data, Reuse):
-            _link_or_copy(data.file, target)
+            link_or_copy(data.file, target)
         else:
             shutil.copyfile(data, target)
 
@@ -243,7 +244,7 @@ class _Staging:
         inside = f"{keep}/" if keep else None
         for rel in self.old:
             if inside is None or not rel.startswith(inside):
-                _remove(self.root / rel)
+                remove(self.root / rel)
         for rel in sorted(self.kept - self.used, key=lambda name: name.count("/"), reverse=True):
             if inside is not None and (rel == keep or rel.startswith(inside)):
                 continue
@@ -264,7 +265,7 @@ class _Staging:
             path = self.root / folder
             if folder in self.old:  # a file of the last build stands where this build needs a folder
                 self.old.discard(folder)
-                _remove(path)
+                remove(path)
             path.mkdir(exist_ok=True)  # a render worker may have made it already
             self.folders.add(folder)
 
@@ -275,29 +276,6 @@ def _same_bytes(old: Path, data: bytes) -> bool:
         return old.stat().st_size == len(data) and old.read_bytes() == data
     except OSError:
         return False
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _remove(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except IsADirectoryError:
-        shutil.rmtree(path)
-    except (FileNotFoundError, NotADirectoryError):
-        pass
-
-
-def _link_or_copy(file: Path, target: Path) -> None:
-    try:
-        os.link(file, target)
-    except OSError:  # a file system without hard links, or the old file vanished: copy instead
-        shutil.copyfile(file, target)
 
 
 def _swap(staging: Path, output: Path) -> bool:

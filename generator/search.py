@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from .files import digest, write_atomic
+from .files import digest, link_or_copy, remove, same_file, write_atomic
 from .cache import notice
 from .pool import dying_with_parent
 
@@ -109,7 +109,7 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
                present)
         listing.unlink()
         for file in present:  # what the spare's bundle held that this one does not
-            _remove(file)
+            remove(file)
         for top, _, _ in sorted(os.walk(target), key=lambda entry: -len(entry[0])):
             if top != str(target):
                 try:
@@ -185,7 +185,7 @@ def _start(folder: Path, store: Path, key: str, shard: list[tuple[str, bytes]]):
         for rel in paths:
             target = site / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link(folder / rel, target)
+            link_or_copy(folder / rel, target)
     work.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen([*dying_with_parent(), str(executable()), "--site", str(site), "--output-path",
                                 str(work / "out"), "--silent", *options], stdout=subprocess.PIPE,
@@ -256,22 +256,10 @@ def _place(file: Path, target: Path, present: set[Path]) -> None:
     """Link ``file`` at ``target``, unless the staged site holds that very file there already."""
     if target in present:
         present.discard(target)
-        try:
-            if os.path.samefile(file, target):
-                return
-        except OSError:
-            pass
-        _remove(target)
-    _link(file, target)
-
-
-def _remove(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except IsADirectoryError:
-        shutil.rmtree(path)
-    except FileNotFoundError:
-        pass
+        if same_file(file, target):
+            return
+        remove(target)
+    link_or_copy(file, target)
 
 
 def _files_under(folder: Path) -> set[Path]:
@@ -355,14 +343,6 @@ def _same(old: Path, new: Path) -> Path:
     except OSError:
         pass
     return new
-
-
-def _link(file: Path, target: Path) -> None:
-    """Hard-link (the files are never changed in place, only replaced), or copy across file systems."""
-    try:
-        os.link(file, target)
-    except OSError:
-        shutil.copyfile(file, target)
 
 
 def _prune(store: Path, used: set[str]) -> None:

@@ -164,8 +164,8 @@ def test_reused_files_that_the_spare_already_holds_are_kept_and_others_linked(tm
     publish(reusing(False), out, spare=spare)  # the spare now holds build 1, whose files are these very inodes
     assert (out / "same.txt").stat().st_ino == kept
     linked = []
-    original = publishing._link_or_copy
-    monkeypatch.setattr(publishing, "_link_or_copy",
+    original = publishing.link_or_copy
+    monkeypatch.setattr(publishing, "link_or_copy",
                         lambda file, target: linked.append(target.name) or original(file, target))
     publish(reusing(True), out, spare=spare)
     assert (out / "same.txt").stat().st_ino == kept
