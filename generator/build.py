@@ -80,7 +80,7 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
         return Result(last["files"], time.perf_counter() - started, last["articles"], last["therapists"],
                       tuple(Problem(*w) for w in last["warnings"]), reused=last["files"], pages=last["pages"])
     site = load_site(options, stage, cache)
-    jobs = list(plan(site, options.source, options.cache))
+    jobs = list(plan(site, options.source, options.cache, cache.remembered))
     with stage("warnings"):  # broken internal links too, as `check` finds them: a page renders only if linked into
         links = check_links(site, PlannedRoutes(jobs), options.source)
         warnings = tuple(sorted(set(find_warnings(site, options.source)) | set(links)))

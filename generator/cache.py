@@ -21,7 +21,7 @@ import time
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from . import __version__, geo
 from .models import LONG, shown
@@ -181,15 +181,24 @@ class Cache:
         return self._places
 
     def file_digest(self, file: Path) -> str:
-        """The digest of a file's bytes, read again only when its inode, size, mtime or ctime moved (an edit that
-        keeps the size and sets the time back still moves the ctime)."""
+        """The digest of a file's bytes (see ``remembered``)."""
+        return self.remembered(file, "digest", digest, lambda value: isinstance(value, str))
+
+    def remembered(self, file: Path, what: str, compute: Callable[[bytes], object],
+                   valid: Callable[[object], bool]) -> object:
+        """``compute(the file's bytes)`` (plain data, or an exception), computed again only when the file's inode,
+        size, mtime or ctime moved: an edit that keeps the size and sets the time back still moves the ctime.
+        ``what`` names the computation; a remembered value that fails ``valid`` is computed again."""
+        if not self.enabled:
+            return compute(file.read_bytes())
         stat = file.stat()
         seen = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
         if self._files is None:
             self._files = self._data(self.files_file, lambda v: isinstance(v, tuple) and len(v) == 5)
-        known = self._files.get(str(file))
-        found = known[4] if known and known[:4] == seen else digest(file.read_bytes())
-        self._files_used[str(file)] = (*seen, found)
+        name = f"{what} {file}"
+        known = self._files.get(name)
+        found = known[4] if known and known[:4] == seen and valid(known[4]) else compute(file.read_bytes())
+        self._files_used[name] = (*seen, found)
         return found
 
     def spare(self, output: Path) -> Path | None:
@@ -370,9 +379,9 @@ class Keys:
 
     Nothing is declared: a key covers the code, every layout and the site's settings and light data (all of which
     any page may show), plus what its maker was handed (``Job.reads``). A page of the built-in layouts is handed
-    its context, keyed by its light data, and its key covers the long texts it read the last time it was made
-    (``models.reading``): the page is made again when one of those changed, and then keyed on what it read this
-    time. Any other maker's key covers what it is handed whole. A page whose layouts the site overrides may read
+    a context made from that light data (render.plan keys the context too if making it read a long text), and
+    its key covers the long texts it read the last time it was made (``models.reading``): the page is made again
+    when one of those changed, and then keyed on what it read this time. Any other maker's key covers what it is handed whole. A page whose layouts the site overrides may read
     anything, so its ``reads`` is None and its key covers every long text of the site. A copied file is keyed by
     its bytes.
     """

@@ -84,9 +84,14 @@ class Picture:
         return self.sizes[-1]
 
 
-def prepare(site: Site, source: Path) -> Mapping[str, Picture]:
+def _at_once(file: Path, what: str, compute: Callable[[bytes], object], valid) -> object:
+    return compute(file.read_bytes())
+
+
+def prepare(site: Site, source: Path, remembered=_at_once) -> Mapping[str, Picture]:
     """Read every therapist's photo and article's image (header only) and plan its sizes; raise one SiteError for
-    unreadable ones. Keys: a therapist's slug, an article's URL."""
+    unreadable ones. Keys: a therapist's slug, an article's URL. ``remembered``: the cache's memo of what a file's
+    bytes gave while the file is unchanged (cache.Cache.remembered), so an unchanged photo is not read again."""
     pictures: dict[str, Picture] = {}
     problems: list[Problem] = []
     wanted = [(t.slug, t.source, "photo", f"therapists/{t.photo}", f"/therapists/{t.slug}/", "photo", WIDTHS,
@@ -96,8 +101,7 @@ def prepare(site: Site, source: Path) -> Mapping[str, Picture]:
     for key, owner, field, rel, folder, name, widths, budget, alt in wanted:
         file = source / rel
         try:
-            data = file.read_bytes()
-            width, height = _upright_size(data)
+            digest, width, height = remembered(file, "picture", _header, _is_header)
             if max(width, height) > MAX_RATIO * min(width, height):
                 raise ValueError(f"it is {width:,} × {height:,} pixels: too tall or too wide to show (the longer "
                                  f"side may be at most {MAX_RATIO} times the shorter)")
@@ -108,7 +112,6 @@ def prepare(site: Site, source: Path) -> Mapping[str, Picture]:
                                     f"save it again as {PHOTO_FORMATS}, cropped to a usual shape, under "
                                     f"{MAX_PIXELS // 1_000_000} million pixels, and build again"))
             continue
-        digest = hashlib.sha256(RECIPE + b"\0" + data).hexdigest()[:32]
         pictures[key] = Picture(key, file, digest, _sizes(folder, name, widths, width, height), alt, budget)
     if problems:
         raise SiteError(problems)
@@ -128,35 +131,56 @@ def _describe(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 
 
-def plan(pictures: Mapping[str, Picture], cache: Path | None) -> Iterator[tuple[str, Callable[[], bytes], str]]:
+def _header(data: bytes) -> tuple[str, int, int]:
+    """What planning needs of a photo's bytes: the digest its web sizes are kept under, and its upright size."""
+    return (hashlib.sha256(RECIPE + b"\0" + data).hexdigest()[:32], *_upright_size(data))
+
+
+def _is_header(value) -> bool:
+    return isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], str) and all(
+        type(n) is int for n in value[1:])
+
+
+def plan(pictures: Mapping[str, Picture], cache: Path | None,
+         remembered=_at_once) -> Iterator[tuple[str, Callable[[], bytes], str]]:
     """Describe every web size of every photo: (output path, how to make it, the key its bytes depend on).
 
-    A kept file whose bytes do not match the checksum kept beside it is damaged: it goes, and is encoded again."""
+    A kept file whose bytes do not match the checksum kept beside it is damaged: it goes, and is encoded again.
+    One found whole is not read again while it stays as it was (``remembered``)."""
     for slug in sorted(pictures):
         picture = pictures[slug]
         for size in picture.sizes:
             for url in (size.webp, size.jpeg):
                 name = url.rsplit("/", 1)[1]
                 if cache is not None:
-                    _check_kept(cache / picture.key / name)
+                    _check_kept(cache / picture.key / name, remembered)
                 yield url.lstrip("/"), partial(make, picture, name, cache), picture.key
 
 
-def _check_kept(kept: Path) -> None:
+def _check_kept(kept: Path, remembered=_at_once) -> None:
     try:
-        data = kept.read_bytes()
+        kept.stat()
     except FileNotFoundError:
         return
     except OSError:
-        data = None
-    try:
-        good = data is not None and kept.with_name(kept.name + ".sum").read_text() == _checksum(data)
-    except (OSError, UnicodeDecodeError):
+        pass
+    try:  # remembered while both files stay as they were: the checksum file is part of the cache too
+        beside = kept.with_name(kept.name + ".sum").stat()
+        good = remembered(kept, f"kept {beside.st_ino} {beside.st_size} {beside.st_mtime_ns} {beside.st_ctime_ns}",
+                          partial(_matches_sum, kept), lambda value: value is True)
+    except OSError:
         good = False
     if not good:
         notice(kept)
         for file in (kept, kept.with_name(kept.name + ".sum")):
             file.unlink(missing_ok=True)
+
+
+def _matches_sum(kept: Path, data: bytes) -> bool:
+    try:
+        return kept.with_name(kept.name + ".sum").read_text() == _checksum(data)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _checksum(data: bytes) -> str:

@@ -115,8 +115,9 @@ def template_problem(exc: jinja2.TemplateError, template: str, source: Path) -> 
 class Job:
     """One output file: how to make it, and what its maker is handed besides the site's light data.
 
-    ``reads`` is derived where the job is made, never declared beside it: a page's template context (and the
-    photos every template may show), a feed's articles. None: it may read anything (a layout the site overrides).
+    ``reads`` is derived where the job is made, never declared beside it: what a page is handed besides the site
+    (its address, and the photos every template may show; its context too when planning it read a long text), a
+    feed's articles. None: it may read anything (a layout the site overrides).
     The cache keys each output on it (cache.output_keys).
     """
 
@@ -236,10 +237,10 @@ def _page(env: jinja2.Environment, source: Path, template: str, url: str, contex
         raise SiteError([template_problem(exc, template, source)]) from None
 
 
-def page_environment(site: Site, source: Path, cache: bool = True) -> jinja2.Environment:
-    """The environment pages render in: templates and every photo's sizes (encoded ones kept in the cache)."""
+def page_environment(site: Site, source: Path, remembered=photos._at_once) -> jinja2.Environment:
+    """The environment pages render in: templates and every photo's sizes (``remembered``: see photos.prepare)."""
     env = environment(source, site)
-    env.globals.update(pictures=photos.prepare(site, source))  # for <picture>; unreadable photos fail here
+    env.globals.update(pictures=photos.prepare(site, source, remembered))  # <picture>; unreadable photos fail here
     return env
 
 
@@ -252,10 +253,11 @@ def article_page(env: jinja2.Environment, source: Path, article) -> bytes:
     return _page(env, source, "article.html", article.url, {"article": article})
 
 
-def plan(site: Site, source: Path, cache: bool = True) -> Iterator[Job]:
+def plan(site: Site, source: Path, cache: bool = True, remembered=photos._at_once) -> Iterator[Job]:
     """Describe every output of the site in a fixed order, without making any yet; raise a SiteError when a file in
-    content/ would land on a generated file or is a picture over the limits (images.py)."""
-    generated = list(_generated(site, source, cache))
+    content/ would land on a generated file or is a picture over the limits (images.py). ``remembered``: the
+    cache's memo of what unchanged files gave (cache.Cache.remembered)."""
+    generated = list(_generated(site, source, cache, remembered))
     problems = generated_collisions(site.files, generated_addresses(generated))
     pictures_in_content = [file for file in site.files if images.kind(file)]
     problems += [found for file in pictures_in_content if (found := images.check(source, file))]
@@ -275,27 +277,33 @@ def generated_addresses(jobs: list[Job]) -> frozenset[str]:
     return frozenset(job.path for job in jobs) | {f"{search.BUNDLE}/"}
 
 
-def _generated(site: Site, source: Path, cache: bool) -> Iterator[Job]:
-    env = page_environment(site, source, cache)
+def _generated(site: Site, source: Path, cache: bool, remembered) -> Iterator[Job]:
+    env = page_environment(site, source, remembered)
     pictures = env.globals["pictures"]
     shown = reads_digest(pictures)  # any template may show any photo
     overridden = _overrides(source)
     any_text = _reads_any_text(env, overridden)
 
+    with reading() as planning:  # every page a template renders, from the route table
+        planned = list(pages(site))
+    # A context made from the site's light data alone, which every key covers, need not be keyed again page by
+    # page; one that read a long text (which those keys leave out) is, with what it chose.
+    handed = (lambda url, context: (shown, url)) if not planning else (lambda url, context: (shown, url, context))
+
     def page(template: str, path: str, url: str, **context) -> Job:
-        reads = None if any_text.get(template, bool(overridden)) else (shown, url, context)
+        reads = None if any_text.get(template, bool(overridden)) else handed(url, context)
         return Job(path, partial(_page, env, source, template, url, context), reads,
                    prepare=partial(_compile, env, template), noted=reads is not None)
 
-    for planned in pages(site):  # every page a template renders, from the route table
-        yield page(planned.route.template, output_path(planned.url), planned.canonical, **planned.context)
+    for each in planned:
+        yield page(each.route.template, output_path(each.url), each.canonical, **each.context)
     yield Job(output_path(url_for("therapist_index")), partial(therapist_index, site), ())
     if geo.placed(site.therapists):  # the visitor's ZIP code -> place, for the directory's "near you"
         for prefix in geo.PREFIXES:
             yield Job(output_path(url_for("asset", name=f"zips/{prefix}.json")), partial(geo.table, prefix),
                       (geo.VERSION, prefix), prepare=partial(geo.tables), site=False)
     kept = source / ".cache" / "photos" if cache else None
-    for path, make, key in photos.plan(pictures, kept):
+    for path, make, key in photos.plan(pictures, kept, remembered):
         yield Job(path, make, (key,))  # the key: a digest of the photo's bytes and of how it is encoded
     if any(article.aliases for article in site.articles):
         yield Job(REDIRECTS, partial(redirects_file, site), ())

@@ -235,6 +235,35 @@ def test_the_replaced_site_is_kept_for_the_next_build_and_a_spare_unused_for_a_w
     assert snapshot(out) == cold(run, site, tmp_path)
 
 
+def test_a_page_whose_context_was_chosen_by_a_long_text_is_keyed_on_that_choice(site, run, tmp_path, monkeypatch):
+    """A page's context is made from the site's light data, which every key covers, so it is not keyed again page
+    by page; should a route pick its context by a long text, the context is keyed after all (render.plan notes
+    what planning read). Here the home page shows the article whose text says "Chosen", found by its HTML."""
+    import dataclasses
+
+    from generator import routes
+
+    def chosen(site_model, _):
+        picked = [a for a in site_model.articles if "Chosen" in a.html] or list(site_model.articles)
+        return {"articles": picked[:1], "therapists": []}
+
+    home = dataclasses.replace(routes.BY_NAME["home"], context=chosen)
+    monkeypatch.setattr(routes, "ROUTES", tuple(home if r.name == "home" else r for r in routes.ROUTES))
+    out = tmp_path / "out"
+    cached(run, site, out)
+    articles = sorted((site / "content" / "articles").glob("*.md"))
+    last = articles[-1]
+    text = last.read_text()
+    body = text.split("---", 2)[2]
+    word = next(w for w in body.split() if w.isalpha() and len(w) > 3)
+    last.write_text(text[: len(text) - len(body)] + body.replace(word, "Chosen", 1))  # same number of words
+    title = next(line for line in text.splitlines() if line.startswith("title: "))[len("title: "):].strip("'\"")
+    assert title not in (out / "index.html").read_text()
+    cached(run, site, out)
+    assert title in (out / "index.html").read_text()
+    assert snapshot(out) == cold(run, site, tmp_path)
+
+
 def test_a_page_is_made_again_when_a_long_text_it_read_changes_even_one_it_was_not_handed(site, run, tmp_path,
                                                                                           monkeypatch):
     """A page's key covers the long texts it read while it rendered (models.reading), wherever it found them: here

@@ -5,6 +5,7 @@ gets an initials placeholder; a file that is no picture is an error that names t
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -131,3 +132,30 @@ def test_no_cache_writes_no_photo_cache_and_gives_the_same_bytes(site, tmp_path_
     followed.build(root, "--no-cache")
     assert not (root / ".cache/photos").exists()
     assert snapshot(root / "public/therapists/ana-lima") == snapshot(site / "public/therapists/ana-lima")
+
+
+def test_an_unchanged_photo_is_not_read_again_and_one_rewritten_with_its_old_time_is(tmp_path_factory, monkeypatch):
+    """Planning remembers a photo's size and digest, and that its kept web sizes are whole, while their files keep
+    inode, size and times (cache.Cache.remembered): a rebuild reads none of them. A photo rewritten and given its
+    old modification time back still moves the change time, and is read and encoded again."""
+    root = followed.make(tmp_path_factory, "remembered")
+    followed.build(root)
+    read: list[str] = []
+    header, matches = photos._header, photos._matches_sum
+    monkeypatch.setattr(photos, "_header", lambda data: read.append("photo") or header(data))
+    monkeypatch.setattr(photos, "_matches_sum", lambda kept, data: read.append(kept.name) or matches(kept, data))
+    for _ in range(2):  # the first rebuild checks the web sizes the first build encoded, and remembers them
+        read.clear()
+        (root / "site.yaml").write_text((root / "site.yaml").read_text() + "\n")  # not "nothing changed"
+        followed.build(root)
+    assert read == []
+    shown = snapshot(root / "public/therapists/ana-lima")
+    photo = root / "therapists/ana-lima.png"
+    before = photo.stat()
+    photo.write_bytes(followed.portrait(seed=9))
+    os.utime(photo, ns=(before.st_atime_ns, before.st_mtime_ns))
+    followed.build(root)
+    assert "photo" in read
+    followed.build(root, "--no-cache", output=root / "cold")
+    assert snapshot(root / "public/therapists/ana-lima") == snapshot(root / "cold/therapists/ana-lima")
+    assert snapshot(root / "public/therapists/ana-lima")["photo.jpg"] != shown["photo.jpg"]
