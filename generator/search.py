@@ -105,8 +105,8 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
             os.utime(store / key)  # in use: spared by the clean-up below
         listing = store / f".shards-{os.getpid()}.json"  # which shards the search page merges
         listing.write_text(json.dumps([f"shard-{n}/" for n in range(1, len(digests))]) + "\n")
-        _place(_same(previous / BUNDLE / "shards.json", listing) if previous else listing, target / "shards.json",
-               present)
+        _place(str(_same(previous / BUNDLE / "shards.json", listing) if previous else listing),
+               str(target / "shards.json"), present)
         listing.unlink()
         for file in present:  # what the spare's bundle held that this one does not
             remove(file)
@@ -223,7 +223,7 @@ def _store(cache: Path | None, folder: Path) -> Iterator[Path]:
 
 
 def _link_tree(source: Path, target: Path, previous: Path | None, primary: bool = True, stored: bool = True,
-               present: set[Path] | None = None) -> None:
+               present: set[str] | None = None) -> None:
     """Link one shard's bundle into the site, keeping the published file wherever the bytes are the same.
 
     Pagefind names index and fragment files by their content and its entry file names them all, so a shard taken
@@ -235,24 +235,26 @@ def _link_tree(source: Path, target: Path, previous: Path | None, primary: bool 
     present = set() if present is None else present
     unchanged = stored and previous is not None and _same(
         previous / "pagefind-entry.json", source / "pagefind-entry.json") != source / "pagefind-entry.json"
-    for folder, _, files in os.walk(source):
-        rel = os.path.relpath(folder, source)
-        destination = target if rel == "." else target / rel
-        destination.mkdir(parents=True, exist_ok=True)
+    root = str(source)  # paths as text: a shard has hundreds of files, and pathlib would cost more than the links
+    for folder, _, files in os.walk(root):
+        rel = folder[len(root) + 1:]
+        destination = os.path.join(target, rel)
+        os.makedirs(destination, exist_ok=True)
         for name in sorted(files):
-            if rel == "." and (name == CHECKSUM or not primary and PRIMARY_ONLY.match(name)):
+            if not rel and (name == CHECKSUM or not primary and PRIMARY_ONLY.match(name)):
                 continue
-            file = Path(folder, name)
+            file = os.path.join(folder, name)
             if previous is None:
                 wanted = file
             elif unchanged:
-                wanted = previous / rel / name if (previous / rel / name).is_file() else file
+                old = os.path.join(previous, rel, name)
+                wanted = old if os.path.isfile(old) else file
             else:
-                wanted = _same(previous / rel / name, file)
-            _place(wanted, destination / name, present)
+                wanted = str(_same(Path(previous, rel, name), Path(file)))
+            _place(wanted, os.path.join(destination, name), present)
 
 
-def _place(file: Path, target: Path, present: set[Path]) -> None:
+def _place(file: str, target: str, present: set[str]) -> None:
     """Link ``file`` at ``target``, unless the staged site holds that very file there already."""
     if target in present:
         present.discard(target)
@@ -262,8 +264,8 @@ def _place(file: Path, target: Path, present: set[Path]) -> None:
     link_or_copy(file, target)
 
 
-def _files_under(folder: Path) -> set[Path]:
-    return {Path(top, name) for top, _, names in os.walk(folder) for name in names}
+def _files_under(folder: Path) -> set[str]:
+    return {os.path.join(top, name) for top, _, names in os.walk(folder) for name in names}
 
 
 def _checksum(shard: Path) -> str:
@@ -279,13 +281,13 @@ def _checksum(shard: Path) -> str:
 def _signature(shard: Path) -> dict[str, list[int]]:
     """Each file of a stored shard with its inode, size and modification time: while they all stay as they were,
     the files are the ones the checksum was taken of (as git trusts its index), and need not be read again."""
-    found = {}
-    for top, _, names in os.walk(shard):
+    found, root = {}, str(shard)
+    for top, _, names in os.walk(root):
         for name in names:
             if name != CHECKSUM:
-                stat = os.stat(os.path.join(top, name))
-                found[os.path.relpath(os.path.join(top, name), shard)] = [stat.st_ino, stat.st_size,
-                                                                            stat.st_mtime_ns]
+                path = os.path.join(top, name)
+                stat = os.stat(path)
+                found[path[len(root) + 1:]] = [stat.st_ino, stat.st_size, stat.st_mtime_ns]
     return found
 
 
