@@ -381,9 +381,9 @@ class Keys:
     any page may show), plus what its maker was handed (``Job.reads``). A page of the built-in layouts is handed
     a context made from that light data (render.plan keys the context too if making it read a long text), and
     its key covers the long texts it read the last time it was made (``models.reading``): the page is made again
-    when one of those changed, and then keyed on what it read this time. Any other maker's key covers what it is handed whole. A page whose layouts the site overrides may read
-    anything, so its ``reads`` is None and its key covers every long text of the site. A copied file is keyed by
-    its bytes.
+    when one of those changed, and then keyed on what it read this time. Any other maker's key covers what it is
+    handed whole. A page whose layouts the site overrides may read anything, so its ``reads`` is None and its key
+    covers every long text of the site. A copied file is keyed by its bytes.
     """
 
     def __init__(self, site, jobs, source: Path, cache: Cache):

@@ -209,12 +209,12 @@ def _ico(picture: bytes, tile: _Tile) -> bytes:
 
 def _social(picture: bytes, tile: _Tile, title: str) -> bytes:
     """The default share image (1200 x 630): the logo or initials above the site's title, on its background."""
+    from PIL import ImageDraw, ImageFont  # as in _Tile.draw
+
     width, height = SOCIAL_SIZE
     image = Image.new("RGBA", SOCIAL_SIZE, tile.background)
     mark = _square(picture, tile, 300)
     image.alpha_composite(mark, ((width - mark.width) // 2, 90))
-    from PIL import ImageDraw, ImageFont
-
     pen = ImageDraw.Draw(image)
     size = 64
     font = ImageFont.load_default(size=size)

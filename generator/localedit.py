@@ -17,8 +17,6 @@ from urllib.parse import urlsplit
 
 from .files import write_atomic
 
-from .files import write_atomic
-
 API_PATH = "/api/v1"
 ROOTS = ("content/", "therapists/")  #: folders the editor may touch (with FILES), as in editor.COLLECTIONS
 FILES = ("site.yaml",)

@@ -84,11 +84,15 @@ class Picture:
         return self.sizes[-1]
 
 
-def _at_once(file: Path, what: str, compute: Callable[[bytes], object], valid) -> object:
+Remember = Callable[[Path, str, Callable[[bytes], object], Callable[[object], bool]], object]
+
+
+def read_now(file: Path, what: str, compute: Callable[[bytes], object], valid: Callable[[object], bool]) -> object:
+    """What ``compute`` gives of the file's bytes, read now: the ``Remember`` of a build without a cache."""
     return compute(file.read_bytes())
 
 
-def prepare(site: Site, source: Path, remembered=_at_once) -> Mapping[str, Picture]:
+def prepare(site: Site, source: Path, remembered: Remember = read_now) -> Mapping[str, Picture]:
     """Read every therapist's photo and article's image (header only) and plan its sizes; raise one SiteError for
     unreadable ones. Keys: a therapist's slug, an article's URL. ``remembered``: the cache's memo of what a file's
     bytes gave while the file is unchanged (cache.Cache.remembered), so an unchanged photo is not read again."""
@@ -142,7 +146,7 @@ def _is_header(value) -> bool:
 
 
 def plan(pictures: Mapping[str, Picture], cache: Path | None,
-         remembered=_at_once) -> Iterator[tuple[str, Callable[[], bytes], str]]:
+         remembered: Remember = read_now) -> Iterator[tuple[str, Callable[[], bytes], str]]:
     """Describe every web size of every photo: (output path, how to make it, the key its bytes depend on).
 
     A kept file whose bytes do not match the checksum kept beside it is damaged: it goes, and is encoded again.
@@ -157,13 +161,13 @@ def plan(pictures: Mapping[str, Picture], cache: Path | None,
                 yield url.lstrip("/"), partial(make, picture, name, cache), picture.key
 
 
-def _check_kept(kept: Path, remembered=_at_once) -> None:
+def _check_kept(kept: Path, remembered: Remember = read_now) -> None:
     try:
         kept.stat()
     except FileNotFoundError:
-        return
+        return  # not encoded yet
     except OSError:
-        pass
+        pass  # unreadable: found damaged below, and removed
     try:  # remembered while both files stay as they were: the checksum file is part of the cache too
         beside = kept.with_name(kept.name + ".sum").stat()
         good = remembered(kept, f"kept {beside.st_ino} {beside.st_size} {beside.st_mtime_ns} {beside.st_ctime_ns}",

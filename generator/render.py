@@ -118,7 +118,7 @@ class Job:
     ``reads`` is derived where the job is made, never declared beside it: what a page is handed besides the site
     (its address, and the photos every template may show; its context too when planning it read a long text), a
     feed's articles. None: it may read anything (a layout the site overrides).
-    The cache keys each output on it (cache.output_keys).
+    The cache keys each output on it (cache.Keys).
     """
 
     path: str
@@ -237,7 +237,7 @@ def _page(env: jinja2.Environment, source: Path, template: str, url: str, contex
         raise SiteError([template_problem(exc, template, source)]) from None
 
 
-def page_environment(site: Site, source: Path, remembered=photos._at_once) -> jinja2.Environment:
+def page_environment(site: Site, source: Path, remembered: photos.Remember = photos.read_now) -> jinja2.Environment:
     """The environment pages render in: templates and every photo's sizes (``remembered``: see photos.prepare)."""
     env = environment(source, site)
     env.globals.update(pictures=photos.prepare(site, source, remembered))  # <picture>; unreadable photos fail here
@@ -253,7 +253,7 @@ def article_page(env: jinja2.Environment, source: Path, article) -> bytes:
     return _page(env, source, "article.html", article.url, {"article": article})
 
 
-def plan(site: Site, source: Path, cache: bool = True, remembered=photos._at_once) -> Iterator[Job]:
+def plan(site: Site, source: Path, cache: bool = True, remembered: photos.Remember = photos.read_now) -> Iterator[Job]:
     """Describe every output of the site in a fixed order, without making any yet; raise a SiteError when a file in
     content/ would land on a generated file or is a picture over the limits (images.py). ``remembered``: the
     cache's memo of what unchanged files gave (cache.Cache.remembered)."""
@@ -277,7 +277,7 @@ def generated_addresses(jobs: list[Job]) -> frozenset[str]:
     return frozenset(job.path for job in jobs) | {f"{search.BUNDLE}/"}
 
 
-def _generated(site: Site, source: Path, cache: bool, remembered) -> Iterator[Job]:
+def _generated(site: Site, source: Path, cache: bool, remembered: photos.Remember) -> Iterator[Job]:
     env = page_environment(site, source, remembered)
     pictures = env.globals["pictures"]
     shown = reads_digest(pictures)  # any template may show any photo
@@ -288,10 +288,11 @@ def _generated(site: Site, source: Path, cache: bool, remembered) -> Iterator[Jo
         planned = list(pages(site))
     # A context made from the site's light data alone, which every key covers, need not be keyed again page by
     # page; one that read a long text (which those keys leave out) is, with what it chose.
-    handed = (lambda url, context: (shown, url)) if not planning else (lambda url, context: (shown, url, context))
+    keyed_context = bool(planning)
 
     def page(template: str, path: str, url: str, **context) -> Job:
-        reads = None if any_text.get(template, bool(overridden)) else handed(url, context)
+        reads = None if any_text.get(template, bool(overridden)) else (
+            (shown, url, context) if keyed_context else (shown, url))
         return Job(path, partial(_page, env, source, template, url, context), reads,
                    prepare=partial(_compile, env, template), noted=reads is not None)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import posixpath
 import re
 import zoneinfo
-from dataclasses import replace
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
