@@ -12,7 +12,7 @@ from .errors import Collector, Problem, SiteError
 from .links import PlannedRoutes, check_links
 from .lint import warnings as find_warnings
 from .load import load_sources
-from .markup import convert
+from .markup import convert, converting
 from .models import Site
 from .options import Options, now
 from .progress import Stages
@@ -44,13 +44,15 @@ def load_site(options: Options, stages: Stages | None = None, cache: Cache | Non
     with stage("read"):
         config = load_config(options.source, problems, base_url=options.base_url)
         sources = load_sources(options.source, problems, *cache.parsed())
-    with stage("validate"):
-        geo.remember_places(cache.places())  # offices' places as an earlier build found them
-        models = validate(sources, config, problems)
-    # No stop here: route collisions among the valid documents belong in the same report.
-    with stage("markdown"):
-        models, converted = convert(models, config, cache.markdown(), problems)
-        cache.remember_markdown(converted)
+    # The workers convert the bodies as read while this process checks the sources.
+    with converting((doc.body for doc in sources.docs), config, cache.markdown()) as early:
+        with stage("validate"):
+            geo.remember_places(cache.places())  # offices' places as an earlier build found them
+            models = validate(sources, config, problems)
+        # No stop here: route collisions among the valid documents belong in the same report.
+        with stage("markdown"):
+            models, converted = convert(models, config, cache.markdown(), problems, early)
+            cache.remember_markdown(converted)
     with stage("assemble"):
         site = assemble(models, config, now(), options.drafts, problems)
     problems.raise_if_any()

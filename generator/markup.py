@@ -10,7 +10,7 @@ import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import NamedTuple
+from typing import Iterable, Iterator, NamedTuple, Sequence
 from html import escape, unescape
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -23,7 +23,7 @@ from .errors import Collector
 from .files import digest
 from .lists import ListsExtension
 from .models import Config, Models
-from .pool import ordered_map
+from .pool import ordered_map, process_pool
 
 
 def _extensions() -> list:
@@ -225,22 +225,22 @@ def excerpt(html: str, words: int = 50) -> str:
 
 
 def convert(models: Models, config: Config, cache: dict | None = None,
-            problems: Collector | None = None) -> tuple[Models, dict]:
+            problems: Collector | None = None, early: "Early | None" = None) -> tuple[Models, dict]:
     """Return the models with every Markdown body converted to HTML, and the cache entries this site uses.
 
     ``cache`` maps a digest of (settings, text) to (html, words) from an earlier build, the HTML linked for this
     site's address (``_relinker``); only texts missing from it are converted, on all cores. A text over the budget
-    is reported to ``problems`` and left empty.
+    is reported to ``problems`` and left empty. ``early``: the conversions ``converting`` started before.
     """
     problems = problems if problems is not None else Collector()
     cache = {} if cache is None else cache
     unsafe = config.unsafe_html
     texts = [a.body for a in models.articles] + [p.body for p in models.pages] + [n.body for n in models.notes]
     texts += [t.bio for t in models.therapists] + [g.bio for g in models.authors]
-    keys = [digest(SETTINGS, str(unsafe), config.base_url, text) for text in texts]
+    keys = [_key(config, text) for text in texts]
     missing = list(dict.fromkeys(key for key in keys if key not in cache))
     by_key = dict(zip(keys, texts))
-    converted = ordered_map(_convert_one, [(by_key[key], unsafe) for key in missing])
+    converted = (early or Early()).map([by_key[key] for key in missing], unsafe)
     used = {key: cache[key] for key in keys if key in cache}
     refused = {}
     relink = _relinker(config)
@@ -267,6 +267,47 @@ def convert(models: Models, config: Config, cache: dict | None = None,
     authors = tuple(replace(g, bio_html=html) for g, (html, _) in zip(models.authors, results))
     return replace(models, articles=articles, pages=pages, notes=notes, therapists=therapists,
                    authors=authors), used
+
+
+def _key(config: Config, text: str) -> str:
+    """What a text's HTML depends on: the cache's key for it."""
+    return digest(SETTINGS, str(config.unsafe_html), config.base_url, text)
+
+
+CHUNK = 16  #: texts a worker takes at a time: fewer round trips, and the last ones still spread over the cores
+
+
+class Early:
+    """Conversions started while the sources are still being checked (``converting``), and the workers doing them.
+
+    ``map`` gives what ``convert`` asks for, in its order: the texts started early once their workers are done, the
+    others (biographies, whose text validation settles) converted by the same workers, or here with no pool."""
+
+    def __init__(self, pool=None, texts: Sequence[str] = (), unsafe: bool = False):
+        self.pool, self.texts, self.unsafe = pool, list(texts), unsafe
+        self.results = pool.imap(_convert_one, [(text, unsafe) for text in self.texts], CHUNK) if pool else ()
+
+    def map(self, texts: list[str], unsafe: bool) -> Iterator[tuple[str, int] | Refused]:
+        if self.pool is None or unsafe != self.unsafe:
+            return ordered_map(_convert_one, [(text, unsafe) for text in texts], CHUNK)
+        done = dict(zip(self.texts, self.results))
+        rest = [text for text in dict.fromkeys(texts) if text not in done]
+        done.update(zip(rest, self.pool.imap(_convert_one, [(text, unsafe) for text in rest], CHUNK)))
+        return iter([done[text] for text in texts])
+
+
+@contextmanager
+def converting(texts: Iterable[str], config: Config, cache: dict) -> Iterator[Early]:
+    """Start converting ``texts`` (the bodies as read) on all cores, for ``convert`` to collect: checking the
+    sources keeps one core busy for half a second of a large site's cold build, in which the workers convert.
+    Texts the cache holds are not started; too few to pay for a pool are converted later, here."""
+    wanted = [text for text in dict.fromkeys(texts) if _key(config, text) not in cache]
+    pool = process_pool(len(wanted))
+    if pool is None:
+        yield Early()
+        return
+    with pool:
+        yield Early(pool, wanted, config.unsafe_html)
 
 
 def convert_one(text: str, config: Config) -> tuple[str, int] | None:

@@ -42,12 +42,21 @@ def workers() -> int:
 
 def ordered_map(func: Callable[[T], R], items: Sequence[T], chunksize: int = 16) -> Iterator[R]:
     """Yield ``func(item)`` for every item, in order, computed on all cores when there are enough items."""
-    jobs = workers()
-    if jobs < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    pool = process_pool(len(items))
+    if pool is None:
         yield from map(func, items)
         return
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupt) as pool:
+    with pool:
         yield from pool.imap(func, items, chunksize)
+
+
+def process_pool(items: int):
+    """A pool of forked workers on all cores (close it with ``with``), or None where ``items`` are too few for one
+    to pay or forking is not possible: then the caller works in this process."""
+    jobs = workers()
+    if jobs < 2 or items < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupt)
 
 
 def in_child(func: Callable[..., R], *args) -> R:

@@ -38,3 +38,62 @@ def test_many_threads_converting_at_once_each_get_what_one_thread_alone_gets():
         worker.join(timeout=300)
     assert not any(worker.is_alive() for worker in workers)
     assert wrong == [], f"{len(wrong)} of {threads * rounds * len(texts)} conversions differ"
+
+
+class Recording:
+    """A stand-in for the worker pool that converts in this process and notes what each call was given."""
+
+    def __init__(self):
+        self.asked: list[list[str]] = []
+
+    def imap(self, func, items, chunksize):
+        self.asked.append([text for text, _ in items])
+        return map(func, items)
+
+
+def test_texts_started_early_are_converted_once_and_the_rest_by_the_same_workers():
+    from generator.markup import Early, _convert_one
+
+    pool = Recording()
+    early = Early(pool, ["# One", "# Two"], False)
+    got = list(early.map(["# Two", "A bio, *checked*.", "# One", "A bio, *checked*."], False))
+    assert pool.asked == [["# One", "# Two"], ["A bio, *checked*."]]
+    assert got == [_convert_one((text, False)) for text in ["# Two", "A bio, *checked*.", "# One",
+                                                            "A bio, *checked*."]]
+    # Converted under other settings than the early ones: nothing early is taken.
+    assert list(Early(Recording(), ["<b>x</b>"], False).map(["<b>x</b>"], True)) == [_convert_one(("<b>x</b>", True))]
+
+
+def test_bodies_are_converted_while_the_sources_are_still_being_checked(tmp_path, monkeypatch):
+    """The workers start on the bodies as read: validation here waits until one of them has converted a text."""
+    import time
+
+    from generator import build as build_module, markup
+    from generator.options import Options
+    from sitegen import generate_site
+
+    site = generate_site(tmp_path / "site", therapists=10, articles=80, seed=2)  # enough for the process pool
+    log = tmp_path / "converted.log"
+    convert = markup.to_html
+
+    def noted(text, unsafe=False):
+        with open(log, "a") as file:
+            file.write(f"{hash(text)}\n")
+        return convert(text, unsafe)
+
+    checked = build_module.validate
+
+    def validate_after_a_conversion(*args):
+        deadline = time.monotonic() + 60
+        while not (log.exists() and log.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert log.exists() and log.read_text(), "no body was converted while the sources were checked"
+        return checked(*args)
+
+    monkeypatch.setenv("THERAPIST_SITE_JOBS", "2")
+    monkeypatch.setattr(markup, "to_html", noted)  # the workers fork after this: they log too
+    monkeypatch.setattr(build_module, "validate", validate_after_a_conversion)
+    site_model = build_module.load_site(Options(source=site, output=tmp_path / "out"))
+    assert len(site_model.articles) == 80 and all(article.html for article in site_model.articles)
+    converted = log.read_text().split()
+    assert len(converted) >= 80 + 10 and len(set(converted)) == len(converted)  # every body and bio, once
