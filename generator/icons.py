@@ -35,17 +35,6 @@ PNG_ICONS = {"apple-touch-icon.png": 180, "assets/icon-144.png": 144, "assets/ic
 SOCIAL = "assets/social.png"
 SOCIAL_SIZE = (1200, 630)
 SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "&"}
-UNSAFE_SVG = (
-    (re.compile(r"<\s*script", re.I), "a script"),
-    (re.compile(r"\son[a-z]+\s*=", re.I), "an event handler (an on...= attribute)"),
-    (re.compile(r"javascript:", re.I), "a javascript: link"),
-    (re.compile(r"<\s*foreignObject", re.I), "embedded HTML (foreignObject)"),
-    (re.compile(r"<!ENTITY", re.I), "an entity declaration"),
-    (re.compile(r"""(href|src)\s*=\s*["']\s*(https?:)?//|url\(\s*["']?\s*(https?:)?//|@import""", re.I),
-     "a link that loads something from another website"),
-)
-
-
 def check_logo(source: Path, rel: str) -> tuple[str, str] | None:
     """Return (message, hint) when ``rel`` (relative to the site folder) cannot be the site's logo."""
     file = source / rel
@@ -67,10 +56,10 @@ def check_logo(source: Path, rel: str) -> tuple[str, str] | None:
         text = file.read_bytes().decode("utf-8", errors="replace")
         if "<svg" not in text:
             return "is not an SVG picture (no <svg> element in it)", "export the logo again as SVG, or use a PNG"
-        for pattern, what in UNSAFE_SVG:
-            if pattern.search(text):
-                return (f"the SVG logo contains {what}, which a web page must not run or load",
-                        "export it again as a plain SVG (e.g. Inkscape: Save As, Optimized SVG), or use a PNG")
+        danger = images.svg_danger(text)
+        if danger:
+            return (f"the SVG logo contains {danger[1]}, which a web page must not run or load",
+                    "export it again as a plain SVG (e.g. Inkscape: Save As, Optimized SVG), or use a PNG")
         return None
     try:
         with Image.open(file) as image:

@@ -32,6 +32,27 @@ PNG_KEPT = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"iCCP", b"sRGB", b"gAM
             b"pHYs", b"acTL", b"fcTL", b"fdAT"}
 WEBP_KEPT = {b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ANIM", b"ANMF", b"ICCP"}
 SVG_METADATA = re.compile(r"<(\w+:)?metadata\b.*?</(\w+:)?metadata\s*>|<!--.*?-->", re.S | re.I)
+#: What an SVG must not hold. Opened at its own address, an SVG is a page of the site itself (where the browser
+#: editor keeps its sign-in), so a script in it runs there; and shown anywhere, it must load nothing from another
+#: host. The logo (icons.py) and every SVG in content/ are checked against it.
+UNSAFE_SVG = (
+    (re.compile(r"<\s*script", re.I), "a script"),
+    (re.compile(r"\son[a-z]+\s*=", re.I), "an event handler (an on...= attribute)"),
+    (re.compile(r"javascript:", re.I), "a javascript: link"),
+    (re.compile(r"<\s*foreignObject", re.I), "embedded HTML (foreignObject)"),
+    (re.compile(r"<!ENTITY", re.I), "an entity declaration"),
+    (re.compile(r"""(href|src)\s*=\s*["']\s*(https?:)?//|url\(\s*["']?\s*(https?:)?//|@import""", re.I),
+     "a link that loads something from another website"),
+)
+
+
+def svg_danger(text: str) -> tuple[int, str] | None:
+    """The first thing in an SVG's text that could run or load something (UNSAFE_SVG): (its line, what), or None."""
+    found = [(match.start(), what) for pattern, what in UNSAFE_SVG if (match := pattern.search(text))]
+    if not found:
+        return None
+    at, what = min(found)
+    return text.count("\n", 0, at) + 1, what
 
 
 def kind(rel: str) -> str:
@@ -52,6 +73,11 @@ def check(source: Path, rel: str) -> Problem | None:
         return Problem(rel, 0, "", f"is {size / 1e6:.1f} MB, more than the {MAX_BYTES / 1e6:.0f} MB a picture may be",
                        "save it smaller, e.g. 2,000 pixels wide as a JPEG of quality 85")
     if suffix == ".svg":
+        danger = svg_danger((source / rel).read_bytes().decode("utf-8", errors="replace"))
+        if danger:
+            return Problem(rel, danger[0], "", f"the SVG picture contains {danger[1]}, which a web page must not run "
+                           "or load", "export it again as a plain SVG (e.g. Inkscape: Save As, Optimized SVG), or save "
+                           "it as PNG")
         return None
     try:
         dimensions(source / rel)

@@ -125,6 +125,22 @@ CASES = {
         {"content/images/photo.png": pictures.jpeg()},
         ["content/images/photo.png: is named .png but holds a JPEG picture; save it again as .jpg, .jpeg, .png, "
          ".webp, .gif or .svg"]),
+    "an SVG in content with a script": (
+        {"content/images/chart.svg": '<svg xmlns="http://www.w3.org/2000/svg">\n<rect width="1" height="1"/>\n'
+                                     '<script>fetch("/admin/")</script>\n</svg>'},
+        ["content/images/chart.svg:3: the SVG picture contains a script, which a web page must not run or load; "
+         "export it again as a plain SVG (e.g. Inkscape: Save As, Optimized SVG), or save it as PNG"]),
+    "an SVG in content with an event handler": (
+        {"content/media/old-blog/badge.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'},
+        ["content/media/old-blog/badge.svg:1: the SVG picture contains an event handler (an on...= attribute), "
+         "which a web page must not run or load; export it again as a plain SVG (e.g. Inkscape: Save As, Optimized "
+         "SVG), or save it as PNG"]),
+    "an SVG in content that loads a picture from another website": (
+        {"content/images/map.svg": '<svg xmlns="http://www.w3.org/2000/svg">\n'
+                                   '<image href="https://tracker.example.com/pixel.png"/></svg>'},
+        ["content/images/map.svg:2: the SVG picture contains a link that loads something from another website, "
+         "which a web page must not run or load; export it again as a plain SVG (e.g. Inkscape: Save As, "
+         "Optimized SVG), or save it as PNG"]),
     "a truncated picture in content": (
         {"content/images/cut.png": pictures.png()[:200]},
         ["content/images/cut.png: cannot be read as a picture: it is damaged or cut short (truncated file read); "

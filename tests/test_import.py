@@ -26,6 +26,7 @@ def remote(tmp_path_factory):
     (folder / "pictures").mkdir()
     (folder / "pictures" / "waiting-room.png").write_bytes(REMOTE_PICTURE)
     (folder / "pictures" / "gallery.html").write_text("<p>not a picture</p>")
+    (folder / "pictures" / "badge.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>')
     with served(folder) as base:
         yield base
 
@@ -337,7 +338,8 @@ def test_pictures_the_build_would_refuse_are_listed_not_copied(run, site, tmp_pa
     (blog / "assets").mkdir()
     (blog / "assets" / "scan.tiff").write_bytes(b"II*\x00")
     (blog / "_posts" / "2024-01-02-hello.md").write_text(
-        f"---\ntitle: Hello\n---\n![A scan](/assets/scan.tiff)\n\n![A gallery]({remote}/pictures/gallery.html)\n")
+        f"---\ntitle: Hello\n---\n![A scan](/assets/scan.tiff)\n\n![A gallery]({remote}/pictures/gallery.html)\n\n"
+        f"![A badge]({remote}/pictures/badge.svg)\n")
     result = run("import", "jekyll", blog, "--source", site, "--fetch-images")
     assert result.code == 0
     assert not (site / "content" / "media").exists()
@@ -347,4 +349,7 @@ def test_pictures_the_build_would_refuse_are_listed_not_copied(run, site, tmp_pa
         f"content/articles/hello.md:10: the picture {remote}/pictures/gallery.html was not downloaded: the address "
         "gave text/html, not a picture the site publishes (.jpg, .png, .webp, .gif, .svg); save it into "
         "content/media/ and change the address here",
+        f"content/articles/hello.md:12: the picture {remote}/pictures/badge.svg was not downloaded: the SVG picture "
+        "contains a script, which a web page must not run or load; save it into content/media/ and change the "
+        "address here",
     ]

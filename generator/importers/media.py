@@ -11,6 +11,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .. import images
+
 MEDIA = "content/media"
 MAX_BYTES = 20 * 1024 * 1024  # what a build publishes at most (docs/security.md); this stops a runaway download
 TIMEOUT = 30
@@ -48,6 +50,9 @@ class Media:
             return "", f"it is larger than {MAX_BYTES // (1024 * 1024)} MB"
         if kind not in IMAGE_TYPES:
             return "", f"the address gave {kind}, not a picture the site publishes (.jpg, .png, .webp, .gif, .svg)"
+        danger = images.svg_danger(data.decode("utf-8", errors="replace")) if kind == "image/svg+xml" else None
+        if danger:  # the build would refuse it (images.check): say so now
+            return "", f"the SVG picture contains {danger[1]}, which a web page must not run or load"
         parts = urlsplit(url)
         name = posixpath.join(parts.hostname or "remote", unquote(parts.path).lstrip("/") or "picture")
         if not posixpath.splitext(name)[1]:
