@@ -135,6 +135,13 @@ CASES = {
         ["content/media/old-blog/badge.svg:1: the SVG picture contains an event handler (an on...= attribute), "
          "which a web page must not run or load; export it again as a plain SVG (e.g. Inkscape: Save As, Optimized "
          "SVG), or save it as PNG"]),
+    "an SVG in content with a javascript: link written as character references": (
+        {"content/images/link.svg": '<svg xmlns="http://www.w3.org/2000/svg" '
+                                    'xmlns:xlink="http://www.w3.org/1999/xlink">\n\n'
+                                    '<a xlink:href="&#106;ava&#x0A;script:alert(1)"><rect width="9" height="9"/></a>'
+                                    '</svg>'},
+        ["content/images/link.svg:3: the SVG picture contains a javascript: link, which a web page must not run or "
+         "load; export it again as a plain SVG (e.g. Inkscape: Save As, Optimized SVG), or save it as PNG"]),
     "an SVG in content that loads a picture from another website": (
         {"content/images/map.svg": '<svg xmlns="http://www.w3.org/2000/svg">\n'
                                    '<image href="https://tracker.example.com/pixel.png"/></svg>'},
