@@ -35,7 +35,7 @@ def markdown(table: Fields) -> str:
 
 def _row(name: str, field: Field) -> str:
     required = ("**required**" if field.required else field.shown_required or
-                f"**required when {field.required_when}**" if field.required_when else "optional")
+                (f"**required when {field.required_when}**" if field.required_when else "optional"))
     cells = (f"`{name}`", field.words or field.check.words, required, field.shown_default or _default(field),
              field.doc or _sentence(field.help), _example(name, field))
     return "| " + " | ".join(cells) + " |\n"

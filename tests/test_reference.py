@@ -26,6 +26,13 @@ def test_a_field_added_to_a_table_but_not_to_the_docs_is_caught():
     assert "| `deposit` | text | optional | none | A deposit. | see the example |" in made
 
 
+def test_a_setting_another_field_decides_says_so_in_the_docs():
+    made = reference.markdown(SITE.table["newsletter"].check)
+    assert "| `username` | text | with `buttondown` | none |" in made
+    assert "| `form_id` | number | with `kit` | none |" in made
+    assert "| `provider` | one of `buttondown`, " in made and "| optional | none: feeds only |" in made
+
+
 def test_a_group_with_no_place_in_the_docs_is_reported():
     text = "<!-- fields site -->\n<!-- /fields -->\n"
     made, missing = reference.update(text, {"site": SITE})
