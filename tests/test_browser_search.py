@@ -122,7 +122,10 @@ def page_factory(browser):
 
 
 def results(page) -> list[str]:
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    """The paths of the results shown, once each has loaded: every result fetches its own fragment, so on a busy
+    machine a later one can arrive first, or the last few not yet (they show a grey placeholder until then)."""
+    page.wait_for_function("""() => document.querySelector('.pagefind-ui__result-link')
+        && !document.querySelector('.pagefind-ui__results .pagefind-ui__loading')""", timeout=30000)
     return page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => a.pathname)")
 
 
@@ -133,6 +136,19 @@ def test_searching_for_rogers_finds_the_wizards_essay_with_no_request_elsewhere(
     assert results(page)[0] == WIZARDS
     expect(page.locator("#search-needs-javascript")).to_be_hidden()
     assert parse_qs(urlsplit(page.url).query) == {"q": ["Rogers"]}  # the address follows the search box
+
+
+def test_the_notice_for_browsers_without_javascript_is_gone_before_the_search_box_has_loaded(base, page_factory):
+    """A visitor who tabs while the index is still on its way must never land on a link that then disappears."""
+    page = page_factory()
+    held = []
+    # The list of the index's shards, fetched before the search box starts: held back until the check is made.
+    page.route("**/pagefind/shards.json", lambda route: held.append(route))
+    with page.expect_request("**/pagefind/shards.json"):
+        page.goto(f"{base}/search/")
+    assert page.locator("#search-needs-javascript").is_hidden()
+    held[0].continue_()
+    expect(page.locator(".pagefind-ui__search-input")).to_be_visible()
 
 
 def test_the_search_box_in_the_header_leads_to_the_results(base, page_factory):

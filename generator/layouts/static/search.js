@@ -9,10 +9,12 @@
   var query = new URLSearchParams(window.location.search).get("q") || "";
   var header = document.getElementById("site-search-q");
   if (header) header.value = query;
+  // Shown to browsers that never run this script. Hidden now, before the page has loaded, not once the shard list
+  // arrives: a visitor could have tabbed onto one of its links by then, and focus would vanish with it.
+  var notice = document.getElementById("search-needs-javascript");
+  if (notice) notice.hidden = true;
 
   function start(shards) {
-    var notice = document.getElementById("search-needs-javascript");
-    if (notice) notice.hidden = true;  // shown to browsers that never run this script
     var ui = new window.PagefindUI({
       element: "#search",
       bundlePath: bundle,
