@@ -136,3 +136,21 @@ def test_a_picture_from_another_website_is_a_warning_and_a_link_in_pages_and_fee
         assert "ref (picture on pics.example.net)</a>" in html
         assert re.search(r'<img[^>]*src="(https://test-practice.org)?/images/ours.png"', html)
     assert len(re.findall(r"<img\b", page.split('class="prose"')[1].split("</div>")[0])) == 2
+
+
+def test_a_picture_from_another_website_in_raw_html_of_any_case_is_a_link_even_with_unsafe_html(make_site, run,
+                                                                                               tmp_path):
+    """unsafe_html keeps raw HTML as written, upper case included, and a browser loads <IMG SRC=...> all the same."""
+    source = make_site({
+        "site.yaml": "title: Test Practice\nbase_url: https://test-practice.org/\nunsafe_html: true\n",
+        "content/articles/a.md": "---\ntitle: A\ndate: 2026-01-01\nsummary: S.\n---\nIntro.\n\n"
+                                 '<IMG SRC="https://cdn.tracker.example/pixel.gif" ALT="Pixel">\n',
+    })
+    out = tmp_path / "out"
+    assert run("build", "--source", source, "--output", out).code == 0
+    page = (out / "articles/a/index.html").read_text()
+    feed = feedparser.parse((out / "feed.xml").read_bytes()).entries[0].content[0].value
+    for html in (page, feed):
+        assert not re.search(r"<img[^>]*tracker", html, re.IGNORECASE)
+        assert '<a class="offsite-image" href="https://cdn.tracker.example/pixel.gif">Pixel (picture on ' \
+               'cdn.tracker.example)</a>' in html
