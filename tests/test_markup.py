@@ -1,9 +1,14 @@
 """Markdown conversion: each thread converts with its own converter, so serve's two threads never mix documents."""
 from __future__ import annotations
 
+import functools
 import random
 import threading
 
+from hypothesis import given, settings, strategies as st
+
+from conftest import REPO
+from generator.inline import FastInlineExtension
 from generator.markup import to_html
 
 
@@ -97,3 +102,62 @@ def test_bodies_are_converted_while_the_sources_are_still_being_checked(tmp_path
     assert len(site_model.articles) == 80 and all(article.html for article in site_model.articles)
     converted = log.read_text().split()
     assert len(converted) >= 80 + 10 and len(set(converted)) == len(converted)  # every body and bio, once
+
+
+# Pieces of Markdown that start, end or look like every inline pattern (and what could confuse the skipping:
+# placeholders' own characters, escapes, line breaks), for texts the stock inline pass and ours must agree on.
+PIECES = ["*", "**", "_", "__", "`", "``", "\\", "\\*", "[", "]", "(", ")", "![", "[^1]", "<", ">", "&", "&amp;",
+          "&#38;", ";", "  \n", "\n", "\n\n", "word", " ", "http://x.org", "<b>", "</b>", "<!-- c -->", "<?pi?>",
+          "<![CDATA[x]]>", "me@x.org", "<http://a.b>", "<a@b.c>", "[a](b)", "[a][1]", "[a]", "\n[1]: /u\n",
+          "[^1]: note\n", "- ", "1. ", "> ", "# ", "|a|b|\n|-|-|\n", "```\n", "~~~", "*[HTML]: Hyper\n", "HTML",
+          "{: .c }", "{#id}", "term\n: def\n", '<div markdown="1">', "</div>", "\t", "    ", "\x02", "\x03", "klzzwxh:1"]
+
+
+@functools.cache
+def stock_and_ours():
+    import markdown
+
+    from generator import markup
+
+    stock = [extension for extension in markup._extensions() if not isinstance(extension, FastInlineExtension)]
+    return (markdown.Markdown(extensions=stock, output_format="html"),
+            markdown.Markdown(extensions=markup._extensions(), output_format="html"))
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=40))
+def test_the_inline_pass_that_skips_patterns_gives_the_html_of_python_markdowns_own(pieces):
+    stock, ours = stock_and_ours()
+    text = "".join(pieces)
+    assert ours.reset().convert(text) == stock.reset().convert(text)
+
+
+def test_the_example_sites_texts_convert_as_python_markdown_alone_converts_them():
+    stock, ours = stock_and_ours()
+    texts = [path.read_text(encoding="utf-8") for path in sorted((REPO / "content").rglob("*.md"))]
+    texts += [path.read_text(encoding="utf-8") for path in sorted((REPO / "therapists").glob("*.yaml"))]
+    texts += [document(number) for number in range(10)]
+    assert len(texts) > 20
+    assert [ours.reset().convert(text) for text in texts] == [stock.reset().convert(text) for text in texts]
+
+
+def test_the_builds_converter_tries_only_the_patterns_whose_characters_are_in_the_text(monkeypatch):
+    from generator import markup
+
+    processor = markup._converter().treeprocessors["inline"]
+    tried = []
+    apply = processor._InlineProcessor__applyPattern
+
+    def recording(pattern, *args):
+        tried.append(type(pattern).__name__)
+        return apply(pattern, *args)
+
+    monkeypatch.setattr(processor, "_InlineProcessor__applyPattern", recording)
+    assert to_html("Plain words, and nothing else.") == "<p>Plain words, and nothing else.</p>"
+    assert tried == []
+    assert to_html("Some *stress* on it.") == "<p>Some <em>stress</em> on it.</p>"
+    assert set(tried) == {"DelimiterProcessor"}
+    tried.clear()
+    assert to_html("A [link](/about/).") == '<p>A <a href="/about/">link</a>.</p>'
+    # the link took its '[' away: the shortcut reference ("[link]" alone), tried after it, was skipped
+    assert set(tried) == {"ReferenceInlineProcessor", "LinkInlineProcessor"}
