@@ -151,6 +151,16 @@ def test_the_notice_for_browsers_without_javascript_is_gone_before_the_search_bo
     expect(page.locator(".pagefind-ui__search-input")).to_be_visible()
 
 
+def test_when_pagefinds_script_cannot_load_the_search_page_says_search_needs_it(base, page_factory):
+    page = page_factory()
+    # As a blocker leaves it: the file answers, empty (an aborted request would be a console error to this fixture)
+    page.route("**/pagefind/pagefind-ui.js", lambda route: route.fulfill(content_type="text/javascript", body=""))
+    page.goto(f"{base}/search/")
+    expect(page.get_by_text("Search needs JavaScript")).to_be_visible()
+    page.get_by_role("link", name="topic", exact=True).click()
+    page.wait_for_url("**/topics/")
+
+
 def test_the_search_box_in_the_header_leads_to_the_results(base, page_factory):
     page = page_factory()
     page.goto(f"{base}/topics/")

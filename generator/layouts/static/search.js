@@ -4,14 +4,18 @@
 (function () {
   "use strict";
   var box = document.getElementById("search");
-  if (!box || typeof window.PagefindUI !== "function") return;
+  var notice = document.getElementById("search-needs-javascript");
+  if (!box) return;
+  if (typeof window.PagefindUI !== "function") {  // Pagefind's script did not load: the page cannot search
+    if (notice) notice.classList.add("shown");
+    return;
+  }
   var bundle = box.getAttribute("data-bundle");
   var query = new URLSearchParams(window.location.search).get("q") || "";
   var header = document.getElementById("site-search-q");
   if (header) header.value = query;
-  // Shown to browsers that never run this script. Hidden now, before the page has loaded, not once the shard list
-  // arrives: a visitor could have tabbed onto one of its links by then, and focus would vanish with it.
-  var notice = document.getElementById("search-needs-javascript");
+  // For browsers too old to hide it by the style sheet's (scripting: enabled): now, before the page has loaded, not
+  // once the shard list arrives, when a visitor could have tabbed onto one of its links.
   if (notice) notice.hidden = true;
 
   function start(shards) {
