@@ -18,7 +18,7 @@ import yaml
 
 from . import config as site_config
 from . import validate
-from .facets import STATES
+from .validate import STATES
 from .models import Config
 from .providers import HiddenFields
 from .schema import Bool, Choice, Date, Fields, ListOf, Markdown, Number, Picture, Ref, Text, TimeZone

@@ -11,20 +11,9 @@ from typing import Callable
 
 from .models import Facet, FacetValue, Therapist
 from .slugs import slugify
-from .validate import FACETS
+from .validate import FACETS, STATES
 
 YES = "yes"
-
-STATES = dict(pair.split(" ", 1) for pair in (
-    "AL Alabama|AK Alaska|AZ Arizona|AR Arkansas|CA California|CO Colorado|CT Connecticut|DE Delaware|"
-    "DC District of Columbia|FL Florida|GA Georgia|HI Hawaii|ID Idaho|IL Illinois|IN Indiana|IA Iowa|KS Kansas|"
-    "KY Kentucky|LA Louisiana|ME Maine|MD Maryland|MA Massachusetts|MI Michigan|MN Minnesota|MS Mississippi|"
-    "MO Missouri|MT Montana|NE Nebraska|NV Nevada|NH New Hampshire|NJ New Jersey|NM New Mexico|NY New York|"
-    "NC North Carolina|ND North Dakota|OH Ohio|OK Oklahoma|OR Oregon|PA Pennsylvania|RI Rhode Island|"
-    "SC South Carolina|SD South Dakota|TN Tennessee|TX Texas|UT Utah|VT Vermont|VA Virginia|WA Washington|"
-    "WV West Virginia|WI Wisconsin|WY Wyoming|AS American Samoa|GU Guam|MP Northern Mariana Islands|"
-    "PR Puerto Rico|VI U.S. Virgin Islands"
-).split("|"))
 
 FORMATS = {"in-person": "In person", "telehealth": "Online"}
 AVAILABILITY = {"weekdays": "on weekdays", "evenings": "in the evening", "weekends": "at weekends"}

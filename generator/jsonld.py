@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .facets import STATES, state_name
+from .facets import state_name
+from .validate import STATES
 from .models import Article, Site, Therapist
 
 #: "100 Example Way, San Diego, CA 92101": the one-line practice address of site.yaml, when it has this shape.

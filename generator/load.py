@@ -44,11 +44,16 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Loader(_Base):
-    """Safe loader that leaves dates as text, so every date goes through one parser with one error message."""
+    """Safe loader that leaves dates as text, so every date goes through one parser with one error message, and
+    reads as whole numbers only plain decimal digits (``DECIMAL``)."""
 
 
+# YAML 1.1 reads 02134 as an octal number (1116), 1:30 as 90 and 1_000 as 1000: a ZIP code, a license or phone
+# number typed without quotes would be published changed. What is not plain digits stays text, as typed.
+DECIMAL = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, DECIMAL if tag == INT_TAG else rx) for tag, rx in resolvers
+            if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _Base.yaml_implicit_resolvers.items()
 }
 

@@ -21,6 +21,18 @@ from .schema import (INVALID, Bool, Choice, Ctx, Date, Email, Field, Fields, Lis
 from .slugs import SLUG_RE, slugify
 
 STATE_RE = re.compile(r"[A-Z]{2}")
+# The US states, DC and the territories by postal code: the codes a profile may give, and their names for people.
+STATES = dict(pair.split(" ", 1) for pair in (
+    "AL Alabama|AK Alaska|AZ Arizona|AR Arkansas|CA California|CO Colorado|CT Connecticut|DE Delaware|"
+    "DC District of Columbia|FL Florida|GA Georgia|HI Hawaii|ID Idaho|IL Illinois|IN Indiana|IA Iowa|KS Kansas|"
+    "KY Kentucky|LA Louisiana|ME Maine|MD Maryland|MA Massachusetts|MI Michigan|MN Minnesota|MS Mississippi|"
+    "MO Missouri|MT Montana|NE Nebraska|NV Nevada|NH New Hampshire|NJ New Jersey|NM New Mexico|NY New York|"
+    "NC North Carolina|ND North Dakota|OH Ohio|OK Oklahoma|OR Oregon|PA Pennsylvania|RI Rhode Island|"
+    "SC South Carolina|SD South Dakota|TN Tennessee|TX Texas|UT Utah|VT Vermont|VA Virginia|WA Washington|"
+    "WV West Virginia|WI Wisconsin|WY Wyoming|AS American Samoa|GU Guam|MP Northern Mariana Islands|"
+    "PR Puerto Rico|VI U.S. Virgin Islands"
+).split("|"))
+
 FACETS = ("specialty", "language", "insurance", "state", "city", "format", "population", "ages", "availability",
           "gender", "accepting", "sliding-scale", "free-consultation")
 AVAILABILITY = ("weekdays", "evenings", "weekends")
@@ -66,8 +78,28 @@ class Alias(Text):
 
 SLUG = Text(SLUG_RE, "a slug of lowercase letters, digits and dashes, like my-first-article", kind="slug",
             words="slug")
-STATE = Text(STATE_RE, "a two-letter state code like CA", "write the state's postal code in capitals, e.g. CA",
-             kind="state", words="state code")
+class State(Text):
+    """A US state's (or DC's, or a territory's) two-letter postal code: a typo would become a filter of its own."""
+
+    def __call__(self, value, field, ctx):
+        text = value.strip() if isinstance(value, str) else ""
+        named = {name.lower(): code for code, name in STATES.items()}
+        if text.lower() in named:  # "Nevada"
+            return ctx.bad(field, f"expected {self.expected}, found {text!r}",
+                           f"write its code instead: {named[text.lower()]}")
+        if text.upper() in STATES and text != text.upper():  # "ca"
+            return ctx.bad(field, f"expected {self.expected}, found {text!r}", f"write it in capitals: {text.upper()}")
+        value = super().__call__(value, field, ctx)
+        if value is INVALID or value in STATES:
+            return value
+        close = did_you_mean(value, STATES)
+        return ctx.bad(field, f"{value!r} is not the code of a US state or territory",
+                       close if close.startswith("did") else "use the state's two-letter postal code, e.g. CA for "
+                       "California")
+
+
+STATE = State(STATE_RE, "a two-letter state code like CA", "write the state's postal code in capitals, e.g. CA",
+              kind="state", words="state code")
 NAMES = ListOf(Text(), "[First, Second]")
 
 ARTICLE = Fields(

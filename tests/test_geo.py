@@ -100,3 +100,16 @@ def test_the_zip_code_list_is_unpacked_in_a_process_of_its_own(asked):
                            timeout=120, cwd=Path(__file__).resolve().parent.parent, check=True).stdout.split()
     assert found[1:] == ["True", str(len(geo.PREFIXES))]
     assert int(found[0]) < 12 * 2**20, f"grew by {int(found[0]) / 2**20:.0f} MB"
+
+
+def test_a_zip_code_with_a_leading_zero_typed_without_quotes_stays_as_typed(make_site, run, tmp_path):
+    """YAML 1.1 reads 02134 as an octal number, 1116: the profile would show "Boston, MA 1116" and lose its place."""
+    source = make_site({"therapists/tom-reyes.yaml": "name: Tom Reyes\nformats: [in-person]\n"
+                        "locations: [{city: Boston, state: MA, postal_code: 02134}]\n"
+                        "licenses: [{type: LMHC, state: MA, number: 0012345}]\n"})
+    result = run("build", "--source", source, "--output", tmp_path / "out")
+    assert result.code == 0 and "ZIP code" not in result.err
+    page = (tmp_path / "out" / "therapists" / "tom-reyes" / "index.html").read_text()
+    assert "02134" in page and "1116" not in page and "0012345" in page
+    directory = (tmp_path / "out" / "therapists" / "index.html").read_text()
+    assert f'data-offices="{",".join(map(str, geo.place("02134")))}"' in directory

@@ -100,3 +100,21 @@ def test_every_unknown_author_and_every_problem_of_an_article_come_in_one_run(ma
         "content/articles/b.md:4: author: no therapist profile 'carla-diaz' (expected therapists/carla-diaz.yaml); "
         "create the profile, use the file name of one, or add a guest author who is not in the directory as "
         "content/authors/carla-diaz.yaml"]
+
+
+def test_a_state_that_is_not_a_us_state_code_says_what_to_write(make_site, run):
+    """A typo would otherwise become a directory filter of its own ("ZZ (1)") and a page for it."""
+    source = make_site({"therapists/ana-lima.yaml": "name: Ana Lima\nformats: [in-person, telehealth]\n"
+                        "locations: [{city: Reno, state: ZZ}]\ntelehealth_states: [CA, CS, Nevada, ca, NV]\n"
+                        "licenses: [{type: LMFT, state: Oregon, number: \"1\"}]\n"})
+    assert report(run("build", "--source", source)) == [
+        "therapists/ana-lima.yaml:3: locations[0].state: 'ZZ' is not the code of a US state or territory; use the "
+        "state's two-letter postal code, e.g. CA for California",
+        "therapists/ana-lima.yaml:4: telehealth_states[1]: 'CS' is not the code of a US state or territory; use the "
+        "state's two-letter postal code, e.g. CA for California",
+        "therapists/ana-lima.yaml:4: telehealth_states[2]: expected a two-letter state code like CA, found 'Nevada'; "
+        "write its code instead: NV",
+        "therapists/ana-lima.yaml:4: telehealth_states[3]: expected a two-letter state code like CA, found 'ca'; "
+        "write it in capitals: CA",
+        "therapists/ana-lima.yaml:5: licenses[0].state: expected a two-letter state code like CA, found 'Oregon'; "
+        "write its code instead: OR"]
