@@ -31,9 +31,11 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:\d{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:\d{1,5})?")
 CSP = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE)
 BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+# Sticky: a reload keeps the page where it was scrolled, and a list above it would show nothing changed.
 OVERLAY_CSS = b"""\
 .ts-dev-problems { margin: 0; padding: 1rem 1.5rem; border-bottom: 4px solid #b00020; background: #fff4f4;
-  color: #1a1a1a; font: 1rem/1.5 system-ui, sans-serif; max-height: 60vh; overflow: auto; }
+  color: #1a1a1a; font: 1rem/1.5 system-ui, sans-serif; max-height: 60vh; overflow: auto;
+  position: sticky; top: 0; z-index: 2147483647; }
 .ts-dev-problems h2 { margin: 0 0 .5rem; font-size: 1.25rem; color: #8a0018; }
 .ts-dev-problems ol { margin: .5rem 0 0; padding-left: 1.5rem; }
 .ts-dev-problems li { margin: .5rem 0; }

@@ -32,9 +32,15 @@ def test_an_open_page_reloads_after_a_save_and_shows_problems_without_breaking_t
         save(server.source / "therapists/ana-lima.yaml", PROFILE.replace("after trauma", "after loss"))
         page.wait_for_selector("text=Ana works with adults after loss.", timeout=3000)
 
+        # Scrolled down, as someone reading the page they edit: the reload keeps the place, the list must show.
+        page.set_viewport_size({"width": 390, "height": 500})
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        assert page.evaluate("window.scrollY") > 200
         save(server.source / "therapists/ana-lima.yaml", 'name: "Ana Lima"\nlanguages: [English\n')
         problems = page.wait_for_selector(".ts-dev-problems", timeout=3000)
         assert "therapists/ana-lima.yaml, line 2" in problems.inner_text()
+        assert page.evaluate("window.scrollY") > 200
+        assert page.eval_on_selector(".ts-dev-problems", "e => e.getBoundingClientRect().top") == 0
         assert page.eval_on_selector(".ts-dev-problems", "e => getComputedStyle(e).borderBottomStyle") == "solid"
         assert "Ana works with adults after loss." in page.content()
 
