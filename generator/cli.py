@@ -126,8 +126,9 @@ def _build(args) -> int:
         _print_warnings(result.warnings, "the site was built")
         return 0
     pages = result.pages
-    print(f"Built {pages} pages ({result.articles} articles, {result.therapists} therapists) and "
-          f"{result.files - pages} other files into {output} in {result.seconds:.2f} s")
+    print(f"Built {_count(pages, 'page')} ({_count(result.articles, 'article')}, "
+          f"{_count(result.therapists, 'therapist')}) and {_count(result.files - pages, 'other file')} into {output} "
+          f"in {result.seconds:.2f} s")
     _print_warnings(result.warnings, "the site was built")
     return 0
 
@@ -154,8 +155,9 @@ def _check(args) -> int:
     warnings = find_warnings(site, source)
     if problems or (args.strict and warnings):
         raise SiteError(problems + (list(warnings) if args.strict else []))
-    print(f"No problems found: {len(site.articles)} articles, {len(site.therapists)} therapists, "
-          f"{len(site.pages)} pages, every internal link leads somewhere.")
+    found = "No errors, and the warnings below" if warnings else "No problems found"
+    print(f"{found}: {_count(len(site.articles), 'article')}, {_count(len(site.therapists), 'therapist')}, "
+          f"{_count(len(site.pages), 'page')}, every internal link leads somewhere.")
     _print_warnings(warnings, "nothing is broken")
     return 0
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from . import geo
 from .errors import Collector, Problem, did_you_mean
-from .load import TEXT_SUFFIXES
+from .load import IGNORED, TEXT_SUFFIXES, therapist_file
 from .markup import OFFSITE
 from .models import Site
 from .removals import removals
@@ -52,6 +52,7 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
             _placeholders(found, source, therapist)
         _unplaced_offices(found, source, therapist)
     _strays(found, site)
+    _unread_in_therapists(found, source)
     if not config.unsafe_html:
         _removed(found, site, source)
     for article in site.articles:
@@ -130,6 +131,27 @@ def _strays(found: Collector, site: Site) -> None:
                       f"it is, at /{file[len('content/'):]}",
                       "to make it an article, save it as Markdown with a .md name; otherwise move it out of "
                       "content/articles/")
+
+
+PROFILE_NAME = re.compile(r"(.+?)\.ya?ml\b", re.IGNORECASE)  # "ana.yaml.txt": Notepad added .txt, Windows hid it
+
+
+def _unread_in_therapists(found: Collector, source: Path) -> None:
+    """A file in therapists/ that is neither a profile nor a photo is not read: a profile saved as ana.yaml.txt
+    would leave the therapist off the site without a word."""
+    folder = source / "therapists"
+    for file in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if IGNORED.search(file.name) or not file.is_file() or therapist_file(file.name):
+            continue
+        rel = f"therapists/{file.name}"
+        named = PROFILE_NAME.match(file.name)
+        if named:
+            found.add(rel, 0, "", "is not read as a profile: a profile's file name ends in .yaml",
+                      f"rename it to {named.group(1)}.yaml (Windows may hide the last part of a name: in File "
+                      "Explorer, View, tick File name extensions)")
+        else:
+            found.add(rel, 0, "", "is neither a profile (.yaml) nor a photo (.jpg, .jpeg, .png, .webp), so it is not "
+                      "used", "move it out of therapists/ if it is not meant for the site")
 
 
 def _placeholders(found: Collector, source: Path, therapist) -> None:

@@ -19,6 +19,7 @@ from .errors import Collector
 KINDS = {"content/articles": "article", "content/pages": "page", "content/topics": "topic"}
 AUTHORS = "content/authors"  # guest authors: one YAML file each, like a profile
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+PROFILE_SUFFIXES = (".yaml", ".yml")  # a profile or a guest author, in any capitals (Windows shows FILE.YAML)
 TEXT_SUFFIXES = (".md", ".markdown", ".mdown")  # Markdown documents, as editors and Jekyll blogs name them
 IGNORED = re.compile(r"(^|/)(\.|_|~)|~$|\.swp$")  # dotfiles, editor backups, partial saves
 # Characters XML cannot carry (C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF): text pasted from
@@ -413,7 +414,7 @@ def discover(source: Path, problems: Collector) -> tuple[list[tuple[str, str]], 
         folder = str(Path(rel).parent)
         if rel.lower().endswith(TEXT_SUFFIXES) and folder in KINDS:
             docs.append((rel, KINDS[folder]))
-        elif folder == AUTHORS and file.suffix in (".yaml", ".yml"):
+        elif folder == AUTHORS and file.suffix.lower() in PROFILE_SUFFIXES:
             docs.append((rel, "author"))
         else:
             files.append(rel)
@@ -425,11 +426,18 @@ def discover(source: Path, problems: Collector) -> tuple[list[tuple[str, str]], 
         rel = file.relative_to(source).as_posix()
         if IGNORED.search(file.name) or _escapes(file, source, rel, problems) or not file.is_file():
             continue
-        if file.suffix in (".yaml", ".yml"):
+        kind = therapist_file(file.name)
+        if kind == "therapist":
             docs.append((rel, "therapist"))
-        elif file.suffix.lower() in PHOTO_SUFFIXES:
+        elif kind == "photo":
             photos.append(rel)
     return docs, files, photos
+
+
+def therapist_file(name: str) -> str | None:
+    """What a file in therapists/ is: "therapist" (a profile), "photo", or None (not read; lint.py says so)."""
+    suffix = Path(name).suffix.lower()
+    return "therapist" if suffix in PROFILE_SUFFIXES else "photo" if suffix in PHOTO_SUFFIXES else None
 
 
 def load_sources(source: Path, problems: Collector, parsed: dict[str, RawDoc] | None = None,

@@ -28,7 +28,7 @@ def test_build_prints_one_summary_line_with_pages_articles_therapists_and_second
     result = run("build", "--source", make_site(site_files()), "--output", tmp_path / "out")
     assert result.code == 0, result.err
     assert result.err == ""
-    assert re.fullmatch(rf"Built \d+ pages \(2 articles, 1 therapists\) and \d+ other files into "
+    assert re.fullmatch(rf"Built \d+ pages \(2 articles, 1 therapist\) and \d+ other files into "
                         rf"{re.escape(str(tmp_path / 'out'))} in \d+\.\d\d s\n", result.out), result.out
     pages = int(result.out.split()[1])
     assert pages == len([p for p in snapshot(tmp_path / "out") if p.endswith(".html")])

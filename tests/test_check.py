@@ -139,3 +139,30 @@ def test_a_section_link_is_judged_on_its_own_page_even_with_a_colon(make_site, r
     assert report(run("check", "--source", source)) == [
         "content/articles/a.md:6: the link #fn:1 points to a section #fn:1 that its page does not have; "
         "sections are named after their headings: '## First steps' becomes #first-steps"]
+
+
+def test_check_with_only_warnings_says_so_first_and_counts_in_words(make_site, run):
+    source = make_site({"content/articles/a.md": "---\ntitle: A\ndate: 2026-01-01\n---\nNo summary here.\n",
+                        "therapists/ana-lima.yaml": "name: Ana Lima\n"})
+    result = run("check", "--source", source)
+    assert result.code == 0
+    assert result.out == ("No errors, and the warnings below: 1 article, 1 therapist, 0 pages, every internal link "
+                          "leads somewhere.\n")
+    assert result.err.startswith("1 warning (nothing is broken;")
+
+
+def test_a_file_in_therapists_that_is_read_as_nothing_is_a_warning_and_capital_yaml_is_a_profile(make_site, run,
+                                                                                                  tmp_path):
+    source = make_site({"therapists/ana-lima.yaml.txt": "name: Ana Lima\n",  # Notepad's name, Windows hiding .txt
+                        "therapists/ben-ode.YAML": "name: Ben Ode\n",
+                        "therapists/cv.pdf": b"%PDF-1.4\n",
+                        "therapists/.DS_Store": b"\x00", "therapists/ben-ode.yaml~": "name: Old\n"})
+    result = run("build", "--source", source, "--output", tmp_path / "out")
+    assert result.code == 0
+    assert "(0 articles, 1 therapist)" in result.out
+    assert (tmp_path / "out" / "therapists" / "ben-ode" / "index.html").exists()
+    assert result.err.splitlines()[1:] == [
+        "therapists/ana-lima.yaml.txt: is not read as a profile: a profile's file name ends in .yaml; rename it to "
+        "ana-lima.yaml (Windows may hide the last part of a name: in File Explorer, View, tick File name extensions)",
+        "therapists/cv.pdf: is neither a profile (.yaml) nor a photo (.jpg, .jpeg, .png, .webp), so it is not used; "
+        "move it out of therapists/ if it is not meant for the site"]
