@@ -78,7 +78,7 @@ def test_every_page_has_crisis_line_canonical_csp_and_feed_link(run, tmp_path):
     assert len(pages) > 20
     for page in pages:
         html = page.read_text()
-        assert 'href="tel:988"' in html, page
+        assert 'href="tel:988"' in html and 'href="sms:988"' in html, page  # a call, or a text for who cannot talk
         assert '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'' in html, page
         assert '<link rel="canonical" href="https://harborlight.example.org/' in html, page
         assert 'type="application/rss+xml"' in html, page
