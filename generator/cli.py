@@ -229,7 +229,7 @@ def _import(args) -> int:
     drafts = f" ({done.drafts} of them {'a draft' if done.drafts == 1 else 'drafts'})" if done.drafts else ""
     print(f"Imported {_count(done.articles, 'article')}{drafts}, {_count(done.pages, 'page')}, "
           f"{_count(done.authors, 'guest author')} and {_count(done.files, 'picture or file', 'pictures and files')}"
-          f" into {site}.")
+          f" into {'this folder' if site.resolve() == Path.cwd() else site}.")
     if done.notes:
         count = len(done.notes)
         what = "1 thing could not be carried over as it was" if count == 1 else \

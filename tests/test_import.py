@@ -237,8 +237,13 @@ def test_an_export_that_is_not_xml_is_reported_with_its_line(run, site, tmp_path
 def test_import_misuse_exits_2_with_a_reason(run, site, tmp_path):
     result = run("import", "jekyll", tmp_path / "nowhere", "--source", site)
     assert result.code == 2
-    assert result.err.strip() == (f"therapist-site: {tmp_path / 'nowhere'} is not a folder: give the jekyll folder "
-                                  "to import")
+    assert result.err.strip() == (f"therapist-site: {tmp_path / 'nowhere'} was not found: give the path of the "
+                                  "jekyll folder to import (check its spelling, or drag the file onto the terminal "
+                                  "window to type its path)")
+    result = run("import", "wordpress", FIXTURES / "hugo", "--source", site)
+    assert result.code == 2
+    assert result.err.strip() == (f"therapist-site: {FIXTURES / 'hugo'} is a folder, not an export file (.xml): give "
+                                  "the wordpress export file (.xml) to import")
     result = run("import", "hugo", FIXTURES / "hugo", "--source", tmp_path)
     assert result.code == 2 and "has no site.yaml" in result.err
 
@@ -353,3 +358,10 @@ def test_pictures_the_build_would_refuse_are_listed_not_copied(run, site, tmp_pa
         "contains a script, which a web page must not run or load; save it into content/media/ and change the "
         "address here",
     ]
+
+
+def test_importing_into_the_folder_one_is_in_says_this_folder(run, site, monkeypatch):
+    monkeypatch.chdir(site)
+    result = run("import", "hugo", FIXTURES / "hugo", "--source", ".")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[0].endswith(" into this folder.")

@@ -18,9 +18,13 @@ READERS = {"wordpress": wordpress.read, "jekyll": jekyll.read, "hugo": hugo.read
 def run(kind: str, path: Path, site: Path, fetch: bool = False) -> Written:
     """Import the blog at ``path`` (a file for WordPress, a folder otherwise) into the site folder ``site``."""
     wants_folder = kind != "wordpress"
-    if not path.exists() or path.is_dir() != wants_folder:
-        what = "folder" if wants_folder else "export file (.xml)"
-        raise UsageError(f"{path} is not a {what}: give the {kind} {what} to import")
+    what = "folder" if wants_folder else "export file (.xml)"
+    if not path.exists():
+        raise UsageError(f"{path} was not found: give the path of the {kind} {what} to import (check its spelling, "
+                         "or drag the file onto the terminal window to type its path)")
+    if path.is_dir() != wants_folder:
+        raise UsageError(f"{path} is a {'file' if wants_folder else 'folder'}, not an {what}: give the {kind} "
+                         f"{what} to import")
     if not (site / "site.yaml").is_file():
         raise UsageError(f"{site} has no site.yaml: import into a site folder (--source), made with "
                          "'therapist-site init' or copied from the example")
