@@ -130,7 +130,20 @@ def _build(args) -> int:
           f"{_count(result.therapists, 'therapist')}) and {_count(result.files - pages, 'other file')} into {output} "
           f"in {result.seconds:.2f} s")
     _print_warnings(result.warnings, "the site was built")
+    _print_scheduled(result.site.scheduled)
     return 0
+
+
+def _print_scheduled(articles) -> None:
+    """Say which articles wait for their date: nothing else would tell why an article is missing from the site."""
+    if not articles:
+        return
+    one = len(articles) == 1
+    print(f"{_count(len(articles), 'article waits', 'articles wait')} for {'its' if one else 'their'} date and "
+          f"{'is' if one else 'are'} not on the site yet; a static site cannot publish by itself, so build and publish "
+          f"again on or after {'that date' if one else 'each date'}:")
+    for article in articles:
+        print(f"  {article.date:%Y-%m-%d %H:%M}  {article.source}")
 
 
 def _print_warnings(warnings: tuple[Problem, ...], done: str) -> None:
@@ -159,6 +172,7 @@ def _check(args) -> int:
     print(f"{found}: {_count(len(site.articles), 'article')}, {_count(len(site.therapists), 'therapist')}, "
           f"{_count(len(site.pages), 'page')}, every internal link leads somewhere.")
     _print_warnings(warnings, "nothing is broken")
+    _print_scheduled(site.scheduled)
     return 0
 
 

@@ -470,7 +470,8 @@ class Site:
     therapists: tuple[Therapist, ...]  #: accepting first, then by family name
     files: tuple[str, ...]
     photos: tuple[str, ...]
-    next_change: datetime | None  #: when the next future-dated article comes out, changing the site by itself
+    #: articles dated after ``now`` (no drafts), soonest first: left out until then (none with --drafts)
+    scheduled: tuple[Article, ...]
     therapist_index: Mapping[str, Therapist]  #: by slug, the therapists with a profile page
     topic_index: Mapping[str, Topic]  #: by slug, for an article's topic links
     facets: tuple[Facet, ...] = ()  #: the directory's filters, in form order
@@ -481,6 +482,11 @@ class Site:
     #: by slug, for bylines: every therapist (listed or not, former too) and guest author
     author_index: Mapping[str, Therapist | GuestAuthor] = field(default_factory=_empty)
     written_by: Mapping[str, tuple[Article, ...]] = field(default_factory=_empty)  #: by author slug, newest first
+
+    @property
+    def next_change(self) -> datetime | None:
+        """When the next scheduled article comes out, changing the site with no source edited."""
+        return self.scheduled[0].date if self.scheduled else None
 
     def profile(self, slug: str) -> Therapist | GuestAuthor | None:
         """The therapist whose profile page is published, for a byline link; None: name the author unlinked."""

@@ -35,7 +35,7 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
     topics = _topics(models, articles, therapists)
     older, newer = neighbours(articles)
     return Site(
-        config=config, now=now, articles=articles, next_change=None if drafts else _next_change(models, now),
+        config=config, now=now, articles=articles, scheduled=() if drafts else _scheduled(models, now),
         pages=pages, topics=topics, therapists=therapists,
         files=models.files, photos=models.photos,
         therapist_index=MappingProxyType({t.slug: t for t in therapists}),
@@ -59,9 +59,10 @@ def _published(article: Article, now: datetime) -> bool:
     return not article.draft and article.date <= now
 
 
-def _next_change(models: Models, now: datetime) -> datetime | None:
-    """When the first future-dated article comes out: the site changes then with no source edited."""
-    return min((a.date for a in models.articles if not a.draft and a.date > now), default=None)
+def _scheduled(models: Models, now: datetime) -> tuple[Article, ...]:
+    """The articles dated in the future, soonest first: each comes out at the first build after its date."""
+    return tuple(sorted((a for a in models.articles if not a.draft and a.date > now),
+                        key=lambda a: (a.date.timestamp(), a.slug)))
 
 
 def _check_routes(articles, pages, files, problems: Collector, guests=()) -> None:
