@@ -184,3 +184,11 @@ def page_kinds(public: Path) -> dict[str, str]:
         "page": "/" + pages[0].relative_to(public).as_posix() + "/",
         "404": "/404.html",
     }
+
+
+def open_settled(page, url: str) -> None:
+    """Open ``url`` and wait for what its own scripts still add after the load event: the search page's box, which
+    Pagefind draws once its list of shards has arrived (on a busy machine, well after the page has loaded)."""
+    page.goto(url)
+    if page.locator("#search[data-bundle]").count():
+        page.locator(".pagefind-ui__search-input").wait_for()

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from browser import built_site, html_pages, launched, page_kinds, served
+from browser import built_site, html_pages, launched, open_settled, page_kinds, served
 from checks import STRUCTURE, WCAG_22_AA, axe_violations, focus_problems, heading_problems, overflow, unlabelled_controls
 
 SITES = ("example", "generated")
@@ -57,7 +57,7 @@ def test_axe_finds_no_wcag_22_aa_violation_on_any_page_kind(sites, new_page, sit
     page = new_page(color_scheme=scheme)
     found = {}
     for kind, path in kinds.items():
-        page.goto(base + path)
+        open_settled(page, base + path)
         assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
         violations = axe_violations(page, WCAG_22_AA, STRUCTURE)
         if violations:
@@ -105,7 +105,7 @@ def test_the_first_tab_reaches_a_visible_skip_link_that_moves_focus_to_the_main_
     base, kinds = sites[site]
     page = new_page(viewport={"width": 390, "height": 800})
     for kind, path in kinds.items():
-        page.goto(base + path)
+        open_settled(page, base + path)
         if page.evaluate("document.activeElement !== document.body"):
             # a page that puts focus in its own field on load (the search page) has already skipped the header
             assert page.evaluate("document.getElementById('main').contains(document.activeElement)"), kind
@@ -130,7 +130,7 @@ def test_focus_is_always_visible_in_both_colour_schemes(sites, new_page, scheme)
         base, kinds = sites[site]
         page = new_page(color_scheme=scheme)
         for kind, path in kinds.items():
-            page.goto(base + path)
+            open_settled(page, base + path)
             problems = focus_problems(page, stops=12)
             if problems:
                 found[f"{site} {kind}"] = problems
@@ -159,7 +159,7 @@ def test_text_reflows_without_horizontal_scrolling_at_320_px_and_at_200_percent_
                           ("200 % zoom", {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2})):
         page = new_page(**options)
         for kind, path in kinds.items():
-            page.goto(base + path)
+            open_settled(page, base + path)
             wider = overflow(page)
             if wider:
                 found[f"{name} {kind} {path}"] = f"{wider} px too wide"
@@ -169,7 +169,7 @@ def test_text_reflows_without_horizontal_scrolling_at_320_px_and_at_200_percent_
                     found[f"{name} {kind} {path} scrolling box"] = boxes
     page = new_page(viewport={"width": 1280, "height": 800})
     for kind, path in kinds.items():
-        page.goto(base + path)
+        open_settled(page, base + path)
         page.evaluate("document.documentElement.style.fontSize = '200%'")
         if overflow(page):
             found[f"200 % text {kind} {path}"] = f"{overflow(page)} px too wide"
