@@ -86,26 +86,40 @@ def check_links(site: Site, routes: Routes, source: Path) -> list[Problem]:
         found.append(Problem(path, _line_of(texts[path], written), field, message, hint))
 
     judged: dict = {}  # a link that does not depend on its page (to another site, or from the root) is judged once
+    waiting = _waiting(site)
     for path, page_url, body in documents(site):
         for raw in LINK.findall(body):
             link = html.unescape(raw)
             written = "/" + link[len(prefix):] if prefix != "/" and link.startswith(prefix) else link
             key = link if link.startswith("/") or SCHEME.match(link) else (link, page_url)
             if key not in judged:
-                judged[key] = _broken(link, prefix + page_url.lstrip("/"), prefix, site.config.base_url, routes)
+                judged[key] = _broken(link, prefix + page_url.lstrip("/"), prefix, site.config.base_url, routes,
+                                      waiting)
             broken = judged[key]
             if broken:
                 report(path, written, *broken)
     for item in site.config.nav:
         if item.url.startswith("/"):
-            broken = _broken(prefix + item.url.lstrip("/"), prefix, prefix, site.config.base_url, routes)
+            broken = _broken(prefix + item.url.lstrip("/"), prefix, prefix, site.config.base_url, routes, waiting)
             if broken:
                 report("site.yaml", item.url, *broken, field="nav")
     return sorted(set(found))
 
 
-def _broken(link: str, page: str, prefix: str, base_url: str, routes: Routes) -> tuple[str, str] | None:
-    """Return (message, hint) when ``link``, found on the page at site path ``page``, leads nowhere."""
+def _waiting(site: Site) -> dict[str, tuple[str, str]]:
+    """The addresses of articles not published yet -> why, and what to do: a link to one leads nowhere for now."""
+    found = {a.url: (f"which is a draft ({a.source} has draft: true)",
+                     "publish it (remove draft: true) or take the link out until then") for a in site.drafts}
+    found |= {a.url: (f"which waits for its date ({a.source}: {a.date:%Y-%m-%d %H:%M})",
+                      "the link works from the build on or after that date; until then, take it out or date the "
+                      "article earlier") for a in site.scheduled}
+    return found
+
+
+def _broken(link: str, page: str, prefix: str, base_url: str, routes: Routes,
+            waiting: dict[str, tuple[str, str]] | None = None) -> tuple[str, str] | None:
+    """Return (message, hint) when ``link``, found on the page at site path ``page``, leads nowhere; ``waiting``:
+    what ``_waiting`` gives, to say why an article's address has no page yet."""
     parts = urlsplit(link)
     if parts.scheme or parts.netloc:
         if not link.startswith(base_url):
@@ -117,6 +131,9 @@ def _broken(link: str, page: str, prefix: str, base_url: str, routes: Routes) ->
     site_path = unquote("/" + target[len(prefix):])
     file = _file(site_path, routes)
     if file is None:
+        why = (waiting or {}).get(site_path) or (waiting or {}).get(site_path + "/")
+        if why:
+            return f"the link {link} leads to an article that is not published yet, {why[0]}", why[1]
         return f"the link {link} leads nowhere: there is no page or file at that address", _suggest(site_path, routes)
     anchor = unquote(parts.fragment)
     if anchor and file.endswith(".html") and anchor not in routes[file]:

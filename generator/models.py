@@ -474,6 +474,7 @@ class Site:
     scheduled: tuple[Article, ...]
     therapist_index: Mapping[str, Therapist]  #: by slug, the therapists with a profile page
     topic_index: Mapping[str, Topic]  #: by slug, for an article's topic links
+    drafts: tuple[Article, ...] = ()  #: articles marked draft, left out (none with --drafts, which publishes them)
     facets: tuple[Facet, ...] = ()  #: the directory's filters, in form order
     related: Mapping[str, tuple[Article, ...]] = field(default_factory=_empty)  #: by slug: up to 3 sharing topics
     older: Mapping[str, Article] = field(default_factory=_empty)  #: by slug: the article published just before

@@ -36,6 +36,7 @@ def assemble(models: Models, config: Config, now: datetime, drafts: bool, proble
     older, newer = neighbours(articles)
     return Site(
         config=config, now=now, articles=articles, scheduled=() if drafts else _scheduled(models, now),
+        drafts=() if drafts else tuple(sorted((a for a in models.articles if a.draft), key=lambda a: a.slug)),
         pages=pages, topics=topics, therapists=therapists,
         files=models.files, photos=models.photos,
         therapist_index=MappingProxyType({t.slug: t for t in therapists}),

@@ -90,7 +90,7 @@ def test_a_link_to_a_draft_is_broken_because_the_draft_is_not_published(make_sit
                         "content/articles/next.md": article("Later.\n", "draft: true\n")})
     result = run("check", "--source", source)
     assert result.code == 1
-    assert "content/articles/a.md:6: the link /articles/next/ leads nowhere" in result.err
+    assert "content/articles/a.md:6: the link /articles/next/ leads to an article that is not published yet" in result.err
     assert run("check", "--source", source, "--drafts").code == 0
 
 
@@ -166,3 +166,20 @@ def test_a_file_in_therapists_that_is_read_as_nothing_is_a_warning_and_capital_y
         "ana-lima.yaml (Windows may hide the last part of a name: in File Explorer, View, tick File name extensions)",
         "therapists/cv.pdf: is neither a profile (.yaml) nor a photo (.jpg, .jpeg, .png, .webp), so it is not used; "
         "move it out of therapists/ if it is not meant for the site"]
+
+
+def test_a_link_to_a_draft_or_to_an_article_dated_later_says_why_it_has_no_page_yet(make_site, run):
+    source = make_site({
+        "content/articles/welcome.md": "---\ntitle: W\ndate: 2026-01-01\ndraft: true\n---\nHi.\n",
+        "content/articles/later.md": "---\ntitle: L\ndate: 2027-01-01 09:00\n---\nHi.\n",
+        "content/articles/a.md": article("See [ours](/articles/welcome/) and [soon](/articles/later).\n")})
+    result = run("check", "--source", source)
+    assert result.code == 1
+    assert report(result) == [
+        "content/articles/a.md:6: the link /articles/later leads to an article that is not published yet, which "
+        "waits for its date (content/articles/later.md: 2027-01-01 09:00); the link works from the build on or after "
+        "that date; until then, take it out or date the article earlier",
+        "content/articles/a.md:6: the link /articles/welcome/ leads to an article that is not published yet, which "
+        "is a draft (content/articles/welcome.md has draft: true); publish it (remove draft: true) or take the link "
+        "out until then"]
+    assert run("check", "--source", source, "--drafts").code == 0  # a preview with drafts publishes both
