@@ -47,6 +47,8 @@ def parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="start a new article or therapist profile from a template")
     new.add_argument("kind", choices=("article", "therapist"), help="what to create")
     new.add_argument("title", help='the article\'s title or the therapist\'s full name, in quotes')
+    new.add_argument("--slug", default="", help="the file name and web address to use (lowercase letters a-z, "
+                     "digits and dashes), when the title or name gives none, e.g. --slug li-wei")
     new.add_argument("--source", **source)
 
     init = commands.add_parser("init", help="start a new site of your own in a new folder")
@@ -187,10 +189,10 @@ def _new(args) -> int:
 
     source = _site_folder(args.source)
     if args.kind == "article":
-        path = new_article(source, args.title)
+        path = new_article(source, args.title, args.slug)
         print(f"Created {path}: a draft. Write the article, then set 'draft: false' to publish it.")
     else:
-        path = new_therapist(source, args.title)
+        path = new_therapist(source, args.title, args.slug)
         print(f"Created {path}: fill in the fields (each has a note after '#'), then build or serve to see it.")
     return 0
 

@@ -59,19 +59,21 @@ def _empty(field) -> str:
     return value if isinstance(value, str) else ""
 
 
-def new_article(source: Path, title: str) -> Path:
-    """Create content/articles/<slug>.md as a draft dated today; refuse to replace an existing file."""
+def new_article(source: Path, title: str, slug: str = "") -> Path:
+    """Create content/articles/<slug>.md as a draft dated today; refuse to replace an existing file. ``slug``: the
+    file name to use instead of one made from the title."""
     _require_site(source)
-    slug = _slug(title, "title")
+    slug = _slug(slug or title, "title", given=bool(slug))
     date = today(load_config(source, Collector()).timezone)  # a broken site.yaml is reported by build, not here
     text = "---\n" + fields_text(ARTICLE, {"title": quote(title), "date": date}) + "---\n" + ARTICLE_BODY
     return _create(source, f"content/articles/{slug}.md", text)
 
 
-def new_therapist(source: Path, name: str) -> Path:
-    """Create therapists/<slug>.yaml with every field shown; refuse to replace an existing profile."""
+def new_therapist(source: Path, name: str, slug: str = "") -> Path:
+    """Create therapists/<slug>.yaml with every field shown; refuse to replace an existing profile. ``slug``: the
+    file name to use instead of one made from the name."""
     _require_site(source)
-    slug = _slug(name, "name")
+    slug = _slug(slug or name, "name", given=bool(slug))
     if slug in RESERVED_THERAPIST_SLUGS:
         raise UsageError(f"the name {name!r} would make the file therapists/{slug}.yaml, whose address the "
                          "directory uses itself; give the full name")
@@ -94,10 +96,16 @@ def _require_site(source: Path) -> None:
                          "folder or give it with --source")
 
 
-def _slug(text: str, what: str) -> str:
+def _slug(text: str, what: str, given: bool = False) -> str:
+    """The file name (and web address) made from a title or a name; ``given``: written with --slug."""
     slug = slugify(text)
+    example = "my-first-article" if what == "title" else "li-wei"
+    if given and slug != text:
+        raise UsageError(f"--slug {text!r}: a file name here is lowercase letters a-z, digits and dashes; "
+                         f"e.g. --slug {slug or example}")
     if not slug:
-        raise UsageError(f"the {what} {text!r} has no letters or digits to make a file name from")
+        raise UsageError(f"the {what} {text!r} has no letters a-z or digits to make a file name and web address "
+                         f"from; give one in Latin letters with --slug, e.g. --slug {example}")
     return slug
 
 

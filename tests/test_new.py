@@ -127,7 +127,21 @@ def test_new_refuses_names_that_make_no_file_name_or_a_reserved_one(make_site, r
     source = make_site()
     empty = run("new", "article", "???", "--source", source)
     assert empty.code == 2
-    assert empty.err == "therapist-site: the title '???' has no letters or digits to make a file name from\n"
+    assert empty.err == ("therapist-site: the title '???' has no letters a-z or digits to make a file name and web "
+                         "address from; give one in Latin letters with --slug, e.g. --slug my-first-article\n")
     reserved = run("new", "therapist", "Index", "--source", source)
     assert reserved.code == 2
     assert "would make the file therapists/index.yaml, whose address the directory uses itself" in reserved.err
+
+
+def test_a_name_in_another_script_gets_its_file_name_from_slug(make_site, run):
+    source = make_site()
+    result = run("new", "therapist", "李伟", "--source", source)
+    assert result.code == 2
+    assert result.err == ("therapist-site: the name '李伟' has no letters a-z or digits to make a file name and web "
+                          "address from; give one in Latin letters with --slug, e.g. --slug li-wei\n")
+    assert run("new", "therapist", "李伟", "--slug", "Li Wei", "--source", source).err == (
+        "therapist-site: --slug 'Li Wei': a file name here is lowercase letters a-z, digits and dashes; e.g. --slug "
+        "li-wei\n")
+    assert run("new", "therapist", "李伟", "--slug", "li-wei", "--source", source).code == 0
+    assert 'name: "李伟"' in (source / "therapists" / "li-wei.yaml").read_text(encoding="utf-8")
