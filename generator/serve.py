@@ -26,6 +26,7 @@ from tornado import ioloop, web
 
 from .build import Options
 from .errors import UsageError
+from .localedit import LOCAL_HOSTS
 from .pool import dying_with_parent
 from .preview import Log, Preview, say
 
@@ -156,8 +157,7 @@ def serve(source: Path, host: str = "127.0.0.1", port: int = 8000, log: Log = sa
         _check_port(host, port)  # before the first build: say at once that the port is taken
         log(f"Building a preview of {source} (drafts included)...")
         preview.rebuild()
-        log(f"Serving http://{address}:{port}/ - open it in a browser. Pages reload when you save a file. "
-            f"Edit in forms at http://{address}:{port}/admin/. Press Ctrl-C to stop.")
+        log(serving(host, port))
         try:
             server.serve(port=port, host=host, debug=False, restart_delay=0)
         except OSError as exc:
@@ -184,6 +184,23 @@ def _interrupter(owner: int):
         raise KeyboardInterrupt
 
     return interrupt
+
+
+def serving(host: str, port: int) -> str:
+    """What serve says it serves, and where: the form editor answers only on this machine (localedit.LOCAL_HOSTS),
+    and a preview other devices can open shows them the drafts too."""
+    address = f"[{host}]" if ":" in host else host
+    if host in LOCAL_HOSTS:
+        return (f"Serving http://{address}:{port}/ - open it in a browser. Pages reload when you save a file. "
+                f"Edit in forms at http://{address}:{port}/admin/. Press Ctrl-C to stop.")
+    everywhere = host in ("0.0.0.0", "::")
+    where = (f"on every address of this computer, port {port}: here at http://127.0.0.1:{port}/, and from other "
+             "devices of your network at this computer's address" if everywhere else f"http://{address}:{port}/")
+    editor = (f"Edit in forms on this computer only, at http://127.0.0.1:{port}/admin/." if everywhere else
+              "The form editor (/admin/) answers only on this computer's own address: serve without --host to use "
+              "it.")
+    return (f"Serving {where} - drafts included, so anyone who can reach it sees them. Pages reload when you save "
+            f"a file. {editor} Press Ctrl-C to stop.")
 
 
 def _check_port(host: str, port: int) -> None:

@@ -443,3 +443,17 @@ def test_serve_answers_a_nul_in_the_path_with_400_and_prints_no_traceback(served
     response.read()
     assert response.status == 400
     assert "Traceback" not in served.err.read_text()
+
+
+def test_serving_where_other_devices_can_reach_says_they_see_the_drafts_and_where_the_editor_answers():
+    from generator.serve import serving
+
+    assert serving("127.0.0.1", 8000) == (
+        "Serving http://127.0.0.1:8000/ - open it in a browser. Pages reload when you save a file. Edit in forms at "
+        "http://127.0.0.1:8000/admin/. Press Ctrl-C to stop.")
+    assert serving("0.0.0.0", 8001) == (
+        "Serving on every address of this computer, port 8001: here at http://127.0.0.1:8001/, and from other "
+        "devices of your network at this computer's address - drafts included, so anyone who can reach it sees "
+        "them. Pages reload when you save a file. Edit in forms on this computer only, at "
+        "http://127.0.0.1:8001/admin/. Press Ctrl-C to stop.")
+    assert "serve without --host to use it" in serving("192.168.1.20", 8000)
