@@ -2,9 +2,6 @@
 sanitizer removes, video and gist embeds, and lists typed the way other editors accept them."""
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 
 from generator.markup import to_html

@@ -15,7 +15,6 @@ import pytest
 
 from browser import ARGS, chromium_path
 from checks import STRUCTURE, WCAG_22_AA, axe_violations
-from conftest import write_files
 from test_serve import Served, wait_for
 
 SITE = {
