@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 
 from browser import built_site, launched, open_settled, page_kinds, served as serving
 
@@ -191,11 +192,34 @@ def test_on_a_phone_the_first_card_is_on_the_first_screen_and_the_filters_fold_b
     assert browse["y"] > last["y"] + last["height"], "'Browse therapists by' comes after the results"
 
 
+def test_on_a_phone_the_unfolded_choices_keep_a_button_in_sight_that_counts_the_matches_and_goes_to_them(
+        served, page_factory):
+    """The cards are a long way below the thirteen choices: without it, a choice seems to change nothing."""
+    base, profiles, order = served
+    page = page_factory(width=390)
+    page.goto(f"{base}/therapists/")
+    page.locator("#filter-toggle").click()
+    page.select_option("#filter-language", "spanish")
+    spanish = [s for s in order if "Spanish" in profiles[s]["languages"]]
+    show = page.locator("#filter-show")
+    expect(show).to_have_text(f"Show {len(spanish)} therapist{'' if len(spanish) == 1 else 's'}")
+    page.locator("#filter-clear").scroll_into_view_if_needed()
+    page.locator("#filter-language").scroll_into_view_if_needed()  # back at the top of the choices
+    box = show.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 844, "the button is out of sight"
+    show.click()
+    assert page.locator("#filter-toggle").get_attribute("aria-expanded") == "false"
+    assert page.locator("#filter-language").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "filter-status"
+    first = page.locator(VISIBLE_CARDS).first.bounding_box()
+    assert 0 <= first["y"] < 844 - 100, "the first match is not on the screen"
+
+
 def test_on_a_desktop_the_filters_stand_beside_the_cards_without_a_button(served, page_factory):
     base, profiles, order = served
     page = page_factory(width=1280)
     page.goto(f"{base}/therapists/")
-    assert page.locator("#filter-toggle").is_hidden()
+    assert page.locator("#filter-toggle").is_hidden() and page.locator("#filter-show").is_hidden()
     form, first = page.locator("#filter-panel").bounding_box(), page.locator(VISIBLE_CARDS).first.bounding_box()
     assert form["x"] + form["width"] <= first["x"] and first["y"] < 800
 

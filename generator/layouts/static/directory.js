@@ -14,6 +14,7 @@
   var removals = document.getElementById("no-match-choices");
   var clear = document.getElementById("filter-clear");
   var toggle = document.getElementById("filter-toggle");
+  var show = document.getElementById("filter-show");
   var badge = document.getElementById("filter-count");
   var cards = Array.prototype.slice.call(list.querySelectorAll("[data-slug]"));
   var near = document.getElementById("filter-near");  // absent when no office has a place
@@ -180,6 +181,8 @@
     var said = chosen.length
       ? shown + (shown === 1 ? " therapist matches" : " therapists match")
       : "Showing all " + shown + " therapists";
+    if (show) show.textContent = shown ? "Show " + shown + (shown === 1 ? " therapist" : " therapists")
+      : "Show why nobody matches";
     if (place && shown) said += ", nearest to " + place.zip + " first";
     status.textContent = (message ? message + " " : "") + said + ".";
   }
@@ -209,11 +212,18 @@
     });
     apply("Filters cleared.");
   });
-  toggle.addEventListener("click", function () {
-    var open = toggle.getAttribute("aria-expanded") !== "true";
+  function fold(open) {
     toggle.setAttribute("aria-expanded", String(open));
     form.classList.toggle("open", open);
-  });
+  }
+  toggle.addEventListener("click", function () { fold(toggle.getAttribute("aria-expanded") !== "true"); });
+  if (show) {
+    show.addEventListener("click", function () {  // fold the choices away and go to what they found
+      fold(false);
+      status.focus();
+      status.scrollIntoView({block: "start"});
+    });
+  }
   status.tabIndex = -1;
   load();
   var asked = new URLSearchParams(location.search).get("near");
