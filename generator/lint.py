@@ -112,8 +112,28 @@ def _removed(found: Collector, site: Site, source: Path) -> None:
             block = written.endswith(("|", ">", "|-", ">-"))  # the text starts on the next line
             texts.append((therapist.source, therapist.bio, line + 1 if block else line))
     for path, text, first in texts:
+        # A pasted word-processor document repeats one removal on every paragraph: said once, with its lines.
+        lines: dict[tuple[str, str], list[int]] = {}
         for line, message, hint in removals(text):
-            found.add(path, first + line - 1 if first else 0, "", message, hint)
+            lines.setdefault((message, hint), []).append(first + line - 1 if first else 0)
+        for (message, hint), at in lines.items():
+            found.add(path, at[0], "", message + _again(at[1:]), hint)
+
+
+MAX_LINES_SHOWN = 10  #: of a warning repeated in one file, the further lines named
+
+
+def _again(lines: list[int]) -> str:
+    """' (also on lines 12, 14 and 16)' for a warning repeated further down a file; '' when it is not."""
+    if not lines:
+        return ""
+    if not all(lines):
+        return f" ({len(lines) + 1} times)"
+    shown = [str(n) for n in lines[:MAX_LINES_SHOWN]]
+    if len(lines) > MAX_LINES_SHOWN:
+        return f" (also on lines {', '.join(shown)} and {len(lines) - MAX_LINES_SHOWN} more)"
+    return f" (also on line{'s' if len(shown) > 1 else ''} " + (
+        f"{', '.join(shown[:-1])} and {shown[-1]})" if len(shown) > 1 else f"{shown[0]})")
 
 
 def _line_text(source: Path, path: str, number: int) -> str:

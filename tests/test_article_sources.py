@@ -82,6 +82,19 @@ def test_what_the_sanitizer_removes_is_a_warning_with_its_line_and_what_to_do(ma
     assert "Turn on JavaScript" not in page and "&lt;script&gt;shown as code&lt;/script&gt;" in page
 
 
+def test_a_removal_repeated_down_a_pasted_document_is_one_warning_naming_its_lines(make_site, run, tmp_path):
+    paragraphs = "".join(f'<p style="margin: 0">Paragraph {n}.</p>\n\n' for n in range(14))
+    body = "Intro.\n\n" + paragraphs + '<div style="x">Once.</div>\n'
+    result, _ = build(make_site, run, tmp_path, {"content/articles/a.md": ARTICLE.format(title="A", body=body)})
+    assert result.code == 0
+    assert result.err.splitlines()[1:] == [
+        "content/articles/a.md:8: the style attribute of <p> is removed: the site's security policy blocks inline "
+        "styles (also on lines 10, 12, 14, 16, 18, 20, 22, 24, 26, 28 and 3 more); delete it; for emphasis use "
+        "Markdown (**bold**, *italics*), brand colours go in site.yaml",
+        "content/articles/a.md:36: the style attribute of <div> is removed: the site's security policy blocks inline "
+        "styles; delete it; for emphasis use Markdown (**bold**, *italics*), brand colours go in site.yaml"]
+
+
 def test_video_players_and_gists_become_link_cards_that_load_nothing(make_site, run, tmp_path):
     body = ('<iframe width="560" height="315" src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" '
             'title="A breathing exercise" allowfullscreen></iframe>\n\n'
