@@ -16,7 +16,7 @@ from typing import Callable
 from .errors import UsageError
 from .lint import reserved_host
 from .scaffold import profile_text, quote, today
-from .schema import URL_RE
+from .schema import URL_RE, zone_hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,8 +197,8 @@ def answers(given: dict[str, str | None], ask: Callable[[str], str] | None) -> d
             if values[key]:
                 try:
                     check(key, values[key])
-                except UsageError as exc:
-                    print(exc)
+                except UsageError as exc:  # said to someone answering, who typed no --flag
+                    print(str(exc).split(": ", 1)[1])
                     values[key] = ""
     for key, _ in QUESTIONS:
         check(key, values[key])
@@ -209,18 +209,22 @@ def check(key: str, value: str) -> None:
     """Refuse an answer the new site could not build with, saying what to give instead."""
     if key == "url":
         if not URL_RE.fullmatch(value):
-            raise UsageError(f"--url: expected an address starting with https://, found {value!r}")
+            bare = re.fullmatch(r"(?:www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+/?", value)
+            raise UsageError(f"--url: expected an address starting with https://, found {value!r}" +
+                             (f"; write https://{value.rstrip('/')}/" if bare else ""))
         if reserved_host(value):
             raise UsageError(f"--url: {value} is an example address that can never be the practice's own; give "
                              "the address where the site will live (you can change it later in site.yaml)")
     elif key == "country" and not re.fullmatch(r"[A-Za-z]{2}", value):
-        raise UsageError(f"--country: expected a two-letter country code like US, found {value!r}")
+        said = {"usa": "US", "united states": "US", "canada": "CA", "uk": "GB", "united kingdom": "GB",
+                "ireland": "IE", "australia": "AU", "new zealand": "NZ"}.get(value.lower().strip(". "))
+        raise UsageError(f"--country: expected a two-letter country code like US, found {value!r}" +
+                         (f"; write {said}" if said else ""))
     elif key == "time_zone":
         try:
             zoneinfo.ZoneInfo(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Pacific" is a folder of zones
-            raise UsageError(f"--time-zone: unknown time zone {value!r}; use a name like America/New_York or "
-                             "Europe/London") from None
+            raise UsageError(f"--time-zone: unknown time zone {value!r}; {zone_hint(value)}") from None
 
 
 def init(folder: Path, values: dict[str, str]) -> list[Path]:

@@ -126,6 +126,26 @@ class Choice(Text):
         return value
 
 
+# Time zones as people say them ("Pacific", "EST", "Eastern Time") -> the name the computer knows them by.
+SPOKEN_ZONES = {
+    **dict.fromkeys(("pacific", "pt", "pst", "pdt"), "America/Los_Angeles"),
+    **dict.fromkeys(("mountain", "mt", "mst", "mdt"), "America/Denver"),
+    "arizona": "America/Phoenix",
+    **dict.fromkeys(("central", "ct", "cst", "cdt"), "America/Chicago"),
+    **dict.fromkeys(("eastern", "et", "est", "edt"), "America/New_York"),
+    **dict.fromkeys(("alaska", "akst", "akdt"), "America/Anchorage"),
+    **dict.fromkeys(("hawaii", "hst"), "Pacific/Honolulu"),
+    **dict.fromkeys(("uk", "gmt", "bst", "london"), "Europe/London"),
+}
+
+
+def zone_hint(value: str) -> str:
+    """How to write a time zone that was not found: the name it is known by, if it was said another way."""
+    spoken = re.sub(r"\b(standard|daylight)?\s*time\b|\bzone\b", "", value.lower().replace("_", " ")).strip()
+    meant = SPOKEN_ZONES.get(spoken)
+    return f"write {meant}" if meant else "use a name like America/New_York or UTC"
+
+
 class TimeZone(Text):
     expected = "a time zone name like America/Los_Angeles"
     kind, words = "timezone", "time zone name"
@@ -135,7 +155,7 @@ class TimeZone(Text):
         try:
             return value if value is INVALID else (zoneinfo.ZoneInfo(value) and value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # "Pacific" is a folder of zones
-            return ctx.bad(field, f"unknown time zone {value!r}", "use a name like America/New_York or UTC")
+            return ctx.bad(field, f"unknown time zone {value!r}", zone_hint(value))
 
 
 class Bool:

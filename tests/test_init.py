@@ -51,12 +51,16 @@ def test_init_without_a_terminal_names_every_missing_flag(run, tmp_path):
 
 
 @pytest.mark.parametrize("flag, value, message", [
-    ("--url", "www.riverside.org", "--url: expected an address starting with https://, found 'www.riverside.org'"),
+    ("--url", "www.riverside.org", "--url: expected an address starting with https://, found 'www.riverside.org'; "
+     "write https://www.riverside.org/"),
     ("--url", "https://my.example.com/", "--url: https://my.example.com/ is an example address that can never be "
      "the practice's own; give the address where the site will live (you can change it later in site.yaml)"),
-    ("--country", "USA", "--country: expected a two-letter country code like US, found 'USA'"),
-    ("--time-zone", "Pacific", "--time-zone: unknown time zone 'Pacific'; use a name like America/New_York or "
-     "Europe/London"),
+    ("--country", "USA", "--country: expected a two-letter country code like US, found 'USA'; write US"),
+    ("--country", "Mexico", "--country: expected a two-letter country code like US, found 'Mexico'"),
+    ("--time-zone", "Pacific", "--time-zone: unknown time zone 'Pacific'; write America/Los_Angeles"),
+    ("--time-zone", "Eastern Standard Time", "--time-zone: unknown time zone 'Eastern Standard Time'; write "
+     "America/New_York"),
+    ("--time-zone", "Mars", "--time-zone: unknown time zone 'Mars'; use a name like America/New_York or UTC"),
 ])
 def test_init_refuses_an_answer_the_site_could_not_build_with(run, tmp_path, flag, value, message):
     flags = list(FLAGS)
@@ -83,7 +87,9 @@ def test_init_asks_on_a_terminal_and_asks_again_after_a_wrong_answer(capsys):
     assert values == {"name": "Riverside Counseling", "url": "https://riverside-counseling.org/", "country": "CA",
                       "time_zone": "America/Toronto"}
     assert len(asked) == 6
-    assert "found 'riverside.org'" in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines() == [  # no --flag named to someone who typed none
+        "expected an address starting with https://, found 'riverside.org'; write https://riverside.org/",
+        "unknown time zone 'Mars/Base'; use a name like America/New_York or UTC"]
 
 
 def test_a_site_in_canada_gets_its_crisis_line_and_currency(run, tmp_path):

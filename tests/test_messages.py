@@ -118,3 +118,9 @@ def test_a_state_that_is_not_a_us_state_code_says_what_to_write(make_site, run):
         "write it in capitals: CA",
         "therapists/ana-lima.yaml:5: licenses[0].state: expected a two-letter state code like CA, found 'Oregon'; "
         "write its code instead: OR"]
+
+
+def test_a_time_zone_said_as_people_say_it_is_given_its_name(make_site, run):
+    source = make_site({"site.yaml": "title: T\nbase_url: https://test-practice.org/\ntimezone: Pacific Time\n"})
+    assert report(run("build", "--source", source)) == [
+        "site.yaml:3: timezone: unknown time zone 'Pacific Time'; write America/Los_Angeles"]
