@@ -61,6 +61,8 @@ def test_the_index_holds_exactly_the_published_articles_profiles_and_topics(out)
     wizard = next(r for r in records if r["url"] == "/articles/trauma-and-trust/")
     assert wizard["meta"]["title"] == "Trauma and Trust" and "Carl Rogers" in wizard["content"]
     assert "Subscribe" not in wizard["content"], "the subscribe note is left out of the index"
+    # the byline neither: its date and reading time would be the excerpt of a result found by its title
+    assert "min read" not in wizard["content"] and wizard["content"].startswith("Trauma and Trust. ")
 
 
 def test_drafts_and_future_articles_are_not_in_the_search_index(out):
