@@ -171,12 +171,13 @@ class Cache:
     def remember_markdown(self, entries: dict[str, tuple[str, int]]) -> None:
         self._used = entries
 
-    # Places: ZIP code -> (lat, lon) or None, as the ZIP code list of geo.VERSION gave them (see geo.place).
-    def places(self) -> dict[str, tuple[float, float] | None]:
+    # Places: ZIP code -> (lat, lon, state) or None, as the ZIP code list of geo.VERSION gave them (see geo.place).
+    def places(self) -> dict[str, tuple[float, float, str] | None]:
         if self._places is None:
             kept = self._data(self.places_file, lambda v: isinstance(v, dict) and all(
-                isinstance(k, str) and (p is None or (isinstance(p, tuple) and len(p) == 2
-                                                      and all(type(n) is float for n in p))) for k, p in v.items()))
+                isinstance(k, str) and (p is None or (isinstance(p, tuple) and len(p) == 3 and type(p[2]) is str
+                                                      and all(type(n) is float for n in p[:2])))
+                for k, p in v.items()))
             self._places = kept.get(geo.VERSION, {})
         return self._places
 

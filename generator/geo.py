@@ -20,7 +20,7 @@ import zipcodes
 from .models import Location
 from .pool import helper, in_child
 
-VERSION = f"zipcodes={zipcodes.__version__} zips-v1"  #: what the tables' bytes depend on (the cache's key)
+VERSION = f"zipcodes={zipcodes.__version__} zips-v2"  #: what the tables and places depend on (the cache's key)
 PRECISION = 3  #: decimals of a degree: about 100 m, closer than a ZIP code's centre means anything
 PREFIXES = tuple(f"{n:02d}" for n in range(100))  #: every first two digits has ZIP codes (00501 is in New York)
 
@@ -52,9 +52,9 @@ def locate_all(therapists: list) -> list:
             for t in therapists]
 
 
-# ZIP code -> place, as ``place`` found it. The build cache keeps it (cache.Cache.places): the zipcodes package
-# unpacks its whole list on the first lookup (a quarter of a second), which a rebuild need not pay again.
-_places: dict[str, tuple[float, float] | None] = {}
+# ZIP code -> (lat, lon, state), as ``place`` found it. The build cache keeps it (cache.Cache.places): the zipcodes
+# package unpacks its whole list on the first lookup (a quarter of a second), which a rebuild need not pay again.
+_places: dict[str, tuple[float, float, str] | None] = {}
 
 
 def look_up(codes: set[str]) -> None:
@@ -77,8 +77,10 @@ def look_up(codes: set[str]) -> None:
         child.close()  # the process ends once its last task is done
 
 
-def _looked_up(codes: list[str]) -> dict[str, tuple[float, float] | None]:
-    return {code: place(code) for code in codes}
+def _looked_up(codes: list[str]) -> dict[str, tuple[float, float, str] | None]:
+    for code in codes:
+        place(code)
+    return {code: _places[code] for code in codes}
 
 
 def _five(postal_code: str) -> str | None:
@@ -93,17 +95,23 @@ def place(postal_code: str) -> tuple[float, float] | None:
         return None
     if five not in _places:
         found = [z for z in zipcodes.matching(five) if z.get("lat") and z.get("long")]
-        _places[five] = (round(float(found[0]["lat"]), PRECISION), round(float(found[0]["long"]), PRECISION)) \
-            if found else None
-    return _places[five]
+        _places[five] = (round(float(found[0]["lat"]), PRECISION), round(float(found[0]["long"]), PRECISION),
+                         found[0]["state"]) if found else None
+    return _places[five][:2] if _places[five] else None
 
 
-def known_places() -> dict[str, tuple[float, float] | None]:
-    """Every ZIP code looked up so far in this process, with its place (for the build cache)."""
+def zip_state(postal_code: str) -> str | None:
+    """The state a US ZIP code is in ("CA"); None when it is not known."""
+    five = _five(postal_code)
+    return _places[five][2] if five is not None and place(five) else None
+
+
+def known_places() -> dict[str, tuple[float, float, str] | None]:
+    """Every ZIP code looked up so far in this process, with its place and state (for the build cache)."""
     return dict(_places)
 
 
-def remember_places(places: dict[str, tuple[float, float] | None]) -> None:
+def remember_places(places: dict[str, tuple[float, float, str] | None]) -> None:
     """Places an earlier build looked up with this same ZIP code list (VERSION): used instead of asking again."""
     _places.update(places)
 

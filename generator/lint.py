@@ -18,6 +18,7 @@ from .markup import OFFSITE
 from .models import Site
 from .removals import removals
 from .scaffold import PLACEHOLDERS
+from .validate import STATES
 
 #: Domains set aside for examples and tests (RFC 2606, RFC 6761): no practice's site can ever live there.
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
@@ -190,7 +191,7 @@ FAR = 30  #: miles between an office's lat/lon and its ZIP code's centre that me
 
 def _unplaced_offices(found: Collector, source: Path, therapist) -> None:
     """Offices that "near you" cannot place (geo.py): a ZIP code that the ZIP code list does not have, or none;
-    and lat/lon far from the office's own ZIP code (copied from the example, or swapped)."""
+    lat/lon far from the office's own ZIP code (copied from the example, or swapped); a ZIP code of another state."""
     for index, loc in enumerate(therapist.locations):
         zip_place = geo.place(loc.postal_code) if loc.postal_code else None
         if loc.lat is not None and zip_place and geo.miles((loc.lat, loc.lon), zip_place) > FAR:
@@ -198,10 +199,17 @@ def _unplaced_offices(found: Collector, source: Path, therapist) -> None:
                       f"lat and lon are {geo.miles((loc.lat, loc.lon), zip_place):,.0f} miles from the ZIP code "
                       f"{loc.postal_code!r}, so 'near you' would place this office there",
                       "check lat and lon (they may be the example's), or remove them to use the ZIP code")
-        if loc.lat is not None:
-            continue
         line = (_line_with(source, therapist.source, loc.postal_code) if loc.postal_code else 0) \
             or line_of(source, therapist.source, "locations")
+        in_state = geo.zip_state(loc.postal_code) if loc.postal_code else None
+        if in_state and loc.state and in_state != loc.state:  # a typo in one of them
+            found.add(therapist.source, line, f"locations[{index}].postal_code",
+                      f"the ZIP code {loc.postal_code!r} is in {STATES.get(in_state, in_state)}, not in "
+                      f"{STATES.get(loc.state, loc.state)} ({loc.state})",
+                      "check the ZIP code and the state: 'near you' places the office by its ZIP code, the "
+                      "directory's state filter by its state")
+        if loc.lat is not None:
+            continue
         if loc.postal_code:
             found.add(therapist.source, line, f"locations[{index}].postal_code",
                       f"the ZIP code {loc.postal_code!r} is not a US ZIP code we know, so 'near you' cannot sort "

@@ -83,7 +83,7 @@ def rss():
 before = rss()
 if sys.argv[1] == "places":
     geo.look_up({"92101", "10001"})
-    right = geo.known_places() == {"92101": (32.718, -117.159), "10001": (40.748, -73.997)}
+    right = geo.known_places() == {"92101": (32.718, -117.159, "CA"), "10001": (40.748, -73.997, "NY")}
     right = right and not geo._tables and geo.tables()["92"] == geo.table("92")  # made there, collected here
 else:  # the tables alone: a rebuild whose places come from the cache, its tables not reusable
     right = geo.tables()["92"] == geo.table("92") and geo.known_places() == {}
@@ -113,3 +113,16 @@ def test_a_zip_code_with_a_leading_zero_typed_without_quotes_stays_as_typed(make
     assert "02134" in page and "1116" not in page and "0012345" in page
     directory = (tmp_path / "out" / "therapists" / "index.html").read_text()
     assert f'data-offices="{",".join(map(str, geo.place("02134")))}"' in directory
+
+
+def test_a_zip_code_of_another_state_than_the_offices_is_a_warning(make_site, run, tmp_path):
+    source = make_site({"therapists/ana-lima.yaml": "name: Ana Lima\nformats: [in-person]\n"
+                        "locations: [{city: San Diego, state: CA, postal_code: \"10001\"},\n"
+                        "            {city: Reno, state: NV, postal_code: \"89501\"}]\n"})
+    result = run("build", "--source", source, "--output", tmp_path / "out")
+    assert result.code == 0
+    assert result.err.splitlines()[1:] == [
+        "therapists/ana-lima.yaml:3: locations[0].postal_code: the ZIP code '10001' is in New York, not in California "
+        "(CA); check the ZIP code and the state: 'near you' places the office by its ZIP code, the directory's state "
+        "filter by its state"]
+    assert geo.zip_state("10001") == "NY" and geo.zip_state("89501-1234") == "NV" and geo.zip_state("00000") is None
