@@ -218,7 +218,8 @@ LOCATION = Fields({
                   doc="City. A directory filter, with the state (`/therapists/city/san-diego-ca/`): the way to find "
                   "an office near you without JavaScript."),
     "state": Field(STATE, "two capital letters, such as CA", required=True, example="CA", facet="state",
-                   doc="Two capital letters, such as `CA`. A directory filter."),
+                   doc="The postal code of a US state, DC or a territory, in capitals, such as `CA`. A directory "
+                   "filter. A ZIP code of another state is a warning."),
     "postal_code": Field(Text(), "ZIP code, in quotes", example='"92101"',
                          doc="ZIP code. **Put it in quotes.** The directory's \"near you\" box sorts therapists by "
                          "the distance to this ZIP code's centre (from the ZIP code list of the `zipcodes` package, "
