@@ -75,7 +75,25 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
     texts += [(t.source, t.bio_html) for t in site.therapists] + [(g.source, g.bio_html) for g in site.guest_authors]
     for path, html in texts:
         _offsite_images(found, source, path, html)
+        _bare_addresses(found, source, path, html)
     return tuple(sorted(set(found.problems)))
+
+
+# Text that is no link on the page: links, code and tags taken out, so what is left is what a reader sees as text.
+NOT_TEXT = re.compile(r"<a\b.*?</a>|<code\b.*?</code>|<pre\b.*?</pre>|<[^>]+>", re.DOTALL | re.IGNORECASE)
+BARE_URL = re.compile(r"https?://[^\s<>\"'()]*[^\s<>\"'().,;:!?]")
+
+
+def _bare_addresses(found: Collector, source: Path, path: str, html: str) -> None:
+    """A web address typed as text shows as text: a word processor would have made it a link, Markdown does not,
+    and on a phone it cannot be tapped."""
+    if "://" not in html:
+        return
+    seen = dict.fromkeys(unescape(url) for url in BARE_URL.findall(NOT_TEXT.sub(" ", html)))
+    for url in seen:
+        found.add(path, _line_with(source, path, url), "",
+                  f"the address {url} is shown as text, not as a link, so a reader cannot tap or click it",
+                  f"write it as <{url}> to make it a link, or as [words that say where it leads]({url})")
 
 
 def _offsite_images(found: Collector, source: Path, path: str, html: str) -> None:

@@ -123,3 +123,14 @@ def test_video_players_and_gists_become_link_cards_that_load_nothing(make_site, 
 ])
 def test_lists_after_a_paragraph_and_nested_by_two_spaces_are_lists(text, html):
     assert to_html(text) == html
+
+
+def test_a_web_address_typed_as_text_is_a_warning_and_links_code_and_references_are_not(make_site, run, tmp_path):
+    body = ("See https://example.org/help, or <https://ok.org/> and [x](https://fine.org/).\n\n"
+            "`https://code.org/` and [r].\n\n    https://indented.org/\n\n[r]: https://ref.org/\n")
+    result, out = build(make_site, run, tmp_path, {"content/articles/a.md": ARTICLE.format(title="A", body=body)})
+    assert result.code == 0
+    assert result.err.splitlines()[1:] == [
+        "content/articles/a.md:6: the address https://example.org/help is shown as text, not as a link, so a reader "
+        "cannot tap or click it; write it as <https://example.org/help> to make it a link, or as [words that say "
+        "where it leads](https://example.org/help)"]
