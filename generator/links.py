@@ -156,12 +156,25 @@ def _suggest(target: str, routes: Routes) -> str:
     urls = [url for url in urls if not target.startswith(url)]  # "/articles/" is no answer for "/articles/x/"
     if target.endswith("/"):  # a page was meant: "/fees/" is no typo of "/feed.json"
         urls = [url for url in urls if url.endswith("/")]
-    close = difflib.get_close_matches(target, sorted(urls), n=1, cutoff=0.6)
+    # Beside pages of the same folder, only the last part counts: a long shared "/articles/" would make any
+    # article look like a typo of any other.
+    folder, name = _folder_and_name(target)
+    siblings = {leaf: url for url in urls if (split := _folder_and_name(url))[0] == folder and (leaf := split[1])}
+    if siblings:
+        close = [siblings[leaf] for leaf in difflib.get_close_matches(name, sorted(siblings), n=1, cutoff=0.6)]
+    else:
+        close = difflib.get_close_matches(target, sorted(urls), n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
     if target.startswith("/articles/"):
         return "check the spelling; an article that is a draft or dated in the future is not published yet"
     return "check the spelling; a picture or download must be inside the content/ folder to be linked"
+
+
+def _folder_and_name(url: str) -> tuple[str, str]:
+    """"/articles/nope/" -> ("/articles/", "nope"); "/images/a.png" -> ("/images/", "a.png")."""
+    folder, _, name = url.rstrip("/").rpartition("/")
+    return folder + "/", name
 
 
 def _read_lines(file: Path) -> list[str]:

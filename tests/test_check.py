@@ -183,3 +183,14 @@ def test_a_link_to_a_draft_or_to_an_article_dated_later_says_why_it_has_no_page_
         "is a draft (content/articles/welcome.md has draft: true); publish it (remove draft: true) or take the link "
         "out until then"]
     assert run("check", "--source", source, "--drafts").code == 0  # a preview with drafts publishes both
+
+
+def test_a_missing_article_is_compared_with_the_other_articles_by_its_own_name_not_by_the_shared_folder(make_site,
+                                                                                                        run):
+    source = make_site({"content/articles/grief-has-no-timetable.md": article("G.\n"),
+                        "content/articles/a.md": article("[n](/articles/nope/) [g](/articles/grief-has-no-timetabl/)\n")})
+    assert report(run("check", "--source", source)) == [
+        "content/articles/a.md:6: the link /articles/grief-has-no-timetabl/ leads nowhere: there is no page or file at "
+        "that address; did you mean '/articles/grief-has-no-timetable/'?",
+        "content/articles/a.md:6: the link /articles/nope/ leads nowhere: there is no page or file at that address; "
+        "check the spelling; an article that is a draft or dated in the future is not published yet"]
