@@ -1,11 +1,12 @@
 """Python-Markdown's inline pass, without trying patterns that cannot match the text at hand.
 
 Python-Markdown tries each of its fifteen inline patterns (links, emphasis, code, HTML...) on every run of text, one
-Python call each even where the text has none of the characters the pattern starts with. That is a quarter of the
-time it takes to convert an article. ``FastInlineExtension`` replaces its inline tree processor by one that skips a
-pattern when none of the characters its regular expression needs are in the text: the same patterns, in the same
-order, on the same text, so the same HTML. Only patterns whose expression is one of those below, as written in
-Python-Markdown 3.x, are ever skipped: any other (an extension's, or one a later release changes) is always tried.
+Python call each even where the text has none of the characters the pattern starts with: a third of the work of
+converting an article (docs/performance.md). ``FastInlineExtension`` replaces its inline tree processor by one
+that skips a pattern when none of the characters its regular expression needs are in the text: the same patterns,
+in the same order, on the same text, so the same HTML. Only patterns whose expression is one of those below, as
+written in Python-Markdown 3.x, are ever skipped: any other (an extension's, or one a later release changes) is
+always tried.
 """
 from __future__ import annotations
 

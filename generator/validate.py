@@ -78,15 +78,17 @@ class Alias(Text):
 
 SLUG = Text(SLUG_RE, "a slug of lowercase letters, digits and dashes, like my-first-article", kind="slug",
             words="slug")
+STATE_CODES = {name.lower(): code for code, name in STATES.items()}  # "nevada" -> "NV"
+
+
 class State(Text):
     """A US state's (or DC's, or a territory's) two-letter postal code: a typo would become a filter of its own."""
 
     def __call__(self, value, field, ctx):
         text = value.strip() if isinstance(value, str) else ""
-        named = {name.lower(): code for code, name in STATES.items()}
-        if text.lower() in named:  # "Nevada"
+        if text.lower() in STATE_CODES:  # "Nevada"
             return ctx.bad(field, f"expected {self.expected}, found {text!r}",
-                           f"write its code instead: {named[text.lower()]}")
+                           f"write its code instead: {STATE_CODES[text.lower()]}")
         if text.upper() in STATES and text != text.upper():  # "ca"
             return ctx.bad(field, f"expected {self.expected}, found {text!r}", f"write it in capitals: {text.upper()}")
         value = super().__call__(value, field, ctx)
