@@ -5,6 +5,7 @@ References between documents (authors, topics, routes) are checked later, in sit
 """
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 import zoneinfo
@@ -470,6 +471,11 @@ def _missing_photo(folder: str, photo: str, photos: tuple[str, ...]) -> tuple[st
         name = PurePosixPath(same[0]).name
         return (f"file {folder}/{photo} not found, but there is {name!r}",
                 f"write the name exactly as it is, capitals included: photo: {name}")
+    here = sorted(PurePosixPath(p).name for p in photos if str(PurePosixPath(p).parent) == folder)
+    close = difflib.get_close_matches(photo.lower(), here, n=1, cutoff=0.75)  # "ana-lima.jpeg" for "ana-lima.jpg"
+    if close:
+        return (f"file {folder}/{photo} not found, but there is {close[0]!r}",
+                f"if that is the photo, write its name exactly: photo: {close[0]}")
     return (f"file {folder}/{photo} not found",
             "check the spelling, or put the photo (.jpg, .png or .webp) next to the profile")
 

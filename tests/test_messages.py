@@ -124,3 +124,15 @@ def test_a_time_zone_said_as_people_say_it_is_given_its_name(make_site, run):
     source = make_site({"site.yaml": "title: T\nbase_url: https://test-practice.org/\ntimezone: Pacific Time\n"})
     assert report(run("build", "--source", source)) == [
         "site.yaml:3: timezone: unknown time zone 'Pacific Time'; write America/Los_Angeles"]
+
+
+def test_a_photo_name_off_by_a_letter_or_an_ending_names_the_photo_that_is_there(make_site, run):
+    source = make_site({"therapists/ana-lima.yaml": "name: Ana Lima\nphoto: ana-lima.jpg\nphoto_alt: Ana\n",
+                        "therapists/ana-lima.jpeg": b"\xff\xd8",
+                        "therapists/ben-ode.yaml": "name: Ben Ode\nphoto: ben-odee.png\nphoto_alt: Ben\n",
+                        "therapists/ben-ode.png": b"\x89PNG"})
+    assert report(run("build", "--source", source)) == [
+        "therapists/ana-lima.yaml:2: photo: file therapists/ana-lima.jpg not found, but there is 'ana-lima.jpeg'; "
+        "if that is the photo, write its name exactly: photo: ana-lima.jpeg",
+        "therapists/ben-ode.yaml:2: photo: file therapists/ben-odee.png not found, but there is 'ben-ode.png'; if "
+        "that is the photo, write its name exactly: photo: ben-ode.png"]
