@@ -79,8 +79,8 @@ language: en
 timezone: {timezone}
 practice:
   name: {title}
-  # phone: "+1-555-555-0100"        # remove the # to show the practice's phone number in the footer
-  # email: hello@your-practice.org  # the same for an email address
+  # phone: "+1-555-555-0100"        # remove the # to show the practice's phone number: in the footer, and on
+  # email: hello@your-practice.org  # every profile, where new clients book and join a waitlist; the same for email
   # address: 1 Main St, City, ST 00000
 # newsletter:                       # an email newsletter with a sign-up form: see docs/newsletter.md
 #   provider: buttondown            # or mailchimp, kit, emailoctopus, listmonk, form
