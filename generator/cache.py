@@ -391,7 +391,11 @@ class Keys:
         self.jobs = jobs
         code = code_digest(source)
         self.long: dict[tuple[str, str], dict[int, object]] = {}  # objects with long texts, by (kind, slug)
-        self.base = digest(code, light_digest(replace(site, now=None), self.long), site.updated.isoformat())
+        # The unpublished articles are named for messages only (cli, links): no page shows them, so an edit of one
+        # keys nothing again; when the next of them comes out, the site changes (next_change).
+        unpublished = replace(site, now=None, scheduled=(), drafts=())
+        self.base = digest(code, light_digest(unpublished, self.long), site.updated.isoformat(),
+                           site.next_change.isoformat() if site.next_change else "")
         self.texts: dict[tuple[str, str, str], tuple[str, str, str, str]] = {}
         self.last: dict[str, list] = cache.manifest().get("reads", {})  # what each page read when last made
         everything = None

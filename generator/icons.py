@@ -35,6 +35,8 @@ PNG_ICONS = {"apple-touch-icon.png": 180, "assets/icon-144.png": 144, "assets/ic
 SOCIAL = "assets/social.png"
 SOCIAL_SIZE = (1200, 630)
 SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "&"}
+
+
 def check_logo(source: Path, rel: str) -> tuple[str, str] | None:
     """Return (message, hint) when ``rel`` (relative to the site folder) cannot be the site's logo."""
     file = source / rel

@@ -131,7 +131,8 @@ def _broken(link: str, page: str, prefix: str, base_url: str, routes: Routes,
     site_path = unquote("/" + target[len(prefix):])
     file = _file(site_path, routes)
     if file is None:
-        why = (waiting or {}).get(site_path) or (waiting or {}).get(site_path + "/")
+        waiting = waiting or {}
+        why = waiting.get(site_path) or waiting.get(site_path + "/")
         if why:
             return f"the link {link} leads to an article that is not published yet, {why[0]}", why[1]
         return f"the link {link} leads nowhere: there is no page or file at that address", _suggest(site_path, routes)

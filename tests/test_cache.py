@@ -294,3 +294,19 @@ def test_a_page_is_made_again_when_a_long_text_it_read_changes_even_one_it_was_n
     assert "A line the list shows." in (out / "articles" / "index.html").read_text()
     assert snapshot(out) == cold(run, site, tmp_path)
 
+
+
+def test_editing_a_draft_or_a_scheduled_article_makes_no_page_again(site, run, tmp_path):
+    """Neither is published: the site's data that every key covers names them (for messages), not their text."""
+    out = tmp_path / "out"
+    draft = site / "content" / "articles" / "work-in-progress.md"
+    later = site / "content" / "articles" / "next-year.md"
+    draft.write_text("---\ntitle: Work in progress\ndate: 2026-01-01\ndraft: true\n---\nNot yet.\n")
+    later.write_text("---\ntitle: Next year\ndate: 2030-01-01\n---\nLater.\n")
+    cached(run, site, out)
+    first = output_keys(site)
+    draft.write_text(draft.read_text().replace("Work in progress", "Still in progress"))
+    later.write_text(later.read_text().replace("Next year", "The year after"))
+    cached(run, site, out)
+    assert {path for path, key in output_keys(site).items() if first.get(path) != key} == set()
+    assert snapshot(out) == cold(run, site, tmp_path)
