@@ -33,6 +33,11 @@ check: $(BIN)/.installed
 docs: $(BIN)/.installed
 	$(BIN)/python -m generator.reference
 
+# The ZIP code tables of the directory's "near you" (generator/data/zips/), written again from the zipcodes package.
+.PHONY: zips
+zips: $(BIN)/.installed-test
+	$(BIN)/python -m generator.geo
+
 clean:
 	rm -rf $(VENV) public .cache
 

@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import geo, search
+from . import search
 from .cache import Cache, Keys, inputs_digest
 from .config import load_config
 from .errors import Collector, Problem, SiteError
@@ -47,7 +47,6 @@ def load_site(options: Options, stages: Stages | None = None, cache: Cache | Non
     # The workers convert the bodies as read while this process checks the sources.
     with converting((doc.body for doc in sources.docs), config, cache.markdown()) as early:
         with stage("validate"):
-            geo.remember_places(cache.places())  # offices' places as an earlier build found them
             models = validate(sources, config, problems)
         # No stop here: route collisions among the valid documents belong in the same report.
         with stage("markdown"):

@@ -58,8 +58,8 @@ def tree_digest(*folders: Path, files: tuple[Path, ...] = (), skip: tuple[str, .
 
 def code_digest(source: Path) -> str:
     """The generator's own code and theme plus the site's layouts: a change to any re-renders everything."""
-    return digest(__version__, geo.VERSION,
-                  tree_digest(PACKAGE, files=tuple(sorted(VENDOR.rglob("SHA256SUMS"))), skip=("vendor",)),
+    return digest(__version__, geo.VERSION,  # the ZIP code tables' version and digest stand for them
+                  tree_digest(PACKAGE, files=tuple(sorted(VENDOR.rglob("SHA256SUMS"))), skip=("vendor", "data")),
                   tree_digest(source / "layouts"))
 
 
@@ -124,7 +124,6 @@ class Cache:
         self.markdown_file = self.folder / "markdown.pickle"
         self.parsed_file = self.folder / "parsed.pickle"
         self.files_file = self.folder / "files.pickle"
-        self.places_file = self.folder / "places.pickle"
         self._markdown: dict[str, tuple[str, int]] | None = None
         self._parsed: dict | None = None
         self._parsed_used: dict = {}
@@ -132,7 +131,6 @@ class Cache:
         self._used: dict[str, tuple[str, int]] = {}
         self._files: dict[str, tuple] | None = None
         self._files_used: dict[str, tuple] = {}
-        self._places: dict | None = None
         global _noticed
         _noticed = False
 
@@ -170,16 +168,6 @@ class Cache:
 
     def remember_markdown(self, entries: dict[str, tuple[str, int]]) -> None:
         self._used = entries
-
-    # Places: ZIP code -> (lat, lon, state) or None, as the ZIP code list of geo.VERSION gave them (see geo.place).
-    def places(self) -> dict[str, tuple[float, float, str] | None]:
-        if self._places is None:
-            kept = self._data(self.places_file, lambda v: isinstance(v, dict) and all(
-                isinstance(k, str) and (p is None or (isinstance(p, tuple) and len(p) == 3 and type(p[2]) is str
-                                                      and all(type(n) is float for n in p[:2])))
-                for k, p in v.items()))
-            self._places = kept.get(geo.VERSION, {})
-        return self._places
 
     def file_digest(self, file: Path) -> str:
         """The digest of a file's bytes (see ``remembered``)."""
@@ -284,8 +272,6 @@ class Cache:
             write_atomic(self.parsed_file, _dump_data({key: _raw_row(doc) for key, doc in self._parsed_used.items()}))
         if self._files_used != self._files:
             write_atomic(self.files_file, _dump_data(self._files_used))
-        if self._places is not None and (looked_up := geo.known_places()) != self._places:
-            write_atomic(self.places_file, _dump_data({geo.VERSION: looked_up}))
         write_atomic(self.manifest_file, json.dumps(manifest, sort_keys=True).encode())
         self._prune_spares()
 
@@ -410,9 +396,7 @@ class Keys:
                 keys.append(digest(job.path, job.make))
             else:
                 made_from = _file_digest(job.file, cache) if job.file else ""
-                if not job.site:  # handed only its reads: the code and they make its bytes
-                    keys.append(digest(code, job.path, made_from, reads_digest(job.reads, memo)))
-                elif job.reads is None:
+                if job.reads is None:
                     everything = everything or heavy_digest(site)
                     keys.append(digest(self.base, job.path, made_from, everything))
                 elif job.noted:

@@ -59,25 +59,6 @@ def process_pool(items: int):
     return multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupt)
 
 
-def in_child(func: Callable[..., R], *args) -> R:
-    """``func(*args)`` computed in a forked process, which ends with it: for work whose memory should not stay in
-    the build (and in every worker forked from it later). In this process where forking is not possible, or in a
-    pool's worker, which may not start processes of its own."""
-    child = helper()
-    if child is None:
-        return func(*args)
-    with child:
-        return child.apply(func, args)
-
-
-def helper():
-    """A forked process (a pool of one) for work whose memory should not stay in the build, to be given more than
-    one task; close it after the last. None where forking is not possible, or in a pool's worker."""
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
-        return None
-    return multiprocessing.get_context("fork").Pool(1, initializer=_ignore_interrupt)
-
-
 def _ignore_interrupt() -> None:
     """Ctrl-C is the parent's to handle: it ends the pool; workers printing tracebacks would only alarm. A worker
     lets go of the build's lock (NOT_INHERITED): only the build itself holds it."""

@@ -125,12 +125,9 @@ class Job:
     make: Callable[[], bytes] | bytes | Path
     reads: object = None
     file: Path | None = None  #: a source file whose bytes it is made from (keyed by its bytes, like a copy)
-    #: work that many outputs share (compiling their template, unpacking the ZIP code list), done once before the
-    #: workers fork so that each inherits it instead of doing it again; a partial, equal ones done once
+    #: work that many outputs share (compiling their template), done once before the workers fork so that each
+    #: inherits it instead of doing it again; a partial, equal ones done once
     prepare: partial | None = None
-    #: False when its maker is handed nothing of the site, only ``reads`` (the ZIP tables): its key then leaves
-    #: out the site's light data, so that an edit of the site does not make it again
-    site: bool = True
     #: True for a page of the built-in layouts or a feed: its key covers the long texts it reads while it is made
     #: (models.reading), not all those of the objects it is handed (cache.Keys)
     noted: bool = False
@@ -301,8 +298,7 @@ def _generated(site: Site, source: Path, cache: bool, remembered: photos.Remembe
     yield Job(output_path(url_for("therapist_index")), partial(therapist_index, site), ())
     if geo.placed(site.therapists):  # the visitor's ZIP code -> place, for the directory's "near you"
         for prefix in geo.PREFIXES:
-            yield Job(output_path(url_for("asset", name=f"zips/{prefix}.json")), partial(geo.table, prefix),
-                      (geo.VERSION, prefix), prepare=partial(geo.tables), site=False)
+            yield Job(output_path(url_for("asset", name=f"zips/{prefix}.json")), geo.table_file(prefix))
     kept = source / ".cache" / "photos" if cache else None
     for path, make, key in photos.plan(pictures, kept, remembered):
         yield Job(path, make, (key,))  # the key: a digest of the photo's bytes and of how it is encoded

@@ -95,7 +95,7 @@ def prepared(source: Path, root: Path, out: Path, run) -> dict[str, str]:
 def test_the_cache_holds_every_kind_of_file_the_damage_test_covers(built, run, tmp_path):
     source, root, _ = built
     kinds = prepared(source, root, tmp_path / "out", run)
-    for expected in ("build/markdown.pickle", "build/parsed.pickle", "build/files.pickle", "build/places.pickle",
+    for expected in ("build/markdown.pickle", "build/parsed.pickle", "build/files.pickle",
                      "manifest", "photos:.webp", "photos:.sum", "search:.json", "search/marks.json", "spare page"):
         assert expected in kinds
 
@@ -149,7 +149,7 @@ def test_a_crafted_cache_file_runs_no_code(built, run, tmp_path):
     restore(source, root, out)
     MARKER.unlink(missing_ok=True)
     crafted = pickle.dumps({"x": _Payload()})
-    for name in ("markdown.pickle", "parsed.pickle", "files.pickle", "places.pickle"):
+    for name in ("markdown.pickle", "parsed.pickle", "files.pickle"):
         (source / ".cache" / "build" / name).write_bytes(crafted)
     result = run("build", "--source", source, "--output", out)
     assert result.code == 0, result.err

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from generator import geo
 
@@ -19,8 +18,7 @@ locations: [{city: San Diego, state: CA, postal_code: "92101"}]
 
 
 def test_the_zip_tables_hold_every_zip_code_in_100_small_files():
-    tables = geo.tables()
-    assert tuple(tables) == geo.PREFIXES
+    tables = {prefix: geo.table(prefix) for prefix in geo.PREFIXES}
     sizes = [len(data) for data in tables.values()]
     assert max(sizes) < 16_000 and sum(sizes) < 1_100_000  # a visitor fetches one file, of a few kilobytes
     san_diego = json.loads(tables["92"])
@@ -29,10 +27,34 @@ def test_the_zip_tables_hold_every_zip_code_in_100_small_files():
 
 
 def test_a_zip_code_in_another_state_than_most_of_its_file_carries_its_state():
-    connecticut = json.loads(geo.tables()["06"])
+    connecticut = json.loads(geo.table("06"))
     assert connecticut["state"] == "CT"
     assert connecticut["zips"]["390"][2] == "NY"  # Fishers Island, New York, has a Connecticut-looking ZIP code
     assert len(connecticut["zips"]["103"]) == 2  # Hartford: the file's own state is not repeated
+    assert geo.zip_state("06390") == "NY" and geo.zip_state("06103") == "CT"
+
+
+def test_the_kept_tables_are_what_the_zipcodes_package_gives_and_source_names_them():
+    """generator/data/zips/ is made by `make zips`: a new zipcodes release, or a change to how the tables are
+    made, without writing them again fails here."""
+    made = geo.made_tables()
+    assert [prefix for prefix in geo.PREFIXES if made[prefix] != geo.table(prefix)] == []
+    assert geo.VERSION == geo.made_source(made).strip()
+    assert sorted(p.name for p in geo.DATA.iterdir()) == sorted([f"{p}.json" for p in geo.PREFIXES] + ["SOURCE"])
+
+
+def test_every_zip_code_is_placed_as_the_zipcodes_package_places_it():
+    import zipcodes
+    first: dict[str, dict] = {}
+    for z in zipcodes.list_all():  # the first entry of a ZIP code with a place, as zipcodes.matching gives it
+        if z.get("lat") and z.get("long") and len(z["zip_code"]) == 5:
+            first.setdefault(z["zip_code"], z)
+    wrong = [code for code, z in first.items()
+             if geo.place(code) != (round(float(z["lat"]), 3), round(float(z["long"]), 3))
+             or geo.zip_state(code) != z["state"]]
+    assert len(first) > 40_000 and wrong == []
+    unknown = next(f"{n:05d}" for n in range(100_000) if f"{n:05d}" not in first)
+    assert geo.place(unknown) is None and geo.zip_state(unknown) is None
 
 
 def test_an_office_is_placed_by_its_zip_code_and_a_zip_plus_four_is_read_as_its_first_five_digits():
@@ -45,7 +67,7 @@ def test_a_site_whose_offices_are_placed_ships_the_tables_and_the_zip_box(make_s
     source = make_site({"therapists/ana-lima.yaml": OFFICE})
     assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
     assert sorted(p.stem for p in (tmp_path / "out" / "assets" / "zips").glob("*.json")) == list(geo.PREFIXES)
-    assert (tmp_path / "out" / "assets" / "zips" / "92.json").read_bytes() == geo.table("92")
+    assert all((tmp_path / "out" / "assets" / "zips" / f"{p}.json").read_bytes() == geo.table(p) for p in geo.PREFIXES)
     directory = (tmp_path / "out" / "therapists" / "index.html").read_text()
     assert 'data-zips="/assets/zips/"' in directory and 'id="filter-near"' in directory
     assert 'data-offices="32.718,-117.159"' in directory
@@ -58,48 +80,24 @@ def test_a_site_without_placed_offices_ships_no_tables_and_no_zip_box(make_site,
     assert 'id="filter-near"' not in (tmp_path / "out" / "therapists" / "index.html").read_text()
 
 
-def test_a_rebuild_places_offices_from_the_cache_without_unpacking_the_zip_code_list(make_site, run, tmp_path,
-                                                                                     monkeypatch):
-    source = make_site({"therapists/ana-lima.yaml": OFFICE})
-    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
-    monkeypatch.setattr(geo, "_places", {})  # a new process: nothing looked up yet
-    monkeypatch.setattr(geo.zipcodes, "matching", lambda *args: [])  # from now on the list knows no ZIP code
-    (source / "therapists" / "ana-lima.yaml").write_text(OFFICE + "pronouns: she/her\n")
-    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
-    # Placed all the same: from the cache, without the quarter of a second the zipcodes package takes to unpack.
-    assert 'data-offices="32.718,-117.159"' in (tmp_path / "out" / "therapists" / "index.html").read_text()
-    monkeypatch.setattr(geo, "_places", {})
-    assert run("build", "--source", source, "--output", tmp_path / "cold", "--no-cache").code == 0
-    assert "32.718,-117.159" not in (tmp_path / "cold" / "therapists" / "index.html").read_text()  # asked the list
-
-
-HELPER_CHECK = """
-import os, sys
-from generator import geo
-
-def rss():
-    return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-before = rss()
-if sys.argv[1] == "places":
-    geo.look_up({"92101", "10001"})
-    right = geo.known_places() == {"92101": (32.718, -117.159, "CA"), "10001": (40.748, -73.997, "NY")}
-    right = right and not geo._tables and geo.tables()["92"] == geo.table("92")  # made there, collected here
-else:  # the tables alone: a rebuild whose places come from the cache, its tables not reusable
-    right = geo.tables()["92"] == geo.table("92") and geo.known_places() == {}
-print(rss() - before, right, len(geo._tables))
+BUILD_CHECK = """
+import sys
+from pathlib import Path
+from generator.build import Options, build
+build(Options(source=Path(sys.argv[1]), output=Path(sys.argv[2])))
+print("zipcodes" in sys.modules)
 """
 
 
-@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads its memory from /proc")
-@pytest.mark.parametrize("asked", ["places", "tables"])
-def test_the_zip_code_list_is_unpacked_in_a_process_of_its_own(asked):
-    # A new process, so that nothing has unpacked the list before: it grows by the tables handed back (1 MB), not
-    # by the 40 MB of the unpacked list, which the build and every worker forked from it would hold to the end.
-    found = subprocess.run([sys.executable, "-c", HELPER_CHECK, asked], capture_output=True, text=True,
-                           timeout=120, cwd=Path(__file__).resolve().parent.parent, check=True).stdout.split()
-    assert found[1:] == ["True", str(len(geo.PREFIXES))]
-    assert int(found[0]) < 12 * 2**20, f"grew by {int(found[0]) / 2**20:.0f} MB"
+def test_a_build_publishes_the_kept_tables_without_the_zipcodes_package(make_site, tmp_path):
+    # The package unpacks its whole list on first use (0.35 s and 40 MB in every process forked after it): a
+    # build reads the kept files instead, in a new process here, so that nothing has imported it before.
+    source = make_site({"therapists/ana-lima.yaml": OFFICE})
+    found = subprocess.run([sys.executable, "-c", BUILD_CHECK, source, tmp_path / "out"], capture_output=True,
+                           text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert found.returncode == 0 and found.stdout.split() == ["False"], found.stderr
+    assert (tmp_path / "out" / "assets" / "zips" / "06.json").read_bytes() == geo.table("06")
+    assert 'data-offices="32.718,-117.159"' in (tmp_path / "out" / "therapists" / "index.html").read_text()
 
 
 def test_a_zip_code_with_a_leading_zero_typed_without_quotes_stays_as_typed(make_site, run, tmp_path):

@@ -30,7 +30,8 @@ def test_pip_installed_package_builds_a_folder_with_only_site_yaml_content_and_t
     site = write_files(tmp_path / "bare", {
         "site.yaml": "title: Bare\nbase_url: https://bare.example.org/\n",
         "content/articles/hello.md": "---\ntitle: Hello\ndate: 2026-01-01\nauthor: ana\n---\nHi.\n",
-        "therapists/ana.yaml": "name: Ana\n",
+        "therapists/ana.yaml": "name: Ana\nformats: [in-person]\n"
+                               "locations: [{city: San Diego, state: CA, postal_code: '92101'}]\n",
     })
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(target)}
@@ -39,6 +40,8 @@ def test_pip_installed_package_builds_a_folder_with_only_site_yaml_content_and_t
     assert proc.returncode == 0, proc.stderr
     assert "Hello" in (out / "articles" / "hello" / "index.html").read_text()
     assert (out / "assets" / "site.css").is_file()
+    assert (out / "assets" / "zips" / "92.json").read_bytes() == (REPO / "generator/data/zips/92.json").read_bytes()
+    assert 'data-offices="32.718,-117.159"' in (out / "therapists" / "index.html").read_text()
     assert str(target) in subprocess.run(
         [sys.executable, "-c", "import generator; print(generator.__file__)"],
         capture_output=True, text=True, env=env, cwd=tmp_path).stdout
