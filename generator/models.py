@@ -39,6 +39,14 @@ def reading() -> Iterator[set[tuple[str, str, str]]]:
         _reads.found = outer
 
 
+def note(found: set[tuple[str, str, str]]) -> None:
+    """Note ``found`` as read by the code running now (inside ``reading``): what a part made earlier had read,
+    when that part is shown again without being made again (render.Memo)."""
+    current = getattr(_reads, "found", None)
+    if current is not None:
+        current |= found
+
+
 class _Long:
     """A long text's slot: reading it inside ``reading`` is noted (any way a template gets there: the page's own
     object, a list of the site's, a filter or a helper it is passed to)."""

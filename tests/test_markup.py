@@ -161,3 +161,24 @@ def test_the_builds_converter_tries_only_the_patterns_whose_characters_are_in_th
     assert to_html("A [link](/about/).") == '<p>A <a href="/about/">link</a>.</p>'
     # the link took its '[' away: the shortcut reference ("[link]" alone), tried after it, was skipped
     assert set(tried) == {"ReferenceInlineProcessor", "LinkInlineProcessor"}
+
+
+LINK_PIECES = ['href="', 'src="', '"', 'x', "_", "é", " ", "-", "=", "a/b", "../c", "https://ex.org/d", "#e",
+               "<a ", "<img ", ">", "xhref=", "data-src=", "mailto:f@ex.org", "\n", "?q=1"]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.sampled_from(LINK_PIECES), max_size=30))
+def test_absolute_links_does_what_the_expression_does(pieces):
+    from urllib.parse import urljoin
+
+    from generator.markup import URL_ATTR, absolute_links
+    html, page = "".join(pieces), "https://ex.org/articles/wizards/"
+    assert absolute_links(html, page) == URL_ATTR.sub(lambda m: f'{m.group(1)}="{urljoin(page, m.group(2))}"', html)
+
+
+def test_absolute_links_skips_a_name_inside_a_word_and_finds_the_next_one():
+    from generator.markup import absolute_links
+    html = '<a xhref="a src="b" title="c"><img data-src="d" src="e">'
+    assert absolute_links(html, "https://ex.org/x/") == \
+        '<a xhref="a src="https://ex.org/x/b" title="c"><img data-src="https://ex.org/x/d" src="https://ex.org/x/e">'

@@ -90,3 +90,35 @@ def test_templates_compiled_for_one_site_address_are_not_reused_for_another_in_t
         assert run("build", "--source", source, "--output", tmp_path / source.name / "out").code == 0
     assert "Sitemap: https://test-practice.org/sitemap.xml" in (tmp_path / "first/out/robots.txt").read_text()
     assert "Sitemap: https://other-practice.org/sub/sitemap.xml" in (tmp_path / "second/out/robots.txt").read_text()
+
+
+def test_a_memo_part_is_made_once_per_arguments_and_its_long_text_reads_are_noted_wherever_it_is_shown():
+    from dataclasses import dataclass
+
+    import jinja2
+
+    from generator.models import _noted, reading
+    from generator.render import Memo
+
+    @_noted
+    @dataclass(frozen=True, slots=True)
+    class Person:
+        slug: str
+        bio: str
+
+    made = []
+    env = jinja2.Environment(extensions=[Memo], autoescape=True)
+    env.globals["made"] = lambda p: made.append(p.slug) or ""
+    page = env.from_string('{% macro card(p, level) %}{% memo p, level %}{{ made(p) }}<h{{ level }}>{{ p.bio }}'
+                           '</h{{ level }}>{% endmemo %}{% endmacro %}{{ card(a, 2) }}{{ card(b, 2) }}'
+                           '{{ card(a, 3) }}{{ card(a, 2) }}|')
+    ana, ben = Person("ana", "A & B"), Person("ben", "Ben")
+    with reading() as first:
+        assert page.render(a=ana, b=ben) == "<h2>A &amp; B</h2><h2>Ben</h2><h3>A &amp; B</h3><h2>A &amp; B</h2>|"
+    assert made == ["ana", "ben", "ana"]  # a, b, and a at another level; the fourth card was the first's
+    with reading() as second:  # another page showing the same cards, all made already
+        assert page.render(a=ana, b=ben) == "<h2>A &amp; B</h2><h2>Ben</h2><h3>A &amp; B</h3><h2>A &amp; B</h2>|"
+    assert made == ["ana", "ben", "ana"]
+    assert first == second == {("Person", "ana", "bio"), ("Person", "ben", "bio")}  # its key covers what they read
+    other = Person("ana", "Ana, edited")  # equal slug, another object (the next site model): made again
+    assert page.render(a=other, b=ben).startswith("<h2>Ana, edited</h2>") and made[-1] == "ana"
