@@ -30,7 +30,8 @@ PRACTICE = Fields({
                   shown_default="empty", doc="The practice's name, in the footer. **The footer line only appears "
                   "when `name` is set**. The other three fields are shown after it."),
     "phone": Field(Text(), "the main phone number, in quotes", example='"+1-619-555-0100"', shown_default="empty",
-                   doc="Main phone number. Visitors can tap it to call. Put it in quotes."),
+                   doc="Main phone number. Visitors can tap it to call. Put it in quotes.",
+                   form="the main phone number"),
     "email": Field(Text(), "the main email address", example="hello@example.org", shown_default="empty",
                    doc="Main email address, shown as an email link."),
     "address": Field(Text(), "the main office address, on one line",
@@ -90,7 +91,8 @@ CRISIS = Fields({
             "label": Field(Text(), "the words before the number", required=True,
                            example='"Text HOME to the Crisis Text Line:"'),
             "number": Field(Text(), "the number as people should read it, in quotes", required=True,
-                            example='"741741"', doc="The number as people should read it. Put it in quotes."),
+                            example='"741741"', doc="The number as people should read it. Put it in quotes.",
+                            form="the number as people should read it"),
             "url": Field(CRISIS_URL, "what a tap does: call (tel:), text (sms:) or open a web page",
                          example='"sms:741741"', shown_default="`tel:` followed by the digits of `number`",
                          doc="What happens when someone taps the number: call it (`tel:`), text it (`sms:`) or "
@@ -210,12 +212,14 @@ TABLE = Fields(
                         shown_default="the theme's teal",
                         doc="Brand colours, each `\"#RRGGBB\"` **in quotes** (without quotes, `#` starts a note). "
                         "Checked for readable contrast in light and dark mode. See "
-                        "[Logo, icons and colours](#logo-icons-and-colours)."),
+                        "[Logo, icons and colours](#logo-icons-and-colours).",
+                        form='brand colours, each "#RRGGBB", checked for contrast'),
         "unsafe_html": Field(Bool(), "true keeps HTML typed into Markdown as it is: only if every writer is trusted",
                              example="false",
                              doc="When `false`, HTML typed into Markdown is cleaned (see "
                              "[Markdown and HTML](#markdown-and-html)). Set it to `true` only if everyone who writes "
-                             "content is trusted."),
+                             "content is trusted.",
+                             form="on keeps HTML typed into Markdown as it is: only if every writer is trusted"),
     },
     model=Config,
 )

@@ -21,7 +21,7 @@ from . import validate
 from .validate import STATES
 from .models import Config
 from .providers import HiddenFields
-from .schema import Bool, Choice, Date, Fields, ListOf, Markdown, Number, Picture, Ref, Text, TimeZone
+from .schema import Bool, Choice, Date, Field, Fields, ListOf, Markdown, Number, Picture, Ref, Text, TimeZone
 
 DECAP_VERSION = "3.16.3"  #: vendored by scripts/update-editor into generator/vendor/decap-cms/
 VENDOR = Path(__file__).parent / "vendor" / "decap-cms"
@@ -32,6 +32,8 @@ API_ORIGINS = {"github": ("https://api.github.com",), "gitlab": ("https://gitlab
 MEDIA_FOLDER, PUBLIC_FOLDER = "content/images", "/images"
 #: Decap's date widget writes this (dayjs tokens); schema.Date reads it, in the site's time zone.
 DATE_FORMAT, DAY_FORMAT, TIME_FORMAT = "YYYY-MM-DD HH:mm", "YYYY-MM-DD", "HH:mm"
+#: Decap's boolean widget shows a field left out of the file as off; ours (checks.js) shows ``left_out`` then.
+SWITCH = "switch"
 #: Collections: (name, label, folder, extension, format, field table, has a Markdown body, slug of a new entry).
 COLLECTIONS = (
     ("articles", "Articles", "content/articles", "md", "frontmatter", validate.ARTICLE, True, "{{title}}"),
@@ -49,10 +51,15 @@ def label(name: str) -> str:
     return re.sub(r"\burl\b", "web address", words[:1].upper() + words[1:])
 
 
-def field(name: str, check, required: bool, help_text: str = "") -> dict:
+def field(name: str, check, required: bool, help_text: str = "", declared: Field | None = None) -> dict:
     """One Decap field for one entry of a field table: the widget that fits its type, and its constraints."""
     out: dict = {"name": name, "label": label(name), "required": required}
     out.update(widget(check))
+    if isinstance(check, Bool) and declared is not None:
+        # A switch left out of a file shows what the build reads then (``left_out``, our switch widget in
+        # checks.js), and a new entry starts as ``new`` starts its file: a new article as a draft.
+        new = declared.scaffold == "true" if declared.scaffold else declared.value
+        out.update({"default": new} if new else {}, **({"left_out": True} if declared.value else {}))
     if isinstance(check, Fields) and not required:
         out["fields"] = fields(check, optional=True)
     if isinstance(check, Text) and check.pattern is not None and not isinstance(check, (Choice, Ref)) \
@@ -77,7 +84,7 @@ def pattern(compiled: re.Pattern) -> str:
 def widget(check) -> dict:
     """The widget part of a field: Decap's name for the kind of control, and what the control needs."""
     if isinstance(check, Bool):
-        return {"widget": "boolean"}
+        return {"widget": SWITCH}
     if isinstance(check, Number):
         return {"widget": "number", "value_type": "int" if check.integer else "float", "min": check.minimum}
     if isinstance(check, Date):
@@ -117,15 +124,20 @@ def widget(check) -> dict:
 def fields(table: Fields, optional: bool = False) -> list[dict]:
     """The Decap fields of a table. In an ``optional`` group, Decap would demand the group's required fields even
     when the group is left empty, so there they are checked before saving instead (see ``rules``)."""
-    return [field(name, declared.check, declared.required and not optional, declared.help)
+    return [field(name, declared.check, declared.required and not optional, declared.form or declared.help, declared)
             for name, declared in table.table.items()]
 
 
-def collections() -> list[dict]:
-    """Every kind of source as a Decap collection, and site.yaml as a file collection."""
+def collections(timezone: str = "") -> list[dict]:
+    """Every kind of source as a Decap collection, and site.yaml as a file collection. ``timezone``: the site's,
+    named in the hint of every date (Decap shows and writes dates in the browser's own time zone)."""
     made = []
     for name, title, folder, extension, form, table, body, slug in COLLECTIONS:
         entries = fields(table)
+        for entry in entries:
+            if entry["widget"] == "datetime" and timezone:
+                entry["hint"] = (f"{entry.get('hint', '')}. The time is the site's, {timezone}; the Now button "
+                                 "takes your computer's clock, so check it if you are in another time zone")
         if body:
             entries.append({"name": "body", "label": "Text", "widget": "markdown", "required": False})
         collection = {"name": name, "label": title, "folder": folder, "extension": extension, "format": form,
@@ -156,7 +168,7 @@ def config_yml(config: Config, local_api: str = "") -> bytes:
         "publish_mode": "simple", "site_url": config.base_url, "display_url": config.base_url,
         "media_folder": MEDIA_FOLDER, "public_folder": PUBLIC_FOLDER,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
-        "collections": collections(),
+        "collections": collections(config.timezone),
     })
     head = "# Made by therapist-site from its field tables at each build: change site.yaml, not this file.\n"
     return (head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)).encode()
@@ -212,15 +224,25 @@ def tables() -> list[tuple[str, Fields]]:
 
 
 def checks_js() -> bytes:
-    """Our script beside Decap: refuse to save a field without the one it requires."""
+    """Our script beside Decap: the switch widget, and refusing to save a field without the one it requires."""
     found = json.dumps([{"collection": r.collection, "when": r.when, "needs": r.needs, "message": r.message}
                         for r in rules()])
-    return (_CHECKS % found).encode()
+    return (_CHECKS % (SWITCH, found)).encode()
 
 
 _CHECKS = """\
 // Made by therapist-site: checks the field tables make that Decap's config.yml cannot express.
 (function () {
+  // A yes/no field left out of a file means what the build reads then (left_out in config.yml): "listed" is
+  // true unless the profile says otherwise, so its switch must show on. Decap's own shows every missing one off.
+  var toggle = window.CMS.getWidget("boolean");
+  window.CMS.registerWidget("%s", window.createClass({
+    render: function () {
+      var value = this.props.value;
+      if (value === undefined || value === null) value = this.props.field.get("left_out") === true;
+      return window.h(toggle.control, Object.assign({}, this.props, {value: value}));
+    }
+  }), toggle.preview);
   var rules = %s;
   function filled(value) {  // text with letters, a number, true, or a list or group with something filled in
     if (value === null || value === undefined || value === false) return false;

@@ -266,6 +266,7 @@ class Field:
     shown_required: str = ""  #: the docs' "Required?", when another field decides it ("with `buttondown`")
     facet: str = ""  #: the directory filter its values feed, if any
     attr: str | None = ""  #: the model's attribute, when not the field's name; None: the builder derives from it
+    form: str = ""  #: the browser editor's hint, where ``help`` speaks of the file ("[a, b]", "in quotes", "true")
 
     @property
     def value(self):

@@ -115,7 +115,8 @@ ARTICLE = Fields(
                       scaffold="{date}", example="2026-09-14 09:00",
                       doc="When the article is published. It is shown in the byline, and articles are listed "
                       "newest first. An article whose date is still in the future is left out until a build after "
-                      "that moment. See [Dates](#dates-and-time-zones)."),
+                      "that moment. See [Dates](#dates-and-time-zones).",
+                      form="when it is published; an article dated later waits for a build after that time"),
         # Any text: a name written for a file name ("Tom Whitfield") is answered in _article with the file name.
         "author": Field(OneOrMany(Ref("therapist", None, "the slug of a therapist profile (its file name without "
                                       ".yaml)"), words="a therapist's slug, or a list of slugs"),
@@ -125,13 +126,16 @@ ARTICLE = Fields(
                         "`therapists/maya-okafor.yaml`), or of a [guest author](#guest-authors-contentauthorsslugyaml) "
                         "in `content/authors/`. The byline links to the profile (or the guest author's page), and "
                         "the article is listed there. A slug with neither is an error. Unlike other list fields, one "
-                        "slug on its own is fine: `author: maya-okafor` or `author: [maya-okafor, sun-park]`."),
+                        "slug on its own is fine: `author: maya-okafor` or `author: [maya-okafor, sun-park]`.",
+                        form="who wrote it: pick a therapist or a guest author; several are allowed"),
         "topics": Field(ListOf(Text(), "[Trauma, Anxiety]"),
                         "e.g. [Anxiety, Grief and Loss]; each topic has a page listing its articles",
                         scaffold="[]", example="[Grief and Loss, Trauma]",
                         doc="The topics the article belongs to, written as people read them. Each topic has a page "
                         "at `/topics/<slug>/` listing its articles and the therapists with that specialty (`Grief "
-                        "and Loss` → `/topics/grief-and-loss/`). Topics are shown as links under the article."),
+                        "and Loss` → `/topics/grief-and-loss/`). Topics are shown as links under the article.",
+                        form="e.g. Anxiety, Grief and Loss, separated by commas; each topic has a page listing its "
+                             "articles"),
         "summary": Field(Text(), "one or two sentences for lists, search engines and the newsletter",
                          scaffold='""', example='"A few gentle reminders for living alongside loss."',
                          doc="One or two sentences shown under the title in article lists, and used as the "
@@ -141,12 +145,14 @@ ARTICLE = Fields(
                          example="2026-10-12",
                          doc="When the article was last changed in a meaningful way. Shows \"Updated October 12, "
                          "2026\" at the end of the article, and tells feeds and search engines the article "
-                         "changed."),
+                         "changed.",
+                         form="the date of a later revision; leave empty until then"),
         "draft": Field(Bool(), "change to false when the article is ready to be published", scaffold="true",
                        example="true",
                        doc="`true` keeps the article off the site (pages, lists, topics, feeds and sitemap) unless "
                        "you build with `--drafts`. With `--drafts` it is shown with a \"Draft: not published\" "
-                       "notice. Drafts are still checked for mistakes."),
+                       "notice. Drafts are still checked for mistakes.",
+                       form="on: kept off the site; switch it off when the article is ready to be published"),
         "slug": Field(SLUG, "its address is /articles/<slug>/; leave empty to use the file name",
                       example="first-session", shown_default="made from the file name",
                       doc="The last part of the article's address, if you want it to be different from the file "
@@ -169,7 +175,9 @@ ARTICLE = Fields(
                          "slug). Each one keeps working: it becomes a small page that sends visitors on to the "
                          "article at once, and a line in `_redirects` (see below). Write each from the `/` after the "
                          "domain name; a whole old address (`https://old-blog.net/2019/05/on-grief/`) is cut to its "
-                         "path."),
+                         "path.",
+                         form="old addresses of this article that should lead here, e.g. /posts/my-title.html, "
+                              "separated by commas"),
     },
     model=Article,
 )
@@ -183,7 +191,8 @@ PAGE = Fields({
                   shown_default="made from the file name",
                   doc="The page's address, if you want it to be different from the file name."),
     "draft": Field(Bool(), "true leaves the page out unless you build with --drafts", example="true",
-                   doc="`true` leaves the page out unless you build with `--drafts`."),
+                   doc="`true` leaves the page out unless you build with `--drafts`.",
+                   form="on: the page is kept off the site"),
 }, model=Page)
 TOPIC = Fields({
     "title": Field(Text(), "the topic's name as shown everywhere", required=True, example="Grief and Loss",
@@ -196,7 +205,8 @@ GUEST_AUTHOR = Fields({
     "bio": Field(Markdown(words="text (Markdown)"), "a few sentences about them", example="Sam runs our front desk."),
     "photo": Field(Picture(words="path of a picture"), "a picture in content/, relative to content/authors/ or "
                    "starting with /", example="sam-rivera.jpg",
-                   doc="A picture in `content/`, relative to `content/authors/` or starting with `/`."),
+                   doc="A picture in `content/`, relative to `content/authors/` or starting with `/`.",
+                   form="a picture of them, if you like"),
     "photo_alt": Field(Text(), "describes the photo", required_when="`photo` is set",
                        example="Sam smiling at the front desk"),
     "link": Field(Url(), "their own website", example="https://sam-rivera.net/"),
@@ -209,7 +219,8 @@ FEES = Fields({
     "sliding_scale": Field(Bool(), "true if you offer reduced fees to clients who need them", example="true",
                            facet="sliding-scale",
                            doc="Whether a sliding scale (reduced fees) is offered. A directory filter "
-                           "(`/therapists/sliding-scale/yes/`)."),
+                           "(`/therapists/sliding-scale/yes/`).",
+                           form="on if you offer reduced fees to clients who need them"),
     "currency": Field(Text(re.compile(r"[A-Z]{3}"), "a currency code like USD", kind="currency",
                            words="three capital letters"), "three capital letters, e.g. USD", default="USD",
                       example="USD", doc="The currency of the fees."),
@@ -226,7 +237,8 @@ LOCATION = Fields({
     "postal_code": Field(Text(), "ZIP code, in quotes", example='"92101"',
                          doc="ZIP code. **Put it in quotes.** The directory's \"near you\" box sorts therapists by "
                          "the distance to this ZIP code's centre (from the ZIP code list of the `zipcodes` package, "
-                         "at build time); a ZIP code it does not know, or an office without one, is a warning."),
+                         "at build time); a ZIP code it does not know, or an office without one, is a warning.",
+                         form="ZIP code"),
     "lat": Field(Number(-90, maximum=90), "latitude, e.g. 32.7185; with lon, when the ZIP code's centre is too rough",
                  example="32.7185", shown_default="from `postal_code`",
                  doc="The office's exact place in degrees, when the ZIP code's centre is too rough (a large rural "
@@ -240,13 +252,15 @@ LICENSE = Fields({
     "type": Field(Text(), "kind of license", required=True, example="Psychologist", doc="Kind of license."),
     "state": Field(STATE, "the state that issued it", required=True, example="CA", doc="The state that issued it."),
     "number": Field(Text(), "license number, in quotes", required=True, example='"PSY 12345"',
-                    doc="License number. Put it in quotes."),
+                    doc="License number. Put it in quotes.",
+                    form="license number"),
 }, model=License)
 CONTACT = Fields({
     "email": Field(Email(), "e.g. name@example.org", example="ana@example.org",
                    doc="The therapist's email address."),
     "phone": Field(Text(), 'in quotes, e.g. "+1-619-555-0100"', example='"+1-619-555-0100"',
-                   doc="Phone number. Put it in quotes."),
+                   doc="Phone number. Put it in quotes.",
+                   form="e.g. +1-619-555-0100"),
     "booking_url": Field(Url(), "an online booking page, starting with https://",
                          example="https://example.org/book/ana-lima",
                          doc="Online booking (scheduling) page: the profile's \"Book a consultation\" button, shown "
@@ -263,7 +277,8 @@ THERAPIST = Fields(
                       "directory sorts by the last word of the name."),
         "credentials": Field(NAMES, "e.g. [PsyD] or [LMFT, LPCC]; shown after the name", scaffold="[]",
                              example="[PsyD]", doc="Degrees and licenses shown after the name, separated by commas: "
-                             "\"Ana Lima, PsyD\"."),
+                             "\"Ana Lima, PsyD\".",
+                             form="e.g. PsyD, or LMFT, LPCC, separated by commas; shown after the name"),
         "pronouns": Field(Text(), "e.g. she/her; leave empty to show none", example="she/her",
                           doc="Shown with the name on the profile and on directory cards."),
         "title": Field(Text(), "e.g. Clinical Psychologist", example="Clinical Psychologist",
@@ -273,7 +288,8 @@ THERAPIST = Fields(
                        example="ana-lima.jpg",
                        doc="The file name of a photo that sits **next to this profile** in `therapists/`. Give only "
                        "the file name, with no folder. It must end in `.jpg`, `.jpeg`, `.png` or `.webp`. See "
-                       "[Pictures](#pictures-and-other-files)."),
+                       "[Pictures](#pictures-and-other-files).",
+                       form="a photo of you; without one the directory shows your initials"),
         "photo_alt": Field(Text(), 'describe the photo, e.g. "Ana Lima smiling in the office" (needed with a photo)',
                            required_when="`photo` is set", example="Ana Lima smiling in her office",
                            doc="A few words describing the photo for people who can't see it."),
@@ -281,25 +297,32 @@ THERAPIST = Fields(
                      "a few paragraphs about you; keep every line indented by two spaces",
                      scaffold="|\n  Write here who you work with and how you work.",
                      doc="The main text of the profile. Start it with `|` and indent the lines below, so that it can "
-                     "have several paragraphs."),
+                     "have several paragraphs.",
+                     form="a few paragraphs about you"),
         "specialties": Field(ListOf(Text(), "[Trauma, Anxiety]"),
                              "e.g. [Trauma, Anxiety]; each links to the topic of the same name", scaffold="[]",
                              example="[Trauma, Anxiety]", facet="specialty",
                              doc="What the therapist focuses on. Each specialty is listed on the **topic page of the "
                              "same slug** (\"Grief and Loss\" joins `/topics/grief-and-loss/`), shown on the "
-                             "directory card, and is a directory filter (`/therapists/specialty/<slug>/`)."),
+                             "directory card, and is a directory filter (`/therapists/specialty/<slug>/`).",
+                             form="e.g. Trauma, Anxiety, separated by commas; each links to the topic of the same "
+                                  "name"),
         "modalities": Field(NAMES, "e.g. [EMDR, CBT]", scaffold="[]", example="[EMDR, CBT]",
-                            doc="Approaches and methods, shown on the profile."),
+                            doc="Approaches and methods, shown on the profile.",
+                            form="e.g. EMDR, CBT, separated by commas"),
         "populations": Field(NAMES, "e.g. [Adults, Couples, Veterans]", scaffold="[]", example="[Adults, Veterans]",
-                             facet="population", doc="Who the therapist works with. A directory filter."),
+                             facet="population", doc="Who the therapist works with. A directory filter.",
+                             form="e.g. Adults, Couples, Veterans, separated by commas"),
         "languages": Field(ListOf(Text(), "[English, Spanish]"),
                            "languages you offer sessions in, e.g. [English, Spanish]", scaffold="[English]",
                            example="[English, Portuguese]", facet="language",
-                           doc="Languages therapy is offered in. A directory filter."),
+                           doc="Languages therapy is offered in. A directory filter.",
+                           form="languages you offer sessions in, e.g. English, Spanish, separated by commas"),
         "insurance": Field(NAMES, "plans you accept, e.g. [Aetna, TRICARE]; empty means self-pay only",
                            scaffold="[]", example="[Aetna, TRICARE]", facet="insurance",
                            shown_default="none: **self-pay**",
-                           doc="Insurance plans accepted. Empty or left out means self-pay only. A directory filter."),
+                           doc="Insurance plans accepted. Empty or left out means self-pay only. A directory filter.",
+                           form="plans you accept, e.g. Aetna, TRICARE, separated by commas; none means self-pay only"),
         "fees": Field(FEES, "per session, digits only; leave a line empty to show nothing for it",
                       example="{individual: 180, sliding_scale: true}", shown_default="none",
                       doc="Session fees and sliding scale."),
@@ -307,7 +330,8 @@ THERAPIST = Fields(
                                 words="list of `in-person` and/or `telehealth`"),
                          "how you meet clients: [in-person], [telehealth] or [in-person, telehealth]",
                          scaffold="[]", example="[in-person, telehealth]", facet="format",
-                         doc="How sessions happen. Only these two exact words are accepted. A directory filter."),
+                         doc="How sessions happen. Only these two exact words are accepted. A directory filter.",
+                         form="how you meet clients: in person, by telehealth, or both"),
         "locations": Field(ListOf(LOCATION, "[{name: Downtown, address: '1 Main St', city: San Diego, state: CA}]"),
                            "offices where you see clients; remove the # at the start of the example line",
                            example='{name: Downtown, address: "1 Main St", city: San Diego, state: CA, '
@@ -317,7 +341,8 @@ THERAPIST = Fields(
         "telehealth_states": Field(ListOf(STATE, "[CA, NV]", words="list of state codes"), "states where you offer telehealth, as codes: e.g. [CA, NV]",
                                    scaffold="[]", example="[CA, NV]", facet="state",
                                    doc="States where the therapist may offer telehealth. Also part of the \"state\" "
-                                   "filter."),
+                                   "filter.",
+                                   form="states where you offer telehealth"),
         "licenses": Field(ListOf(LICENSE, "[{type: Psychologist, state: CA, number: 'PSY 12345'}]"),
                           "one line per license; remove the # at the start of the example line",
                           example='{type: Psychologist, state: CA, number: "PSY 12345"}',
@@ -328,7 +353,8 @@ THERAPIST = Fields(
                                        "new clients\" or \"Not accepting new clients right now\". Therapists who "
                                        "are accepting are listed first, and appear on the home page. A directory "
                                        "filter (`/therapists/accepting/yes/`). **If you leave it out, the therapist "
-                                       "shows as not accepting.**"),
+                                       "shows as not accepting.**",
+                                       form="on when you can take new clients"),
         "contact": Field(CONTACT, "how clients reach you; leave empty what you do not want shown",
                          shown_default="none", doc="How prospective clients reach the therapist."),
         "free_consultation": Field(Number(1, integer=True, maximum=240),
@@ -346,7 +372,8 @@ THERAPIST = Fields(
                               "when you see clients: any of [weekdays, evenings, weekends]", scaffold="[]",
                               example="[weekdays, evenings]", facet="availability", shown_default="not shown",
                               doc="When the therapist sees clients. Only these three words. A directory filter "
-                              "(`/therapists/availability/evenings/`)."),
+                              "(`/therapists/availability/evenings/`).",
+                              form="when you see clients"),
         "gender": Field(Text(), "as you describe yourself, e.g. woman; empty: not shown", example="woman",
                         facet="gender", shown_default="not shown",
                         doc="The therapist's gender, in their own words. Many clients look for it, so it is a "
@@ -356,15 +383,18 @@ THERAPIST = Fields(
                              words="list of `children`, `teens`, `adults`, `older adults`"),
                       "ages you see: any of [children, teens, adults, older adults]", scaffold="[]",
                       example="[adults, older adults]", facet="ages", shown_default="not shown",
-                      doc="The ages the therapist sees. A directory filter (`/therapists/ages/older-adults/`)."),
+                      doc="The ages the therapist sees. A directory filter (`/therapists/ages/older-adults/`).",
+                      form="ages you see"),
         "listed": Field(Bool(), "false: kept off the site while it is not ready (build --drafts shows it)",
                         default=True, example="false",
                         doc="`false` keeps the profile off the site (directory, filters, home page) until it is "
-                        "ready; its articles keep an unlinked byline. `build --drafts` and `serve` show it."),
+                        "ready; its articles keep an unlinked byline. `build --drafts` and `serve` show it.",
+                        form="off: kept off the site while the profile is not ready"),
         "former": Field(Bool(), "true: no longer with the practice; articles keep the name, the directory drops it",
                         example="true",
                         doc="`true`: no longer with the practice. The profile, card, filters and contact details "
-                        "leave the site; bylines say \"(formerly with the practice)\"."),
+                        "leave the site; bylines say \"(formerly with the practice)\".",
+                        form="on: no longer with the practice; articles keep the name, the directory drops it"),
     },
     model=Therapist,
 )

@@ -27,7 +27,7 @@ FILES = {
     "content/articles/hello.md": "---\ntitle: Hello\ndate: 2026-01-01\nauthor: ana-lima\n---\nHi.\n",
 }
 # The widgets that fit each type of the field tables (most specific type first).
-WIDGETS = ((Bool, {"boolean"}), (Number, {"number"}), (Date, {"datetime"}), (Choice, {"select"}),
+WIDGETS = ((Bool, {"switch"}), (Number, {"number"}), (Date, {"datetime"}), (Choice, {"select"}),
            (Ref, {"relation"}), (Markdown, {"markdown"}), (Picture, {"image"}), (TimeZone, {"string"}),
            (Fields, {"object"}), (ListOf, {"list", "select", "relation"}), (Text, {"string", "select"}), (HiddenFields, {"hidden"}))
 
@@ -265,3 +265,32 @@ def test_the_cache_sees_a_new_vendored_editor_through_its_checksum_list(tmp_path
     before = cache.code_digest(tmp_path)
     (vendor / "SHA256SUMS").write_text("bbb  decap-cms.js\n")  # scripts/update-editor rewrites it with the files
     assert cache.code_digest(tmp_path) != before
+
+
+def test_the_editor_speaks_of_its_form_not_of_the_files_yaml_and_names_the_site_time_zone():
+    """The hints beside the form's fields are not the notes of `new`'s files: no [lists], quotes or indentation,
+    switches said as on and off; dates say whose clock they are on."""
+    hints = []
+
+    def walk(fields, where):
+        for entry in fields:
+            hints.append((f"{where}.{entry['name']}", entry.get("hint", "")))
+            walk(entry.get("fields", []), f"{where}.{entry['name']}")
+
+    for collection in editor.collections("America/Los_Angeles"):
+        walk(collection.get("fields", []), collection["name"])
+        for file in collection.get("files", []):
+            walk(file["fields"], collection["name"])
+    yaml_words = re.compile(r"\[|in quotes|indent|(?<!site)\.yaml\b|^(true|false)\b|\b(true|false):")
+    assert [(where, hint) for where, hint in hints if yaml_words.search(hint)] == []
+    date = dict(hints)["articles.date"]
+    assert "America/Los_Angeles" in date and "Now button" in date
+
+
+def test_a_switch_shows_what_the_build_reads_when_the_file_leaves_it_out_and_a_new_entry_starts_as_new_does():
+    switches = {f"{c['name']}.{f['name']}": f for c in editor.collections() for f in c.get("fields", [])
+                if f["widget"] == editor.SWITCH}
+    assert switches["therapists.listed"]["left_out"] is True and switches["therapists.listed"]["default"] is True
+    assert switches["articles.draft"]["default"] is True and "left_out" not in switches["articles.draft"]
+    assert "default" not in switches["pages.draft"] and "default" not in switches["therapists.former"]
+    assert '"left_out"' in editor.checks_js().decode() and 'registerWidget("switch"' in editor.checks_js().decode()

@@ -103,7 +103,16 @@ def test_a_profile_with_a_photo_and_an_article_made_in_the_editor_build_strictly
     page.get_by_label("Summary").fill("How to find a good fit.")
     page.locator("[data-slate-editor]").last.click()
     page.keyboard.type("The relationship matters most.")
+    draft = page.get_by_label("Draft")
+    assert draft.get_attribute("aria-checked") == "true"  # a new article starts as a draft, as `new` makes it
+    draft.click()
     publish(page)
+
+    # A profile whose file leaves out `listed:` is listed: its switch shows it so (Decap's own would show it off).
+    page.goto(server.url + "/admin/#/collections/therapists/entries/ana-lima")
+    page.reload()
+    assert page.get_by_label("Listed").get_attribute("aria-checked") == "true"
+    assert page.get_by_label("Former").get_attribute("aria-checked") == "false"
 
     page.goto(server.url + "/admin/#/collections/settings/entries/site")
     page.reload()  # a fresh form: Decap can keep the last entry's values when only the address's #part changes
@@ -115,11 +124,11 @@ def test_a_profile_with_a_photo_and_an_article_made_in_the_editor_build_strictly
     profile = (source / "therapists" / "rosa-ibarra.yaml").read_text()
     assert profile == ("name: Rosa Ibarra\nphoto: rosa.png\nphoto_alt: Rosa Ibarra smiling in her office\n"
                        "bio: Rosa helps adults with anxiety.\nlanguages:\n  - English\n  - Spanish\n"
-                       "accepting_new_clients: true\n")
+                       "accepting_new_clients: true\nlisted: true\n")  # listed, as `new` writes it
     assert (source / "therapists" / "rosa.png").read_bytes() == photo.read_bytes()
     article = (source / "content" / "articles" / "finding-the-right-therapist.md").read_text()
     assert article == ("---\ntitle: Finding the right therapist\ndate: 2026-01-02 10:30\nauthor:\n  - rosa-ibarra\n"
-                       "summary: How to find a good fit.\n---\nThe relationship matters most.\n")
+                       "summary: How to find a good fit.\ndraft: false\n---\nThe relationship matters most.\n")
     # The preview rebuilt from the saved files...
     assert wait_for(lambda: "Rosa Ibarra" in server.page("/therapists/rosa-ibarra/"), 30)
     # ...and so does a strict build: no error, no warning.
