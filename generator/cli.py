@@ -214,7 +214,7 @@ def _init(args) -> int:
 
 def _newsletter(args) -> int:
     from .build import Options, load_site
-    from .newsletter import check_choice, choose, make, write
+    from .newsletter import check_choice, choose, make, missing, write
 
     source = _site_folder(args.source)
     since = check_choice(args.since, args.last)
@@ -222,12 +222,18 @@ def _newsletter(args) -> int:
     site = load_site(Options(source=source, output=output))
     articles, chosen = choose(site, source, since, args.last)
     if not articles:
-        print(f"No issue written: no {chosen.removeprefix('the ')}. Publish an article first, or choose with "
-              "--since DATE or --last N.")
+        print(f"No issue written: {chosen}. Publish an article first, or choose with --since DATE or --last N.")
         return 0
     issue = make(site, source, articles, chosen)
     html, text = write(issue, source, output)
-    print(f"Wrote {html} and {text}: {len(articles)} article{'s' if len(articles) != 1 else ''}, {chosen}.")
+    print(f"Wrote {html} and {text}: {chosen}.")
+    lacking = missing(site)
+    for what in lacking:
+        print(f"Before you send it: the issue has {what}.", file=sys.stderr)
+    if lacking:
+        print("Laws on bulk email (CAN-SPAM in the US, the GDPR in Europe) ask every issue for a way to unsubscribe "
+              "and the sender's postal address, and list providers may close an account that sends without them.",
+              file=sys.stderr)
     print("Paste the .html file into your newsletter service as the email's HTML, and the .txt file as its "
           "plain text (docs/newsletter.md). The next issue starts after this one.")
     return 0

@@ -53,17 +53,41 @@ def remembered(source: Path) -> datetime | None:
 
 def choose(site: Site, source: Path, since: date | None = None,
            last: int | None = None) -> tuple[tuple[Article, ...], str]:
-    """The articles of the next issue, newest first, and how they were chosen."""
-    if last is not None:
-        return site.articles[:last], f"the {last} newest articles"
+    """The articles of the next issue, newest first, and how they were chosen, said of them ("the 3 newest
+    articles") or, when there are none, of what was looked for."""
     if since is not None:
         start = datetime.combine(since, time(), ZoneInfo(site.config.timezone))
-        return tuple(a for a in site.articles if a.date >= start), f"articles published since {since.isoformat()}"
-    through = remembered(source)
-    if through is None:
-        return site.articles[:FIRST], f"the newest articles, up to {FIRST} (no earlier issue is remembered)"
-    return (tuple(a for a in site.articles if a.date > through),
-            f"articles published after the last issue's newest ({through.date().isoformat()})")
+        chosen = tuple(a for a in site.articles if a.date >= start)
+        return chosen, f"{_articles(len(chosen))} published since {since.isoformat()}"
+    through = remembered(source) if last is None else None
+    if through is not None:
+        chosen = tuple(a for a in site.articles if a.date > through)
+        return chosen, f"{_articles(len(chosen))} published after the last issue's newest ({through.date().isoformat()})"
+    chosen = site.articles[:last if last is not None else FIRST]
+    newest = "the newest article" if len(chosen) == 1 else f"the {len(chosen)} newest articles"
+    if not chosen:
+        newest = "no published article yet"
+    return chosen, newest + ("" if last is not None else
+                             f" (no earlier issue is remembered: a first issue holds up to {FIRST})")
+
+
+def _articles(count: int) -> str:
+    return "no article" if not count else "1 article" if count == 1 else f"{count} articles"
+
+
+def missing(site: Site) -> list[str]:
+    """What the law on bulk email asks of an issue that it cannot carry yet, with where to give it: a way to
+    unsubscribe (from the provider named in site.yaml) and the sender's postal address (CAN-SPAM, in the US)."""
+    config, found = site.config, []
+    if config.signup is None:
+        found.append("no unsubscribe link: site.yaml names no list provider; set 'newsletter: provider:' to the "
+                     "service your list is at (docs/newsletter.md), and its link goes into every issue")
+    elif not config.signup.unsubscribe:
+        found.append("no unsubscribe link: with 'provider: form', set 'newsletter: unsubscribe:' to the address "
+                     "where subscribers leave the list")
+    if not config.practice.address:
+        found.append("no postal address: set 'practice: address:' in site.yaml; it goes at the end of every issue")
+    return found
 
 
 def make(site: Site, source: Path, articles: tuple[Article, ...], since: str = "") -> Issue:

@@ -93,15 +93,16 @@ def test_the_first_issue_holds_the_newest_articles_and_the_next_starts_after_it(
     source = site()
     html, text, out = issue(source)
     assert titles(html) == ["Autumn Light", "Summer Rest", "Spring &amp; Renewal", "Early Days"]
-    assert "4 articles, the newest articles, up to 5 (no earlier issue is remembered)" in out
+    assert "the 4 newest articles (no earlier issue is remembered: a first issue holds up to 5)." in out
     memory = json.loads((source / ".newsletter.json").read_text())
     assert memory == {"through": "2026-10-01T00:00:00-05:00", "issue": "2026-10-26.html"}
     (source / "content/articles/winter.md").write_text("---\ntitle: Winter Notes\ndate: 2026-10-20\n---\nCold.\n")
     html, text, out = issue(source)
     assert titles(html) == ["Winter Notes"], "only what was published after the last issue"
-    assert "articles published after the last issue's newest (2026-10-01)" in out
+    assert ": 1 article published after the last issue's newest (2026-10-01)." in out
     result = run("newsletter", "--source", source, "--output", source / "again")
-    assert result.code == 0 and "No issue written: no articles published after the last issue's newest" in result.out
+    assert result.code == 0 and result.out.startswith(
+        "No issue written: no article published after the last issue's newest (2026-10-20). Publish an article")
     assert not (source / "again").exists()
 
 
@@ -110,7 +111,7 @@ def test_since_chooses_the_articles_from_that_day_on_and_never_moves_the_memory_
     issue(source, "--last", "1")
     html, _, out = issue(source, "--since", "2026-04-02")
     assert titles(html) == ["Autumn Light", "Summer Rest", "Spring &amp; Renewal"]
-    assert "articles published since 2026-04-02" in out
+    assert ": 3 articles published since 2026-04-02." in out
     assert json.loads((source / ".newsletter.json").read_text())["through"] == "2026-10-01T00:00:00-05:00"
 
 
@@ -242,3 +243,29 @@ def test_a_resized_picture_resizes_it_in_the_feeds_of_a_cached_build(make_site, 
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "cold" / name).read_bytes(), name
     content = json.loads((tmp_path / "out" / "feed.json").read_text())["items"][0]["content_html"]
     assert 'wide.png" width="300" height="300"' in content
+
+
+def test_an_issue_without_an_unsubscribe_link_or_a_postal_address_says_so_before_it_is_sent(site, run, tmp_path):
+    source = site(provider="")  # no list provider, as init leaves a new site
+    result = run("newsletter", "--source", source, "--output", tmp_path / "issue")
+    assert result.code == 0
+    assert result.err.splitlines() == [
+        "Before you send it: the issue has no unsubscribe link: site.yaml names no list provider; set 'newsletter: "
+        "provider:' to the service your list is at (docs/newsletter.md), and its link goes into every issue.",
+        "Before you send it: the issue has no postal address: set 'practice: address:' in site.yaml; it goes at the "
+        "end of every issue.",
+        "Laws on bulk email (CAN-SPAM in the US, the GDPR in Europe) ask every issue for a way to unsubscribe and "
+        "the sender's postal address, and list providers may close an account that sends without them."]
+    form = site(provider="form", files={"site.yaml": SITE + "  provider: form\n  action: https://m.example.net/j\n"
+                                        "practice:\n  name: Test Practice\n  address: 12 River Rd, Sacramento, CA\n"})
+    result = run("newsletter", "--source", form, "--output", tmp_path / "form")
+    assert result.err.splitlines()[0] == ("Before you send it: the issue has no unsubscribe link: with 'provider: "
+                                          "form', set 'newsletter: unsubscribe:' to the address where subscribers "
+                                          "leave the list.") and "has no postal address" not in result.err
+    text = next((tmp_path / "form").glob("*.txt")).read_text()
+    html = next((tmp_path / "form").glob("*.html")).read_text()
+    for part in (text, html):  # both parts end with who sends it, and what to do in immediate danger
+        assert "12 River Rd, Sacramento, CA" in part
+        assert "If you are in immediate danger, call 911 or go to the nearest emergency room." in part
+    complete = site(files={"site.yaml": SITE + PROVIDERS["buttondown"][0] + "practice:\n  address: 1 Main St\n"})
+    assert run("newsletter", "--source", complete, "--output", tmp_path / "set", "--last", "1").err == ""
