@@ -365,3 +365,29 @@ def test_importing_into_the_folder_one_is_in_says_this_folder(run, site, monkeyp
     result = run("import", "hugo", FIXTURES / "hugo", "--source", ".")
     assert result.code == 0, result.err
     assert result.out.splitlines()[0].endswith(" into this folder.")
+
+
+def test_front_matter_is_read_as_the_build_reads_it_and_a_hugo_sites_author_signs_its_posts(run, site, tmp_path):
+    """YAML 1.1 reads an unquoted 007 as the number 7 (octal): the title would become "7". And Hugo themes name
+    the site's one author in hugo.toml's [params], which the posts then leave out."""
+    jekyll = tmp_path / "jekyll"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_config.yml").write_text("title: Old Blog\n")
+    (jekyll / "_posts" / "2023-07-04-007.md").write_text(
+        "---\ntitle: 007\ndate: 2023-07-04 09:30:00 -0700\ntags: [010, anxiety]\nauthor: Maya Lopez\n---\nHi.\n")
+    assert run("import", "jekyll", jekyll, "--source", site).code == 0
+    article = (site / "content" / "articles" / "007.md").read_text()
+    assert "title: '007'\n" in article or 'title: "007"\n' in article, article
+    assert "date: 2023-07-04 09:30:00-07:00\n" in article.replace("'", "").replace('"', ""), article
+    assert "'010'" in article or '"010"' in article, article
+    hugo = tmp_path / "hugo"
+    (hugo / "content" / "posts").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://old.example.org/"\n[params]\n  author = "Maya Lopez"\n')
+    (hugo / "content" / "posts" / "rest.md").write_text("---\ntitle: Rest\ndate: 2024-01-02\n---\nSleep.\n")
+    (hugo / "content" / "posts" / "guest.md").write_text(
+        "---\ntitle: Guest\ndate: 2024-01-03\nauthor: Jordan Avery\n---\nHello.\n")
+    assert run("import", "hugo", hugo, "--source", site).code == 0
+    assert "author: maya-lopez\n" in (site / "content" / "articles" / "rest.md").read_text()
+    assert "author: jordan-avery\n" in (site / "content" / "articles" / "guest.md").read_text()
+    assert run("build", "--source", site).code == 0
+    assert "<h1>007</h1>" in page(site / "public", "articles/007/index.html")

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import Problem, SiteError
+from ..load import Loader  # as the build reads YAML: 007 stays 007 (YAML 1.1: the number 7)
 from ..slugs import slugify
 from .html import embed_link
 from .post import (Blog, Note, Post, as_list, date_text, first_slug, front_matter_line, names, picture,
@@ -47,7 +48,7 @@ def _config(folder: Path) -> dict:
             text = file.read_text(encoding="utf-8")
             try:
                 data = (tomllib.loads(text) if name.endswith(".toml") else json.loads(text)
-                        if name.endswith(".json") else yaml.safe_load(text))
+                        if name.endswith(".json") else yaml.load(text, Loader))
             except (tomllib.TOMLDecodeError, ValueError, yaml.YAMLError):
                 return {}
             return {str(k).lower(): v for k, v in data.items()} if isinstance(data, dict) else {}
@@ -64,19 +65,26 @@ def read(folder: Path, shown: str) -> Blog:
     base = str(config.get("baseurl") or "")
     permalinks = {str(k): str(v) for k, v in (config.get("permalinks") or {}).items() if isinstance(v, str)}
     base_path = urlsplit(base).path.rstrip("/") + "/"
+    params = {str(k).lower(): v for k, v in (config.get("params") or {}).items()} \
+        if isinstance(config.get("params"), dict) else {}
+    # Themes name the site's one author in params (author = "Ana Lima", or [params.author] name = ...), older
+    # sites at the top level: every post without an author of its own is by them.
+    site_author = names(params.get("author"), config.get("author"))
     posts, notes = [], []
     for path in sorted(content.rglob("*.md")):
         rel = path.relative_to(content)
         if path.name.startswith("_index") or any(p.startswith((".", "_")) for p in rel.parts):
             continue
-        post = _post(path, rel, permalinks, base_path, f"{shown.rstrip('/')}/{path.relative_to(folder).as_posix()}")
+        post = _post(path, rel, permalinks, base_path, f"{shown.rstrip('/')}/{path.relative_to(folder).as_posix()}",
+                     site_author)
         notes.append(post) if isinstance(post, Note) else posts.append(post)
     hosts = tuple(h for h in (urlsplit(base).hostname,) if h)
     mounts = (("/", folder / "static"), ("/", content))
     return Blog(tuple(posts), tuple(notes), folder, mounts, hosts, base_path)
 
 
-def _post(path: Path, rel: Path, permalinks: dict, base_path: str, shown: str) -> Post | Note:
+def _post(path: Path, rel: Path, permalinks: dict, base_path: str, shown: str,
+          site_author: tuple[str, ...] = ()) -> Post | Note:
     text = path.read_text(encoding="utf-8", errors="replace")
     split = split_front_matter(text)
     if split is None:
@@ -115,7 +123,7 @@ def _post(path: Path, rel: Path, permalinks: dict, base_path: str, shown: str) -
         origin=shown, line=1, title=title, date=when, slug=first_slug(slug, title), body=body,
         kind="page" if page else "article", draft=bool(data.get("draft")),
         topics=tuple(dict.fromkeys(as_list(data.get("categories")) + as_list(data.get("tags")))),
-        authors=names(data.get("author"), data.get("authors")),
+        authors=names(data.get("author"), data.get("authors")) or site_author,
         summary=re.sub(r"\s+", " ", str(data.get("summary") or data.get("description") or "")).strip(),
         updated=date_text(data.get("lastmod") or ""), old_urls=tuple(o for o in old if o), keys=keys,
         folder=path.parent, notes=(*notes, *shortcodes), image=image, image_alt=alt,

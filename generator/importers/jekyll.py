@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import Problem, SiteError
+from ..load import Loader  # as the build reads YAML: 007 stays 007 (YAML 1.1: the number 7)
 from .post import (Blog, Note, Post, as_list, date_text, first_slug, front_matter_line, names, picture,
                    split_front_matter)
 
@@ -66,7 +67,7 @@ def _config(folder: Path, shown: str) -> tuple[dict, list[Note]]:
     if not file.is_file():
         return {}, []
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
         return {}, [Note(f"{shown.rstrip('/')}/_config.yml", line, "cannot read _config.yml: its permalink style "

@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from ..load import Loader  # as the build reads YAML: 007 stays 007 (YAML 1.1: the number 7)
 from ..slugs import slugify
 
 
@@ -146,7 +147,7 @@ def split_front_matter(text: str) -> tuple[str, dict, str, int] | None:
             if rest.startswith("\n"):
                 rest = rest[1:]
             try:
-                data = yaml.safe_load(raw) if kind == "yaml" else tomllib.loads(raw)
+                data = yaml.load(raw, Loader) if kind == "yaml" else tomllib.loads(raw)
             except (yaml.YAMLError, tomllib.TOMLDecodeError):
                 return None
             return kind, data if isinstance(data, dict) else {}, rest, line

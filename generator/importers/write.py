@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem
+from ..load import Loader  # as the build reads YAML: 007 stays 007 (YAML 1.1: the number 7)
 from ..slugs import slugify
 from .media import Media
 from .post import Blog, Note, Post
@@ -45,7 +46,7 @@ class _Authors:
         for folder, kind in ((site / "therapists", "therapist"), (site / "content" / "authors", "guest")):
             for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else ():
                 try:
-                    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+                    data = yaml.load(file.read_text(encoding="utf-8"), Loader)
                 except (yaml.YAMLError, OSError, UnicodeDecodeError):
                     data = None
                 name = data.get("name") if isinstance(data, dict) else None
