@@ -36,11 +36,22 @@ DEBOUNCE = 0.25  # seconds of quiet after a change before rebuilding: a burst of
 FOLLOW = 0.5  # seconds between the quick preview of an edited article and the full rebuild (see quick.py)
 
 
+class _Container(LiveScriptContainer):
+    """livereload's WSGI container, answering HEAD (link checkers send it) with GET's headers and no body: given
+    the body, tornado refused it with a traceback in the terminal and an empty reply."""
+
+    def __call__(self, request):
+        if request.method == "HEAD":
+            write = request.connection.write_headers
+            request.connection.write_headers = lambda start, headers, chunk=None: write(start, headers)
+        return super().__call__(request)
+
+
 class _Server(Server):
     """livereload's server without its inline script (the page's policy would block it) or its log setup."""
 
     def get_web_handlers(self, script):
-        return [(r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, b"")})]
+        return [(r".*", web.FallbackHandler, {"fallback": _Container(self.app, b"")})]
 
     def _setup_logging(self):
         logging.getLogger("tornado.access").setLevel(logging.ERROR)  # no line per request in the terminal

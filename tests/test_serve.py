@@ -457,3 +457,17 @@ def test_serving_where_other_devices_can_reach_says_they_see_the_drafts_and_wher
         "them. Pages reload when you save a file. Edit in forms on this computer only, at "
         "http://127.0.0.1:8001/admin/. Press Ctrl-C to stop.")
     assert "serve without --host to use it" in serving("192.168.1.20", 8000)
+
+
+def test_a_head_request_gets_the_headers_of_get_and_no_traceback(served):
+    import http.client
+    got = fetch(served.url + "/")
+    for path in ("/", "/admin/", "/no-such-page/"):
+        connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=10)
+        connection.request("HEAD", path)
+        response = connection.getresponse()
+        assert response.read() == b"" and response.status == (404 if "no-such" in path else 200), path
+        if path == "/":
+            assert int(response.getheader("Content-Length")) == len(got.encode())
+        connection.close()
+    assert "Traceback" not in served.err.read_text() and "HTTPOutputError" not in served.err.read_text()
