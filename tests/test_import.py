@@ -391,3 +391,15 @@ def test_front_matter_is_read_as_the_build_reads_it_and_a_hugo_sites_author_sign
     assert "author: jordan-avery\n" in (site / "content" / "articles" / "guest.md").read_text()
     assert run("build", "--source", site).code == 0
     assert "<h1>007</h1>" in page(site / "public", "articles/007/index.html")
+
+
+def test_dates_with_an_offset_come_in_as_the_same_moment_in_the_sites_time_zone(run, old, make_site):
+    """WordPress gives each post's time in UTC: a post of 8 pm in California was shown on the next day."""
+    site = make_site({"site.yaml": SITE + "timezone: America/Los_Angeles\n", "therapists/maya-lopez.yaml": MAYA,
+                      "therapists/maya-lopez.png": _png(1)}, name="zoned")
+    imported(run, "wordpress", old, site)
+    grief = (site / "content" / "articles" / "grief-has-no-timetable.md").read_text()
+    assert "date: '2024-03-05 09:30:00-08:00'\n" in grief  # 17:30 UTC, as the export gives it
+    assert run("build", "--source", site).code == 0
+    assert '<time datetime="2024-03-05T09:30:00-08:00">March 5, 2024</time>' in page(
+        site / "public", "articles/grief-has-no-timetable/index.html")

@@ -6,7 +6,9 @@ everything that could not be mapped, each with the file and line to look at in t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -87,6 +89,7 @@ def write(blog: Blog, site: Path, fetch: bool) -> Written:
     """Write every post of ``blog`` into ``site``; return counts and the notes, sorted by file and line."""
     notes: list[Note] = list(blog.notes)
     authors = _Authors(site)
+    zone = _zone(site)
     planned = _plan(blog.posts, site, notes)
     addresses: dict[str, str] = {}
     for post, _, url in planned:
@@ -104,7 +107,8 @@ def write(blog: Blog, site: Path, fetch: bool) -> Written:
             continue
         rel = target.relative_to(site).as_posix()
         body, body_notes = rewriter.body(post)
-        front = _front_matter(post, url, authors)
+        front = _front_matter(replace(post, date=_in_zone(post.date, zone), updated=_in_zone(post.updated, zone)),
+                              url, authors)
         if post.image and post.kind == "article":
             body_notes += rewriter.featured(post, front)
         text = f"---\n{_yaml(front)}---\n\n{body.strip()}\n"
@@ -146,6 +150,28 @@ def _plan(posts: tuple[Post, ...], site: Path, notes: list[Note]) -> list[tuple[
         url = f"/articles/{slug}/" if post.kind == "article" else f"/{slug}/"
         planned.append((replace(post, slug=slug), site / "content" / folder / f"{slug}.md", url))
     return planned
+
+
+def _zone(site: Path) -> ZoneInfo | None:
+    """The time zone site.yaml names (``timezone``); None when it names none (dates then stay as the blog gave
+    them) or it cannot be read."""
+    try:
+        data = yaml.load((site / "site.yaml").read_text(encoding="utf-8"), Loader)
+        name = data.get("timezone") if isinstance(data, dict) else None
+        return ZoneInfo(name) if isinstance(name, str) and name else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, ZoneInfoNotFoundError):
+        return None
+
+
+def _in_zone(text: str, zone: ZoneInfo | None) -> str:
+    """A date with an offset (WordPress gives UTC) as the same moment in the site's time zone, so the page shows
+    the day it had on the old blog: a post of 8 pm in California is 04:00 the next day in UTC."""
+    if zone is None or not text or len(text) <= 10 or text[-6] not in "+-":
+        return text
+    try:
+        return datetime.fromisoformat(text).astimezone(zone).isoformat(sep=" ")
+    except ValueError:
+        return text
 
 
 def _front_matter(post: Post, url: str, authors: _Authors) -> dict:
