@@ -66,6 +66,8 @@ URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
 ATTR = re.compile(URL_ATTR.pattern.removeprefix(r"\b"))  # absolute_links checks the \b itself: faster
 ROOTED = re.compile(r'\b(href|src)="/(?!/)')
 TAG = re.compile(r"<[^>]+>")
+INLINE_TAG = re.compile(r"</?(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup)\b[^>]*>",
+                        re.IGNORECASE)
 IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 IMG_SRC = re.compile(r'\bsrc="([^"]*)"', re.IGNORECASE)
 IMG_ALT = re.compile(r'\balt="([^"]*)"', re.IGNORECASE)
@@ -223,8 +225,9 @@ def count_words(html: str) -> int:
 
 
 def excerpt(html: str, words: int = 50) -> str:
-    """Return the first ``words`` words of the text, for places that need a summary the author did not write."""
-    parts = unescape(TAG.sub(" ", html)).split()
+    """Return the first ``words`` words of the text, for places that need a summary the author did not write.
+    Tags within a line of text leave nothing (a link before a full stop: "mood.", not "mood ."), others a space."""
+    parts = unescape(TAG.sub(" ", INLINE_TAG.sub("", html))).split()
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 

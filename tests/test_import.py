@@ -238,12 +238,15 @@ def test_import_misuse_exits_2_with_a_reason(run, site, tmp_path):
     result = run("import", "jekyll", tmp_path / "nowhere", "--source", site)
     assert result.code == 2
     assert result.err.strip() == (f"therapist-site: {tmp_path / 'nowhere'} was not found: give the path of the "
-                                  "jekyll folder to import (check its spelling, or drag the file onto the terminal "
-                                  "window to type its path)")
+                                  "Jekyll site's folder to import (check its spelling, or drag the file onto the "
+                                  "terminal window to type its path)")
     result = run("import", "wordpress", FIXTURES / "hugo", "--source", site)
     assert result.code == 2
-    assert result.err.strip() == (f"therapist-site: {FIXTURES / 'hugo'} is a folder, not an export file (.xml): give "
-                                  "the wordpress export file (.xml) to import")
+    assert result.err.strip() == (f"therapist-site: {FIXTURES / 'hugo'} is a folder, not a WordPress export file "
+                                  "(.xml): give the WordPress export file (.xml) to import")
+    result = run("import", "hugo", FIXTURES / "wordpress.xml", "--source", site)
+    assert result.err.strip() == (f"therapist-site: {FIXTURES / 'wordpress.xml'} is a file, not a Hugo site's "
+                                  "folder: give the Hugo site's folder to import")
     result = run("import", "hugo", FIXTURES / "hugo", "--source", tmp_path)
     assert result.code == 2 and "has no site.yaml" in result.err
 

@@ -182,3 +182,11 @@ def test_absolute_links_skips_a_name_inside_a_word_and_finds_the_next_one():
     html = '<a xhref="a src="b" title="c"><img data-src="d" src="e">'
     assert absolute_links(html, "https://ex.org/x/") == \
         '<a xhref="a src="https://ex.org/x/b" title="c"><img data-src="https://ex.org/x/d" src="https://ex.org/x/e">'
+
+
+def test_an_excerpt_keeps_punctuation_against_the_words_of_a_link_and_parts_between_blocks():
+    from generator.markup import excerpt
+    html = ('<h2>Sleep</h2><p>Sleep is the foundation of <a href="/mood/">mood</a>. When it <em>slips</em>, '
+            "<strong>all</strong> (<code>x</code>) does.</p><ul><li>One</li><li>Two</li></ul>")
+    assert excerpt(html) == "Sleep Sleep is the foundation of mood. When it slips, all (x) does. One Two"
+    assert excerpt(html, words=3) == "Sleep Sleep is …"
