@@ -139,12 +139,16 @@ def test_the_html_part_has_no_script_no_style_sheet_and_no_relative_address(site
     assert re.search(r'<p class="summary" style="[^"]*font-size: 17px', html)
 
 
-def test_images_are_absolute_https_with_a_width_and_alt(site, issue):
-    """The article's picture in its largest web size, a JPEG without metadata, as the feeds carry it."""
-    html, _, _ = issue(site())
+def test_images_are_absolute_https_with_a_width_height_and_alt(site, issue):
+    """The article's picture in the web size for ordinary screens (960 px, sharp in the 552 px column; the largest,
+    for sharing, weighs three times as much), a JPEG without metadata, at most as wide as the column."""
+    big = {**article("big", "2026-10-03", "Big Picture", "image: /images/big.png\nimage_alt: A wide field\n"),
+           "content/images/big.png": png(2000, 1000)}
+    html, _, _ = issue(site(files=big), "--last", "3")
     images = [a for t, a in Tags(html).tags if t == "img"]
-    assert [(i["src"], i["width"], i["alt"]) for i in images] == [
-        (f"{BASE}articles/summer/image.jpg", "200", "A beach"), (f"{BASE}articles/spring/image.jpg", "552", "A green shoot")]
+    assert [(i["src"], i["width"], i["height"], i["alt"]) for i in images] == [
+        (f"{BASE}articles/big/image-960.jpg", "552", "276", "A wide field"),
+        (f"{BASE}articles/summer/image.jpg", "200", "100", "A beach")]  # smaller than 960 px: its one size
     assert all("max-width: 552px" in i["style"] and "height: auto" in i["style"] for i in images)
 
 
