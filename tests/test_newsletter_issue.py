@@ -273,3 +273,11 @@ def test_an_issue_without_an_unsubscribe_link_or_a_postal_address_says_so_before
         assert "If you are in immediate danger, call 911 or go to the nearest emergency room." in part
     complete = site(files={"site.yaml": SITE + PROVIDERS["buttondown"][0] + "practice:\n  address: 1 Main St\n"})
     assert run("newsletter", "--source", complete, "--output", tmp_path / "set", "--last", "1").err == ""
+
+
+def test_without_a_newsletter_title_the_heading_does_not_repeat_the_sites_title(site, issue, make_site):
+    html, _, _ = issue(site())
+    assert re.search(r"<h1[^>]*>Test Notes</h1>", html)
+    plain = site("kit", files={"site.yaml": SITE.replace("  title: Test Notes\n", "") + PROVIDERS["kit"][0]})
+    html, _, _ = issue(plain, "--last", "1")
+    assert re.search(r"<h1[^>]*>New articles</h1>", html) and html.count(">Test Practice<") == 1
