@@ -76,12 +76,18 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
     for path, html in texts:
         _offsite_images(found, source, path, html)
         _bare_addresses(found, source, path, html)
+        _shortcodes(found, source, path, html)
     return tuple(sorted(set(found.problems)))
 
 
 # Text that is no link on the page: links, code and tags taken out, so what is left is what a reader sees as text.
 NOT_TEXT = re.compile(r"<a\b.*?</a>|<code\b.*?</code>|<pre\b.*?</pre>|<[^>]+>", re.DOTALL | re.IGNORECASE)
 BARE_URL = re.compile(r"https?://[^\s<>\"'()]*[^\s<>\"'().,;:!?]")
+# WordPress's [name key="value"], [/name] and its own few ([gallery], [caption], [embed]...); Liquid's {% %} and
+# {{ }}; Hugo's {{< >}} and {{% %}}. Text in brackets people write ("[sic]", "[1]") has no key=value.
+SHORTCODE = re.compile(r"\[/?(?:gallery|caption|embed|video|audio|playlist)\b[^\]\n]{0,200}\]"
+                       r"|\[/[a-z][\w-]*\]|\[[a-z][\w-]*(?:\s+[\w-]+=(?:&quot;|\"|')[^\]\n]{0,200})\]"
+                       r"|\{%.{0,200}?%\}|\{\{.{0,200}?\}\}")
 
 
 def _bare_addresses(found: Collector, source: Path, path: str, html: str) -> None:
@@ -94,6 +100,17 @@ def _bare_addresses(found: Collector, source: Path, path: str, html: str) -> Non
         found.add(path, _line_with(source, path, url), "",
                   f"the address {url} is shown as text, not as a link, so a reader cannot tap or click it",
                   f"write it as <{url}> to make it a link, or as [words that say where it leads]({url})")
+
+
+def _shortcodes(found: Collector, source: Path, path: str, html: str) -> None:
+    """A shortcode of the old blog ([gallery ids="20,21"], {% include x.html %}, {{< figure >}}) shows as text:
+    the import lists each once, but its report scrolls away, and the page goes live with it."""
+    if "[" not in html and "{" not in html:
+        return
+    for code in dict.fromkeys(unescape(m.group(0)) for m in SHORTCODE.finditer(NOT_TEXT.sub(" ", html))):
+        found.add(path, _line_with(source, path, code), "",
+                  f"'{code}' shows as text: it looks like a shortcode of the old blog, which only that blog understood",
+                  "replace it with what it showed there (a picture, a link to the video), or delete it")
 
 
 def _offsite_images(found: Collector, source: Path, path: str, html: str) -> None:

@@ -134,3 +134,17 @@ def test_a_web_address_typed_as_text_is_a_warning_and_links_code_and_references_
         "content/articles/a.md:6: the address https://example.org/help is shown as text, not as a link, so a reader "
         "cannot tap or click it; write it as <https://example.org/help> to make it a link, or as [words that say "
         "where it leads](https://example.org/help)"]
+
+
+def test_a_shortcode_of_the_old_blog_left_in_an_article_is_a_warning_and_brackets_people_write_are_not(
+        make_site, run, tmp_path):
+    body = ('Our room:\n\n[gallery ids="20,21"]\n\n{% include note.html %}\n\nA quote [sic] and a note [1], '
+            "`{{ in code }}`.\n")
+    result, out = build(make_site, run, tmp_path, {"content/articles/a.md": ARTICLE.format(title="A", body=body)})
+    assert result.code == 0
+    hint = "replace it with what it showed there (a picture, a link to the video), or delete it"
+    assert result.err.splitlines()[1:] == [
+        f"content/articles/a.md:8: '[gallery ids=\"20,21\"]' shows as text: it looks like a shortcode of the old "
+        f"blog, which only that blog understood; {hint}",
+        f"content/articles/a.md:10: '{{% include note.html %}}' shows as text: it looks like a shortcode of the old "
+        f"blog, which only that blog understood; {hint}"]
