@@ -33,8 +33,8 @@ COUNTRIES = {
 crisis:
   text: If you are in crisis or thinking about suicide, you are not alone. Help is free and confidential, 24 hours a day.
   numbers:
-    - {label: "Call the 9-8-8 Suicide Crisis Helpline:", number: "988", url: "tel:988"}
-    - {label: "Or text", number: "988", url: "sms:988"}
+    - {label: "Call or text the 9-8-8 Suicide Crisis Helpline:", number: "988", url: "tel:988"}
+    - {label: "Or send a text message to", number: "988", url: "sms:988"}
   chat_url: https://988.ca/
   emergency: If you are in immediate danger, call 911 or go to the nearest emergency department.
 """, "CAD"),
@@ -64,8 +64,8 @@ crisis:
 crisis:
   text: If you are in crisis or thinking about suicide, you are not alone. Help is free, 24 hours a day.
   numbers:
-    - {label: "Need to talk? Call", number: "1737", url: "tel:1737"}
-    - {label: "Or text", number: "1737", url: "sms:1737"}
+    - {label: "Need to talk? Call or text", number: "1737", url: "tel:1737"}
+    - {label: "Or send a text message to", number: "1737", url: "sms:1737"}
   emergency: If you are in immediate danger, call 111.
 """, "NZD"),
 }

@@ -125,8 +125,8 @@ US_988 = Crisis(
     text="If you are in crisis or thinking about suicide, you are not alone. Help is free and confidential, "
     "24 hours a day.",
     # Texting is for those who cannot speak where they are, or cannot say it aloud: a link of its own (sms:).
-    numbers=(CrisisNumber("Call the 988 Suicide & Crisis Lifeline:", "988", "tel:988"),
-             CrisisNumber("Or text", "988", "sms:988")),
+    numbers=(CrisisNumber("Call or text the 988 Suicide & Crisis Lifeline:", "988", "tel:988"),
+             CrisisNumber("Or send a text message to", "988", "sms:988")),
     chat_url="https://988lifeline.org/chat/",
     emergency="If you are in immediate danger, call 911 or go to the nearest emergency room.",
 )

@@ -96,7 +96,7 @@ def test_a_site_in_canada_gets_its_crisis_line_and_currency(run, tmp_path):
     flags = list(FLAGS)
     flags[flags.index("--country") + 1] = "ca"
     assert run("init", tmp_path / "mysite", *flags).code == 0
-    assert '{label: "Call the 9-8-8 Suicide Crisis Helpline:", number: "988", url: "tel:988"}' in (
+    assert '{label: "Call or text the 9-8-8 Suicide Crisis Helpline:", number: "988", url: "tel:988"}' in (
         tmp_path / "mysite" / "site.yaml").read_text()
     assert "currency: CAD" in (tmp_path / "mysite" / "therapists" / "your-name.yaml").read_text()
     assert run("build", "--source", tmp_path / "mysite", "--strict").code == 0
