@@ -88,9 +88,10 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
     if options.strict and warnings:
         raise SiteError(warnings)
     with stage("render and write"):
-        keys = Keys(site, jobs, options.source, cache)
+        # Each output's key: what a rebuild reuses it by. --no-cache neither reads nor keeps them: nothing to key.
+        keys = Keys(site, jobs, options.source, cache) if options.cache else None
         paths = [job.path for job in jobs]
-        reused = cache.reusable(keys.before, paths, options.output)
+        reused = cache.reusable(keys.before, paths, options.output) if keys else {}
         read: dict[int, frozenset] = {}  # what each page made now read of the long texts: its key
 
         def outputs(staging: Path):  # the workers that make pages write them into the staging folder themselves
@@ -98,8 +99,9 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
 
         # Pagefind indexes the staged site before the swap, told each output's key once all are made.
         files = publish(outputs, options.output, spare=cache.spare(options.output), finished=search.BUNDLE,
-                        finish=search.finisher(options, stage, lambda: dict(zip(paths, keys.settle(read)))))
+                        finish=search.finisher(options, stage, keys and (lambda: dict(zip(paths, keys.settle(read))))))
     result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
                     site, len(reused), sum(path.endswith(".html") for path in paths))
-    cache.record(inputs, options.output, paths, keys.after, keys.reads(read), site, result)
+    if keys:
+        cache.record(inputs, options.output, paths, keys.after, keys.reads(read), site, result)
     return result

@@ -62,7 +62,8 @@ def choose(site: Site, source: Path, since: date | None = None,
     through = remembered(source) if last is None else None
     if through is not None:
         chosen = tuple(a for a in site.articles if a.date > through)
-        return chosen, f"{_articles(len(chosen))} published after the last issue's newest ({through.date().isoformat()})"
+        newest = through.date().isoformat()
+        return chosen, f"{_articles(len(chosen))} published after the last issue's newest ({newest})"
     chosen = site.articles[:last if last is not None else FIRST]
     newest = "the newest article" if len(chosen) == 1 else f"the {len(chosen)} newest articles"
     if not chosen:
