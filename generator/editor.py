@@ -243,6 +243,8 @@ _CHECKS = """\
       return window.h(toggle.control, Object.assign({}, this.props, {value: value}));
     }
   }), toggle.preview);
+  // The preview beside the form in the site's own type and colours (its style sheet, from the same site).
+  window.CMS.registerPreviewStyle("../assets/site.css");
   var rules = %s;
   function filled(value) {  // text with letters, a number, true, or a list or group with something filled in
     if (value === null || value === undefined || value === false) return false;
