@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import struct
 import warnings
 from dataclasses import dataclass
 from functools import partial
+from html import escape, unescape
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
+from urllib.parse import unquote, urlsplit
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL import __version__ as PILLOW
@@ -120,6 +123,69 @@ def prepare(site: Site, source: Path, remembered: Remember = read_now) -> Mappin
     if problems:
         raise SiteError(problems)
     return pictures
+
+
+IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+SRC = re.compile(r'\ssrc="([^"]*)"')
+#: How wide site.css shows a picture in an article's text (and its image): the column, or the screen below it.
+TEXT_SIZES = "(min-width: 42rem) 40rem, 100vw"
+
+
+def in_text(site: Site, source: Path, remembered: Remember = read_now) -> dict[str, Picture]:
+    """Every JPEG photo of content/ that an article or page shows in its text, by its site URL
+    ("/images/beach.jpg"), with web sizes beside it ("/images/beach.960w.jpg", and WebP) that ``sized`` offers
+    instead: a phone's 4,000 px photo is several megabytes, a visitor's phone needs 480 or 960 px. Only JPEG:
+    a PNG or WebP is often a drawing or a screenshot, which a photo's compression would blur; those, and a file
+    that cannot be read, are shown as they are (images.py checks them)."""
+    prefix = urlsplit(site.config.base_url).path
+    content = (source / "content").resolve()
+    found: dict[str, Picture] = {}
+    for html in [a.html for a in site.articles] + [p.html for p in site.pages]:
+        for src in dict.fromkeys(unescape(m.group(1)) for tag in IMG.findall(html) if (m := SRC.search(tag))):
+            url = "/" + src[len(prefix):] if src.startswith(prefix) and "//" not in src else ""
+            if not url or url in found or not url.lower().endswith((".jpg", ".jpeg")):
+                continue
+            file = (content / unquote(url).lstrip("/")).resolve()
+            if not file.is_relative_to(content):
+                continue
+            try:
+                digest, width, height = remembered(file, "picture", _header, _is_header)
+            except (OSError, SyntaxError, ValueError, struct.error, Image.DecompressionBombError,
+                    Image.DecompressionBombWarning):
+                continue
+            if max(width, height) > MAX_RATIO * min(width, height):
+                continue
+            stem = url.rsplit(".", 1)[0]
+            widths = sorted({min(w, width) for w in ARTICLE_WIDTHS})
+            sizes = tuple(Size(w, max(1, round(height * w / width)), f"{stem}.{w}w.webp", f"{stem}.{w}w.jpg")
+                          for w in widths)
+            found[url] = Picture(url, file, digest, sizes, "", ARTICLE_BUDGET)
+    return found
+
+
+def sized(html: str, pictures: Mapping[str, Picture], url: Callable[[str], str]) -> str:
+    """The text's HTML with each picture of ``in_text`` offered in its web sizes: a <picture> with WebP and JPEG
+    srcsets, width and height (no jump when it arrives), loaded when it comes near. A tag that sets its own width
+    or height (raw HTML) is the writer's and stays as it is."""
+    prefix = url("/")
+
+    def one(match: re.Match) -> str:
+        tag = match.group(0)
+        src = SRC.search(tag)
+        path = unescape(src.group(1)) if src else ""
+        picture = pictures.get("/" + path[len(prefix):]) if path.startswith(prefix) else None
+        if picture is None or picture.slug.endswith("/") or re.search(r"\s(width|height)=", tag, re.I):
+            return tag
+        rest = (tag[:src.start()] + tag[src.end():])[4:].rstrip(">").rstrip("/").strip()
+        fallback = picture.fallback
+        webp = ", ".join(f"{escape(url(s.webp))} {s.width}w" for s in picture.sizes)
+        jpeg = ", ".join(f"{escape(url(s.jpeg))} {s.width}w" for s in picture.sizes)
+        return (f'<picture><source type="image/webp" sizes="{TEXT_SIZES}" srcset="{webp}">'
+                f'<img src="{escape(url(fallback.jpeg))}" sizes="{TEXT_SIZES}" srcset="{jpeg}" '
+                f'width="{fallback.width}" height="{fallback.height}" loading="lazy" decoding="async"'
+                f'{" " + rest if rest else ""}></picture>')
+
+    return IMG.sub(one, html) if "<img" in html or "<IMG" in html else html
 
 
 def _describe(exc: Exception) -> str:

@@ -121,6 +121,7 @@ def environment(source: Path, site: Site) -> jinja2.Environment:
         isodate=lambda moment: moment.isoformat(), tojson_ld=_json_ld,
         slugify=slugify, state_name=state_name, facet_slugs=slugs_of,
         excerpt=partial(excerpt, words=DESCRIPTION_WORDS),  # a description nobody wrote: the first words
+        sized=str,  # page_environment's offers the photos of a text in web sizes (photos.sized)
     )
     env.globals.update(site=site, config=config, jsonld=jsonld, url_for=url_for, numbered=numbered,
                        sitemap=sitemap, editor_policy=editor.policy,
@@ -275,7 +276,10 @@ def _page(env: jinja2.Environment, source: Path, template: str, url: str, contex
 def page_environment(site: Site, source: Path, remembered: photos.Remember = photos.read_now) -> jinja2.Environment:
     """The environment pages render in: templates and every photo's sizes (``remembered``: see photos.prepare)."""
     env = environment(source, site)
-    env.globals.update(pictures=photos.prepare(site, source, remembered))  # <picture>; unreadable photos fail here
+    pictures = {**photos.prepare(site, source, remembered),  # <picture>; unreadable photos fail here
+                **photos.in_text(site, source, remembered)}  # the photos in articles' texts, in web sizes
+    env.globals.update(pictures=pictures)
+    env.filters.update(sized=partial(photos.sized, pictures=pictures, url=site.config.url))
     return env
 
 

@@ -159,3 +159,64 @@ def test_an_unchanged_photo_is_not_read_again_and_one_rewritten_with_its_old_tim
     followed.build(root, "--no-cache", output=root / "cold")
     assert snapshot(root / "public/therapists/ana-lima") == snapshot(root / "cold/therapists/ana-lima")
     assert snapshot(root / "public/therapists/ana-lima")["photo.jpg"] != shown["photo.jpg"]
+
+
+TEXT = "---\ntitle: At the beach\ndate: 2026-01-05\nsummary: S.\n---\n{body}"
+
+
+def test_a_photo_in_an_articles_text_is_offered_in_web_sizes_without_its_metadata(make_site, run, tmp_path):
+    """A phone's photo in an article is megabytes: the text offers it in web sizes (WebP and JPEG, no metadata,
+    the orientation applied), with width and height, loaded when it comes near. PNG, GIF, SVG, a picture on
+    another website and a tag with its own width are shown as they are."""
+    from pictures import jpeg, private_details
+    body = ('![A quiet beach at sunrise](/images/beach.jpg "Morning")\n\n![A diagram](/images/steps.png)\n\n'
+            '<img src="/images/beach.jpg" alt="Small" width="100">\n\n![Tiny](/images/tiny.jpg)\n')
+    source = make_site({"content/articles/beach.md": TEXT.format(body=body),
+                        "content/images/beach.jpg": jpeg((2400, 1600), orientation=6),
+                        "content/images/tiny.jpg": jpeg((300, 200)),
+                        "content/images/steps.png": Image_png(400, 300),
+                        "site.yaml": "title: T\nbase_url: https://www.example-practice.org/clinic/\nunsafe_html: true\n"})
+    result = run("build", "--source", source, "--output", tmp_path / "out")
+    assert result.code == 0, result.err
+    out = tmp_path / "out"
+    page = (out / "articles/beach/index.html").read_text()
+    pictures = re.findall(r"<picture>.*?</picture>", page, re.S)
+    sizes = "(min-width: 42rem) 40rem, 100vw"
+    # Taken sideways: 2400 x 1600 stored, 1600 x 2400 shown.
+    assert pictures[0] == (
+        f'<picture><source type="image/webp" sizes="{sizes}" srcset="/clinic/images/beach.480w.webp 480w, '
+        '/clinic/images/beach.960w.webp 960w, /clinic/images/beach.1600w.webp 1600w">'
+        f'<img src="/clinic/images/beach.960w.jpg" sizes="{sizes}" srcset="/clinic/images/beach.480w.jpg 480w, '
+        '/clinic/images/beach.960w.jpg 960w, /clinic/images/beach.1600w.jpg 1600w" width="960" height="1440" '
+        'loading="lazy" decoding="async" alt="A quiet beach at sunrise" title="Morning"></picture>')
+    assert 'srcset="/clinic/images/tiny.300w.webp 300w"' in page and 'width="300" height="200"' in page
+    assert '<img alt="A diagram" src="/clinic/images/steps.png">' in page  # a drawing: as it is
+    assert '<img src="/clinic/images/beach.jpg" alt="Small" width="100">' in page  # the writer's own size
+    for width, height in ((480, 720), (960, 1440), (1600, 2400)):
+        for kind in ("webp", "jpg"):
+            data = (out / f"images/beach.{width}w.{kind}").read_bytes()
+            image = Image.open(io.BytesIO(data))
+            assert image.size == (width, height) and private_details(data) == [], (width, kind)
+    assert (out / "images/beach.jpg").is_file()  # the original stays, for links to it and the feeds
+    feed = (out / "feed.xml").read_text()
+    assert "https://www.example-practice.org/clinic/images/beach.jpg" in feed and ".960w." not in feed
+
+
+def Image_png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (90, 140, 180)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_changed_photo_in_a_text_is_made_again_and_a_cached_build_equals_a_cold_one(make_site, run, tmp_path):
+    from pictures import jpeg
+    source = make_site({"content/articles/beach.md": TEXT.format(body="![A beach](/images/beach.jpg)\n"),
+                        "content/images/beach.jpg": jpeg((1000, 800))})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    (source / "content/images/beach.jpg").write_bytes(jpeg((600, 900)))  # another photo under the same name
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    assert run("build", "--source", source, "--output", tmp_path / "cold", "--no-cache").code == 0
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "cold")
+    page = (tmp_path / "out/articles/beach/index.html").read_text()
+    assert 'width="600" height="900"' in page and not (tmp_path / "out/images/beach.960w.jpg").exists()
+    assert Image.open(tmp_path / "out/images/beach.600w.jpg").size == (600, 900)

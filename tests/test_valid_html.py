@@ -26,3 +26,15 @@ def test_every_page_passes_the_nu_html_checker(report, site):
     checked, errors = report[site]
     assert checked > (60 if site == "example" else 150)  # every page: articles, topics, profiles, facets, 404
     assert errors == [], "\n".join(errors)
+
+
+def test_a_photo_in_an_articles_text_in_web_sizes_passes_the_checker(make_site, run, tmp_path):
+    from pictures import jpeg
+    source = make_site({"content/articles/beach.md": "---\ntitle: Beach\ndate: 2026-01-05\nsummary: S.\n---\n"
+                        '![A quiet beach](/images/beach.jpg "Morning")\n',
+                        "content/images/beach.jpg": jpeg((1200, 800))})
+    assert run("build", "--source", source, "--output", tmp_path / "out").code == 0
+    page = tmp_path / "out" / "articles" / "beach" / "index.html"
+    assert 'srcset="/images/beach.480w.webp 480w, /images/beach.960w.webp 960w, /images/beach.1200w.webp' \
+           in page.read_text()
+    assert vnu_errors([page]) == []
