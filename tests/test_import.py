@@ -411,3 +411,17 @@ def test_dates_with_an_offset_come_in_as_the_same_moment_in_the_sites_time_zone(
     assert run("build", "--source", site).code == 0
     assert '<time datetime="2024-03-05T09:30:00-08:00">March 5, 2024</time>' in page(
         site / "public", "articles/grief-has-no-timetable/index.html")
+
+
+def test_a_tag_joins_the_sites_topic_of_the_same_name_as_the_site_writes_it(run, site, tmp_path):
+    (site / "content" / "articles").mkdir(parents=True, exist_ok=True)
+    (site / "content" / "articles" / "calm.md").write_text(
+        "---\ntitle: Calm\ndate: 2025-01-01\ntopics: [Anxiety]\n---\nCalm.\n")
+    jekyll = tmp_path / "jekyll"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_posts" / "2023-07-04-breathe.md").write_text(
+        "---\ntitle: Breathe\ncategories: [anxiety, self care]\ntags: [Self Care, grief]\n---\nIn, out.\n")
+    (jekyll / "_posts" / "2023-07-05-rest.md").write_text("---\ntitle: Rest\ntags: [GRIEF]\n---\nRest.\n")
+    assert run("import", "jekyll", jekyll, "--source", site).code == 0
+    assert "topics:\n- Anxiety\n- self care\n- grief\n" in (site / "content/articles/breathe.md").read_text()
+    assert "topics:\n- grief\n" in (site / "content/articles/rest.md").read_text()  # the import's first spelling

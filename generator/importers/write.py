@@ -47,11 +47,7 @@ class _Authors:
         self.created = 0
         for folder, kind in ((site / "therapists", "therapist"), (site / "content" / "authors", "guest")):
             for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else ():
-                try:
-                    data = yaml.load(file.read_text(encoding="utf-8"), Loader)
-                except (yaml.YAMLError, OSError, UnicodeDecodeError):
-                    data = None
-                name = data.get("name") if isinstance(data, dict) else None
+                name = _yaml_file(file).get("name")
                 self.known.setdefault(file.stem, file.stem)
                 if isinstance(name, str) and name.strip():
                     self.known.setdefault(_person(name), file.stem)
@@ -76,6 +72,58 @@ class _Authors:
         return slug
 
 
+class _Topics:
+    """Topic names by slug, as the site already writes them: an old blog's tag 'anxiety' joins the site's topic
+    'Anxiety' under that name, and the first spelling an import brings is kept for the rest of it."""
+
+    def __init__(self, site: Path):
+        self.names: dict[str, str] = {}
+        for file in sorted((site / "content" / "topics").glob("*.md")):  # a described topic: its title
+            self._add(_front(file).get("title"))
+        for file in sorted((site / "content" / "articles").glob("*.md")):
+            for name in _listed(_front(file).get("topics")):
+                self._add(name)
+        for file in sorted((site / "therapists").glob("*.y*ml")):  # specialties link to the topic of that name
+            for name in _listed(_yaml_file(file).get("specialties")):
+                self._add(name)
+
+    def _add(self, name) -> None:
+        if isinstance(name, str) and name.strip() and slugify(name):
+            self.names.setdefault(slugify(name), name.strip())
+
+    def name(self, name: str) -> str:
+        self._add(name)
+        return self.names.get(slugify(name), name)
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value] if isinstance(value, str) else []
+
+
+def _yaml_file(file: Path) -> dict:
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _front(file: Path) -> dict:
+    """The front matter of a Markdown file of the site; {} when it has none or it cannot be read."""
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    if not text.startswith("---"):
+        return {}
+    end = text.find("\n---", 3)
+    try:
+        data = yaml.load(text[3:end if end > 0 else None], Loader)
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _person(name: str) -> str:
     """A name as a key: case, accents, credentials after a comma and spacing do not count."""
     return slugify(name.split(",")[0])
@@ -88,7 +136,7 @@ def _yaml(data: dict) -> str:
 def write(blog: Blog, site: Path, fetch: bool) -> Written:
     """Write every post of ``blog`` into ``site``; return counts and the notes, sorted by file and line."""
     notes: list[Note] = list(blog.notes)
-    authors = _Authors(site)
+    authors, topics = _Authors(site), _Topics(site)
     zone = _zone(site)
     planned = _plan(blog.posts, site, notes)
     addresses: dict[str, str] = {}
@@ -107,8 +155,8 @@ def write(blog: Blog, site: Path, fetch: bool) -> Written:
             continue
         rel = target.relative_to(site).as_posix()
         body, body_notes = rewriter.body(post)
-        front = _front_matter(replace(post, date=_in_zone(post.date, zone), updated=_in_zone(post.updated, zone)),
-                              url, authors)
+        front = _front_matter(replace(post, date=_in_zone(post.date, zone), updated=_in_zone(post.updated, zone),
+                                      topics=tuple(map(topics.name, post.topics))), url, authors)
         if post.image and post.kind == "article":
             body_notes += rewriter.featured(post, front)
         text = f"---\n{_yaml(front)}---\n\n{body.strip()}\n"
