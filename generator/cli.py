@@ -225,8 +225,9 @@ def _newsletter(args) -> int:
         print(f"No issue written: {chosen}. Publish an article first, or choose with --since DATE or --last N.")
         return 0
     issue = make(site, source, articles, chosen)
+    again = (output / f"{issue.name}.html").exists()  # an issue is named by its day: a second one replaces it
     html, text = write(issue, source, output)
-    print(f"Wrote {html} and {text}: {chosen}.")
+    print(f"Wrote {html} and {text}{' (replacing the issue written earlier that day)' if again else ''}: {chosen}.")
     lacking = missing(site)
     for what in lacking:
         print(f"Before you send it: the issue has {what}.", file=sys.stderr)

@@ -94,12 +94,14 @@ def test_the_first_issue_holds_the_newest_articles_and_the_next_starts_after_it(
     html, text, out = issue(source)
     assert titles(html) == ["Autumn Light", "Summer Rest", "Spring &amp; Renewal", "Early Days"]
     assert "the 4 newest articles (no earlier issue is remembered: a first issue holds up to 5)." in out
+    assert "replacing" not in out
     memory = json.loads((source / ".newsletter.json").read_text())
     assert memory == {"through": "2026-10-01T00:00:00-05:00", "issue": "2026-10-26.html"}
     (source / "content/articles/winter.md").write_text("---\ntitle: Winter Notes\ndate: 2026-10-20\n---\nCold.\n")
     html, text, out = issue(source)
     assert titles(html) == ["Winter Notes"], "only what was published after the last issue"
-    assert ": 1 article published after the last issue's newest (2026-10-01)." in out
+    assert " (replacing the issue written earlier that day): 1 article published after the last issue's newest " \
+           "(2026-10-01)." in out  # the same day (SOURCE_DATE_EPOCH): the same file name
     result = run("newsletter", "--source", source, "--output", source / "again")
     assert result.code == 0 and result.out.startswith(
         "No issue written: no article published after the last issue's newest (2026-10-20). Publish an article")
