@@ -425,3 +425,10 @@ def test_a_tag_joins_the_sites_topic_of_the_same_name_as_the_site_writes_it(run,
     assert run("import", "jekyll", jekyll, "--source", site).code == 0
     assert "topics:\n- Anxiety\n- self care\n- grief\n" in (site / "content/articles/breathe.md").read_text()
     assert "topics:\n- grief\n" in (site / "content/articles/rest.md").read_text()  # the import's first spelling
+
+
+def test_a_wordpress_caption_comes_in_italics_under_its_picture_as_a_hugo_figures_does():
+    from generator.importers.html import to_markdown
+    markdown, _ = to_markdown('<figure class="wp-block-image"><img src="/a.png" alt="A candle"><figcaption>A candle '
+                              "for\n remembering</figcaption></figure><p>Next.</p>", "export.xml", 1)
+    assert markdown == "![A candle](/a.png)\n\n*A candle for remembering*\n\nNext.\n"

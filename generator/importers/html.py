@@ -60,7 +60,12 @@ def autop(html: str) -> str:
 
 
 class Converter(MarkdownConverter):
-    """markdownify, keeping tables with joined cells as HTML: Markdown tables cannot join cells."""
+    """markdownify, keeping tables with joined cells as HTML (Markdown tables cannot join cells), and a picture's
+    caption in italics under it, as a Hugo figure's comes."""
+
+    def convert_figcaption(self, el, text, parent_tags):
+        caption = " ".join(text.split())
+        return f"\n\n*{caption}*\n\n" if caption else ""
 
     def convert_table(self, el, text, parent_tags):
         if el.find(attrs={"colspan": True}) or el.find(attrs={"rowspan": True}):
