@@ -3,8 +3,10 @@ tests) are imported with every mapping checked in the built site, the report of 
 and the result builds with --strict. Pictures from other websites come from a server on 127.0.0.1."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -142,9 +144,13 @@ def test_pictures_from_other_websites_are_listed_when_the_network_is_not_allowed
 
 
 def test_a_jekyll_blog_keeps_its_addresses_and_maps_its_liquid_tags(run, old, site, remote):
+    saved = datetime(2024, 5, 1, 12, tzinfo=timezone.utc).timestamp()
+    os.utime(old / "jekyll/_drafts/notes-on-sleep.md", (saved, saved))  # a draft is dated by its file
     result, folder = imported(run, "jekyll", old, site, "--fetch-images")
     assert result.err.splitlines() == [
-        "4 things could not be carried over as they were; look at each:",
+        "5 things could not be carried over as they were; look at each:",
+        f"{folder.as_posix()}/_drafts/notes-on-sleep.md:1: date: a draft without a date: dated 2024-05-01, the day "
+        "its file was last saved; set the date to the day you publish it, and remove 'draft: true' then",
         f"{folder.as_posix()}/_posts/2024-03-05-grief-has-no-timetable.md:10: old_entry_id: not carried over: the "
         "site has no such field; copy what matters into the article's text by hand, or ignore it",
         "content/articles/first-session.md:19: the link https://notes.harborlight-counseling.com/about/ leads to "

@@ -90,6 +90,9 @@ def _post(folder: Path, path: Path, draft: bool, config: dict, shown: str) -> Po
     notes = [Note(shown, front_matter_line(text, key), f"{key}: not carried over: the site has no such field",
                   "copy what matters into the article's text by hand, or ignore it")
              for key in data if key not in MAPPED | SILENT]
+    if draft and not data.get("date") and not named and moment:  # Jekyll dates a draft when it is published
+        notes.append(Note(shown, 1, f"date: a draft without a date: dated {moment}, the day its file was last "
+                          "saved", "set the date to the day you publish it, and remove 'draft: true' then"))
     when = date_text(moment) if moment else ""
     if not when:
         return Note(shown, front_matter_line(text, "date"), f"date: cannot read {moment!r}: the post was not "
