@@ -127,23 +127,23 @@ def prepare(site: Site, source: Path, remembered: Remember = read_now) -> Mappin
 
 IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 SRC = re.compile(r'\ssrc="([^"]*)"')
-#: How wide site.css shows a picture in an article's text (and its image): the column, or the screen below it.
-TEXT_SIZES = "(min-width: 42rem) 40rem, 100vw"
+#: How wide site.css shows a picture in an article's text: the column (--measure), or the screen less main's padding.
+TEXT_SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
 
 
 def in_text(site: Site, source: Path, remembered: Remember = read_now) -> dict[str, Picture]:
-    """Every JPEG photo of content/ that an article or page shows in its text, by its site URL
-    ("/images/beach.jpg"), with web sizes beside it ("/images/beach.960w.jpg", and WebP) that ``sized`` offers
-    instead: a phone's 4,000 px photo is several megabytes, a visitor's phone needs 480 or 960 px. Only JPEG:
-    a PNG or WebP is often a drawing or a screenshot, which a photo's compression would blur; those, and a file
-    that cannot be read, are shown as they are (images.py checks them)."""
+    """Every picture of content/ that an article or page shows in its text, by its site URL ("/images/beach.jpg").
+    A JPEG photo gets web sizes beside it ("/images/beach.960w.jpg", and WebP) that ``sized`` offers instead: a
+    phone's 4,000 px photo is several megabytes, a visitor's phone needs 480 or 960 px. A PNG or WebP is often a
+    drawing or a screenshot, which a photo's compression would blur: it is shown as it is, with its size (its
+    Picture has one Size, the file itself). A file that cannot be read is left alone (images.py checks them)."""
     prefix = urlsplit(site.config.base_url).path
     content = (source / "content").resolve()
     found: dict[str, Picture] = {}
     for html in [a.html for a in site.articles] + [p.html for p in site.pages]:
         for src in dict.fromkeys(unescape(m.group(1)) for tag in IMG.findall(html) if (m := SRC.search(tag))):
             url = "/" + src[len(prefix):] if src.startswith(prefix) and "//" not in src else ""
-            if not url or url in found or not url.lower().endswith((".jpg", ".jpeg")):
+            if not url or url in found or not url.lower().endswith((".jpg", ".jpeg", ".png", ".webp")):
                 continue
             file = (content / unquote(url).lstrip("/")).resolve()
             if not file.is_relative_to(content):
@@ -158,16 +158,23 @@ def in_text(site: Site, source: Path, remembered: Remember = read_now) -> dict[s
             stem = url.rsplit(".", 1)[0]
             widths = sorted({min(w, width) for w in ARTICLE_WIDTHS})
             sizes = tuple(Size(w, max(1, round(height * w / width)), f"{stem}.{w}w.webp", f"{stem}.{w}w.jpg")
-                          for w in widths)
-            found[url] = Picture(url, file, digest, sizes, "", ARTICLE_BUDGET)
+                          for w in widths) if url.lower().endswith((".jpg", ".jpeg")) else ()
+            found[url] = Picture(url, file, digest, sizes or (Size(width, height, url, url),), "", ARTICLE_BUDGET)
     return found
 
 
+def as_is(picture: Picture) -> bool:
+    """Whether a picture of ``in_text`` is shown as its own file (a PNG or WebP), with no web sizes to make."""
+    return picture.sizes[0].jpeg == picture.slug
+
+
 def sized(html: str, pictures: Mapping[str, Picture], url: Callable[[str], str]) -> str:
-    """The text's HTML with each picture of ``in_text`` offered in its web sizes: a <picture> with WebP and JPEG
-    srcsets, width and height (no jump when it arrives), loaded when it comes near. A tag that sets its own width
-    or height (raw HTML) is the writer's and stays as it is."""
+    """The text's HTML with each picture of ``in_text`` given its width and height (the text does not jump when it
+    arrives) and, after the first, which may be on the first screen, loaded only when it comes near; a photo is
+    offered in its web sizes (a <picture> with WebP and JPEG srcsets). A tag that sets its own width or height
+    (raw HTML) is the writer's and stays as it is."""
     prefix = url("/")
+    shown = []  # the pictures done so far: the first may be on the first screen, so it is not loaded lazily
 
     def one(match: re.Match) -> str:
         tag = match.group(0)
@@ -178,12 +185,19 @@ def sized(html: str, pictures: Mapping[str, Picture], url: Callable[[str], str])
             return tag
         rest = (tag[:src.start()] + tag[src.end():])[4:].rstrip(">").rstrip("/").strip()
         fallback = picture.fallback
+        lazy = ' loading="lazy"' if shown else ""
+        shown.append(picture)
+
+        def img(srcset: str = "") -> str:
+            return (f'<img src="{escape(url(fallback.jpeg))}"{srcset} width="{fallback.width}" '
+                    f'height="{fallback.height}"{lazy} decoding="async"{" " + rest if rest else ""}>')
+
+        if as_is(picture):
+            return img()
         webp = ", ".join(f"{escape(url(s.webp))} {s.width}w" for s in picture.sizes)
         jpeg = ", ".join(f"{escape(url(s.jpeg))} {s.width}w" for s in picture.sizes)
-        return (f'<picture><source type="image/webp" sizes="{TEXT_SIZES}" srcset="{webp}">'
-                f'<img src="{escape(url(fallback.jpeg))}" sizes="{TEXT_SIZES}" srcset="{jpeg}" '
-                f'width="{fallback.width}" height="{fallback.height}" loading="lazy" decoding="async"'
-                f'{" " + rest if rest else ""}></picture>')
+        srcset = f' sizes="{TEXT_SIZES}" srcset="{jpeg}"'
+        return f'<picture><source type="image/webp" sizes="{TEXT_SIZES}" srcset="{webp}">{img(srcset)}</picture>'
 
     return IMG.sub(one, html) if "<img" in html or "<IMG" in html else html
 
@@ -219,6 +233,8 @@ def plan(pictures: Mapping[str, Picture], cache: Path | None,
     One found whole is not read again while it stays as it was (``remembered``)."""
     for slug in sorted(pictures):
         picture = pictures[slug]
+        if slug.startswith("/") and as_is(picture):  # a drawing in a text: published as the file it is
+            continue
         for size in picture.sizes:
             for url in (size.webp, size.jpeg):
                 name = url.rsplit("/", 1)[1]

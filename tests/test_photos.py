@@ -166,8 +166,8 @@ TEXT = "---\ntitle: At the beach\ndate: 2026-01-05\nsummary: S.\n---\n{body}"
 
 def test_a_photo_in_an_articles_text_is_offered_in_web_sizes_without_its_metadata(make_site, run, tmp_path):
     """A phone's photo in an article is megabytes: the text offers it in web sizes (WebP and JPEG, no metadata,
-    the orientation applied), with width and height, loaded when it comes near. PNG, GIF, SVG, a picture on
-    another website and a tag with its own width are shown as they are."""
+    the orientation applied), with width and height, and every picture after the first is loaded when it comes
+    near. A PNG (a drawing) keeps its file, with its size; a tag with its own width is left as it is."""
     from pictures import jpeg, private_details
     body = ('![A quiet beach at sunrise](/images/beach.jpg "Morning")\n\n![A diagram](/images/steps.png)\n\n'
             '<img src="/images/beach.jpg" alt="Small" width="100">\n\n![Tiny](/images/tiny.jpg)\n')
@@ -181,16 +181,19 @@ def test_a_photo_in_an_articles_text_is_offered_in_web_sizes_without_its_metadat
     out = tmp_path / "out"
     page = (out / "articles/beach/index.html").read_text()
     pictures = re.findall(r"<picture>.*?</picture>", page, re.S)
-    sizes = "(min-width: 42rem) 40rem, 100vw"
-    # Taken sideways: 2400 x 1600 stored, 1600 x 2400 shown.
+    sizes = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"  # the text's column, --measure in site.css
+    # Taken sideways: 2400 x 1600 stored, 1600 x 2400 shown. The first picture: not lazy.
     assert pictures[0] == (
         f'<picture><source type="image/webp" sizes="{sizes}" srcset="/clinic/images/beach.480w.webp 480w, '
         '/clinic/images/beach.960w.webp 960w, /clinic/images/beach.1600w.webp 1600w">'
         f'<img src="/clinic/images/beach.960w.jpg" sizes="{sizes}" srcset="/clinic/images/beach.480w.jpg 480w, '
         '/clinic/images/beach.960w.jpg 960w, /clinic/images/beach.1600w.jpg 1600w" width="960" height="1440" '
-        'loading="lazy" decoding="async" alt="A quiet beach at sunrise" title="Morning"></picture>')
-    assert 'srcset="/clinic/images/tiny.300w.webp 300w"' in page and 'width="300" height="200"' in page
-    assert '<img alt="A diagram" src="/clinic/images/steps.png">' in page  # a drawing: as it is
+        'decoding="async" alt="A quiet beach at sunrise" title="Morning"></picture>')
+    assert 'srcset="/clinic/images/tiny.300w.webp 300w"' in page
+    assert 'width="300" height="200" loading="lazy" decoding="async" alt="Tiny"' in page
+    assert ('<img src="/clinic/images/steps.png" width="400" height="300" loading="lazy" decoding="async" '
+            'alt="A diagram">') in page  # a drawing: its own file, with its size
+    assert not list(out.glob("images/steps.*w.*"))
     assert '<img src="/clinic/images/beach.jpg" alt="Small" width="100">' in page  # the writer's own size
     for width, height in ((480, 720), (960, 1440), (1600, 2400)):
         for kind in ("webp", "jpg"):
