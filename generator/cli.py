@@ -230,7 +230,7 @@ def _newsletter(args) -> int:
     print(f"Wrote {html} and {text}{' (replacing the issue written earlier that day)' if again else ''}: {chosen}.")
     lacking = missing(site)
     for what in lacking:
-        print(f"Before you send it: the issue has {what}.", file=sys.stderr)
+        print(f"Before you send it: this issue has {what}.", file=sys.stderr)
     if lacking:
         print("Laws on bulk email (CAN-SPAM in the US, the GDPR in Europe) ask every issue for a way to unsubscribe "
               "and the sender's postal address, and list providers may close an account that sends without them.",

@@ -81,13 +81,15 @@ def missing(site: Site) -> list[str]:
     unsubscribe (from the provider named in site.yaml) and the sender's postal address (CAN-SPAM, in the US)."""
     config, found = site.config, []
     if config.signup is None:
-        found.append("no unsubscribe link: site.yaml names no list provider; set 'newsletter: provider:' to the "
-                     "service your list is at (docs/newsletter.md), and its link goes into every issue")
+        found.append("no unsubscribe link, because site.yaml does not say which newsletter service your mailing "
+                     "list is at. Add it under 'newsletter:' as 'provider:' (docs/newsletter.md shows how); every "
+                     "issue then ends with that service's unsubscribe link")
     elif not config.signup.unsubscribe:
-        found.append("no unsubscribe link: with 'provider: form', set 'newsletter: unsubscribe:' to the address "
-                     "where subscribers leave the list")
+        found.append("no unsubscribe link. With 'provider: form', add 'unsubscribe:' under 'newsletter:' in "
+                     "site.yaml: the address (or the tag of your service) where subscribers leave the list")
     if not config.practice.address:
-        found.append("no postal address: set 'practice: address:' in site.yaml; it goes at the end of every issue")
+        found.append("no postal address. Add the practice's address under 'practice:' as 'address:' in site.yaml; "
+                     "every issue then ends with it")
     return found
 
 

@@ -256,20 +256,24 @@ def test_an_issue_without_an_unsubscribe_link_or_a_postal_address_says_so_before
     result = run("newsletter", "--source", source, "--output", tmp_path / "issue")
     assert result.code == 0
     assert result.err.splitlines() == [
-        "Before you send it: the issue has no unsubscribe link: site.yaml names no list provider; set 'newsletter: "
-        "provider:' to the service your list is at (docs/newsletter.md), and its link goes into every issue.",
-        "Before you send it: the issue has no postal address: set 'practice: address:' in site.yaml; it goes at the "
-        "end of every issue.",
+        "Before you send it: this issue has no unsubscribe link, because site.yaml does not say which newsletter "
+        "service your mailing list is at. Add it under 'newsletter:' as 'provider:' (docs/newsletter.md shows how); "
+        "every issue then ends with that service's unsubscribe link.",
+        "Before you send it: this issue has no postal address. Add the practice's address under 'practice:' as "
+        "'address:' in site.yaml; every issue then ends with it.",
         "Laws on bulk email (CAN-SPAM in the US, the GDPR in Europe) ask every issue for a way to unsubscribe and "
         "the sender's postal address, and list providers may close an account that sends without them."]
     form = site(provider="form", files={"site.yaml": SITE + "  provider: form\n  action: https://m.example.net/j\n"
                                         "practice:\n  name: Test Practice\n  address: 12 River Rd, Sacramento, CA\n"})
     result = run("newsletter", "--source", form, "--output", tmp_path / "form")
-    assert result.err.splitlines()[0] == ("Before you send it: the issue has no unsubscribe link: with 'provider: "
-                                          "form', set 'newsletter: unsubscribe:' to the address where subscribers "
-                                          "leave the list.") and "has no postal address" not in result.err
+    assert result.err.splitlines()[0] == (
+        "Before you send it: this issue has no unsubscribe link. With 'provider: form', add 'unsubscribe:' under "
+        "'newsletter:' in site.yaml: the address (or the tag of your service) where subscribers leave the list.")
+    assert "has no postal address" not in result.err
     text = next((tmp_path / "form").glob("*.txt")).read_text()
     html = next((tmp_path / "form").glob("*.html")).read_text()
+    assert text.endswith("Or send a text message to 988.\nIf you are in immediate danger, call 911 or go to the "
+                         "nearest emergency room.\nTest Practice · 12 River Rd, Sacramento, CA\n")
     for part in (text, html):  # both parts end with who sends it, and what to do in immediate danger
         assert "12 River Rd, Sacramento, CA" in part
         assert "If you are in immediate danger, call 911 or go to the nearest emergency room." in part
