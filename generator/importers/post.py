@@ -131,6 +131,21 @@ def date_text(value) -> str:
     return match.group(1) + (match.group(2) or "") + offset
 
 
+#: Fields that are text whatever they look like: YAML reads an unquoted "title: Yes" as true, "No" as false and
+#: "3.10" as the number 3.1, which nobody meant for a title.
+TEXT_FIELDS = {"title", "summary", "description", "excerpt", "subtitle", "slug"}
+
+
+def _as_typed(data: dict, raw: str) -> dict:
+    """``data`` with each text field that YAML read as a yes/no or a number given back as it was typed."""
+    for key, value in data.items():
+        if str(key).lower() in TEXT_FIELDS and isinstance(value, (bool, int, float)):
+            typed = re.search(rf"^{re.escape(str(key))}[ \t]*:[ \t]*(.*?)[ \t]*(?:#.*)?$", raw, re.M)
+            if typed:
+                data[key] = typed.group(1)
+    return data
+
+
 def split_front_matter(text: str) -> tuple[str, dict, str, int] | None:
     """(format, data, body, body_line) of a Jekyll or Hugo file: YAML between ---, TOML between +++, or JSON."""
     import json
@@ -150,7 +165,8 @@ def split_front_matter(text: str) -> tuple[str, dict, str, int] | None:
                 data = yaml.load(raw, Loader) if kind == "yaml" else tomllib.loads(raw)
             except (yaml.YAMLError, tomllib.TOMLDecodeError):
                 return None
-            return kind, data if isinstance(data, dict) else {}, rest, line
+            data = data if isinstance(data, dict) else {}
+            return kind, _as_typed(data, raw) if kind == "yaml" else data, rest, line
     if text.startswith("{"):
         try:
             data, end = json.JSONDecoder().raw_decode(text)
