@@ -213,7 +213,7 @@ TABLE = Fields(
                         doc="Brand colours, each `\"#RRGGBB\"` **in quotes** (without quotes, `#` starts a note). "
                         "Checked for readable contrast in light and dark mode. See "
                         "[Logo, icons and colours](#logo-icons-and-colours).",
-                        form='brand colours, each "#RRGGBB", checked for contrast'),
+                        form="brand colours, each written as #RRGGBB, checked for contrast"),
         "unsafe_html": Field(Bool(), "true keeps HTML typed into Markdown as it is: only if every writer is trusted",
                              example="false",
                              doc="When `false`, HTML typed into Markdown is cleaned (see "

@@ -127,7 +127,8 @@ ARTICLE = Fields(
                         "in `content/authors/`. The byline links to the profile (or the guest author's page), and "
                         "the article is listed there. A slug with neither is an error. Unlike other list fields, one "
                         "slug on its own is fine: `author: maya-okafor` or `author: [maya-okafor, sun-park]`.",
-                        form="who wrote it: pick a therapist or a guest author; several are allowed"),
+                        form="who wrote it: pick the therapist; several are allowed (a guest author, from "
+                             "content/authors/, is written into the article's file)"),
         "topics": Field(ListOf(Text(), "[Trauma, Anxiety]"),
                         "e.g. [Anxiety, Grief and Loss]; each topic has a page listing its articles",
                         scaffold="[]", example="[Grief and Loss, Trauma]",
@@ -163,7 +164,8 @@ ARTICLE = Fields(
                        doc="A picture shown at the top of the article. Either a path relative to the article's file "
                        "(`wizards.jpg` means `content/articles/wizards.jpg`), or a path starting with `/` inside "
                        "`content/` (`/images/office.jpg` means `content/images/office.jpg`). The file must exist "
-                       "inside `content/`. See [Pictures](#pictures-and-other-files)."),
+                       "inside `content/`. See [Pictures](#pictures-and-other-files).",
+                       form="a picture shown at the top: upload one, or choose one the site has"),
         "image_alt": Field(Text(), "describe the picture for people who cannot see it (needed with an image)",
                            required_when="`image` is set", example="A quiet therapy office with two armchairs.",
                            doc="A short description of the picture for people who can't see it. Screen readers read "
@@ -233,7 +235,8 @@ LOCATION = Fields({
                   "an office near you without JavaScript."),
     "state": Field(STATE, "two capital letters, such as CA", required=True, example="CA", facet="state",
                    doc="The postal code of a US state, DC or a territory, in capitals, such as `CA`. A directory "
-                   "filter. A ZIP code of another state is a warning."),
+                   "filter. A ZIP code of another state is a warning.",
+                   form="the office's state"),
     "postal_code": Field(Text(), "ZIP code, in quotes", example='"92101"',
                          doc="ZIP code. **Put it in quotes.** The directory's \"near you\" box sorts therapists by "
                          "the distance to this ZIP code's centre (from the ZIP code list of the `zipcodes` package, "
@@ -292,7 +295,8 @@ THERAPIST = Fields(
                        form="a photo of you; without one the directory shows your initials"),
         "photo_alt": Field(Text(), 'describe the photo, e.g. "Ana Lima smiling in the office" (needed with a photo)',
                            required_when="`photo` is set", example="Ana Lima smiling in her office",
-                           doc="A few words describing the photo for people who can't see it."),
+                           doc="A few words describing the photo for people who can't see it.",
+                           form="describe the photo, e.g. Ana Lima smiling in the office (needed with a photo)"),
         "bio": Field(Markdown(),
                      "a few paragraphs about you; keep every line indented by two spaces",
                      scaffold="|\n  Write here who you work with and how you work.",
@@ -325,7 +329,8 @@ THERAPIST = Fields(
                            form="plans you accept, e.g. Aetna, TRICARE, separated by commas; none means self-pay only"),
         "fees": Field(FEES, "per session, digits only; leave a line empty to show nothing for it",
                       example="{individual: 180, sliding_scale: true}", shown_default="none",
-                      doc="Session fees and sliding scale."),
+                      doc="Session fees and sliding scale.",
+                      form="per session, in digits; leave a field empty to show nothing for it"),
         "formats": Field(ListOf(Choice("in-person", "telehealth"), "[in-person, telehealth]",
                                 words="list of `in-person` and/or `telehealth`"),
                          "how you meet clients: [in-person], [telehealth] or [in-person, telehealth]",
@@ -337,7 +342,8 @@ THERAPIST = Fields(
                            example='{name: Downtown, address: "1 Main St", city: San Diego, state: CA, '
                            'postal_code: "92101", lat: 32.7185, lon: -117.1593}',
                            doc="Offices where the therapist sees clients in person. Each office's state is a "
-                           "directory filter."),
+                           "directory filter.",
+                           form="offices where you see clients: add one for each"),
         "telehealth_states": Field(ListOf(STATE, "[CA, NV]", words="list of state codes"), "states where you offer telehealth, as codes: e.g. [CA, NV]",
                                    scaffold="[]", example="[CA, NV]", facet="state",
                                    doc="States where the therapist may offer telehealth. Also part of the \"state\" "
@@ -346,7 +352,8 @@ THERAPIST = Fields(
         "licenses": Field(ListOf(LICENSE, "[{type: Psychologist, state: CA, number: 'PSY 12345'}]"),
                           "one line per license; remove the # at the start of the example line",
                           example='{type: Psychologist, state: CA, number: "PSY 12345"}',
-                          doc="Professional licenses, shown on the profile."),
+                          doc="Professional licenses, shown on the profile.",
+                          form="your licenses: add one for each"),
         "accepting_new_clients": Field(Bool(), "true when you can take new clients", example="true",
                                        facet="accepting", shown_default="**`false`**",
                                        doc="Whether the therapist is taking new clients. The card says \"Accepting "
