@@ -243,8 +243,10 @@ _CHECKS = """\
       return window.h(toggle.control, Object.assign({}, this.props, {value: value}));
     }
   }), toggle.preview);
-  // The preview beside the form in the site's own type and colours (its style sheet, from the same site).
+  // The preview beside the form in the site's own type and colours (its style sheet, from the same site), with
+  // the room around the text that the site's pages give it.
   window.CMS.registerPreviewStyle("../assets/site.css");
+  window.CMS.registerPreviewStyle("body { padding: 1rem 1.5rem; }", {raw: true});
   var rules = %s;
   function filled(value) {  // text with letters, a number, true, or a list or group with something filled in
     if (value === null || value === undefined || value === false) return false;

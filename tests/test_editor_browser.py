@@ -105,6 +105,7 @@ def test_a_profile_with_a_photo_and_an_article_made_in_the_editor_build_strictly
     page.keyboard.type("The relationship matters most.")
     preview = page.frame_locator("#preview-pane")  # beside the form, in the site's own style sheet
     assert preview.locator('link[href$="/assets/site.css"]').count() == 1
+    assert preview.locator("body").evaluate("b => getComputedStyle(b).paddingLeft") == "24px"  # room around it
     draft = page.get_by_label("Draft")
     assert draft.get_attribute("aria-checked") == "true"  # a new article starts as a draft, as `new` makes it
     draft.click()
