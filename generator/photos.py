@@ -155,11 +155,14 @@ def in_text(site: Site, source: Path, remembered: Remember = read_now) -> dict[s
                 continue
             if max(width, height) > MAX_RATIO * min(width, height):
                 continue
+            if not url.lower().endswith((".jpg", ".jpeg")):  # published as it is (images.clean turns only JPEGs)
+                found[url] = Picture(url, file, digest, (Size(*image_size(file), url, url),), "", ARTICLE_BUDGET)
+                continue
             stem = url.rsplit(".", 1)[0]
             widths = sorted({min(w, width) for w in ARTICLE_WIDTHS})
             sizes = tuple(Size(w, max(1, round(height * w / width)), f"{stem}.{w}w.webp", f"{stem}.{w}w.jpg")
-                          for w in widths) if url.lower().endswith((".jpg", ".jpeg")) else ()
-            found[url] = Picture(url, file, digest, sizes or (Size(width, height, url, url),), "", ARTICLE_BUDGET)
+                          for w in widths)
+            found[url] = Picture(url, file, digest, sizes, "", ARTICLE_BUDGET)
     return found
 
 
