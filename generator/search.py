@@ -79,11 +79,14 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
         stored = sorted((key, shard) for key, shard in zip(digests, shards) if (store / key).exists())
         missing = sorted((key, shard) for key, shard in zip(digests, shards) if not (store / key).exists())
         made = {key for key, _ in missing}  # indexed now, not taken from the store
+        # Several pagefind processes at once share the cores: one thread each, or each starts a thread per core and
+        # they take turns (alternating cold builds of 1,000 + 200: 2 % faster).
+        threads = {"RAYON_NUM_THREADS": "1"} if len(missing) > 1 and jobs > 1 else {}
         running: list[tuple[subprocess.Popen, Path, Path]] = []
         try:
             while missing or running or stored:  # at most ``jobs`` pagefind processes at once
                 while missing and len(running) < max(1, jobs):
-                    running.append(_start(folder, store, *missing.pop(0)))
+                    running.append(_start(folder, store, *missing.pop(0), env=threads))
                 if stored:
                     key, shard = stored.pop(0)
                     if not _intact(store / key):
@@ -168,8 +171,8 @@ def split(pages: list[tuple[str, bytes]]) -> list[list[tuple[str, bytes]]]:
     return shards
 
 
-def _start(folder: Path, store: Path, key: str, shard: list[tuple[str, bytes]]):
-    """Start pagefind over the pages of one shard, into ``store``/key.
+def _start(folder: Path, store: Path, key: str, shard: list[tuple[str, bytes]], env: Mapping[str, str] = {}):
+    """Start pagefind over the pages of one shard, into ``store``/key (``env``: more of its environment).
 
     The shard's pages are named to pagefind as one --glob; a path the glob cannot carry as it is (or a glob too
     long for a command line) makes the shard a folder of links to its pages instead.
@@ -189,7 +192,7 @@ def _start(folder: Path, store: Path, key: str, shard: list[tuple[str, bytes]]):
     work.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen([*dying_with_parent(), str(executable()), "--site", str(site), "--output-path",
                                 str(work / "out"), "--silent", *options], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT)
+                               stderr=subprocess.STDOUT, env={**os.environ, **env} if env else None)
     return process, work, store / key
 
 

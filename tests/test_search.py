@@ -46,9 +46,9 @@ def shards_started(monkeypatch) -> list[list[str]]:
     started: list[list[str]] = []
     original = search._start
 
-    def recording(folder, store, key, shard):
+    def recording(folder, store, key, shard, **more):
         started.append([rel for rel, _ in shard])
-        return original(folder, store, key, shard)
+        return original(folder, store, key, shard, **more)
 
     monkeypatch.setattr(search, "_start", recording)
     return started
@@ -117,6 +117,28 @@ def test_a_large_site_is_indexed_in_shards_that_the_search_page_merges(tmp_path_
         assert (out / "pagefind" / shard / "pagefind-entry.json").is_file()
     assert {r["url"] for r in fragments(out / "pagefind")} == PUBLISHED
     assert len(fragments(out / "pagefind")) == len(PUBLISHED)
+
+
+def test_pagefind_runs_on_one_thread_a_process_only_when_several_run_at_once(tmp_path_factory, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # eight shards
+    monkeypatch.setenv("THERAPIST_SITE_JOBS", "2")
+    root = followed.make(tmp_path_factory, "threads")
+    environments = []
+    original = search.subprocess.Popen
+
+    def popen(command, *args, env=None, **kwargs):
+        if any(str(part).endswith("pagefind") for part in command):
+            environments.append((env or os.environ).get("RAYON_NUM_THREADS"))
+        return original(command, *args, env=env, **kwargs)
+
+    monkeypatch.setattr(search.subprocess, "Popen", popen)
+    followed.build(root)
+    assert len(environments) > 2 and set(environments) == {"1"}  # two at a time on two cores: a thread each
+    environments.clear()
+    article = root / "content/articles/calm-breathing.md"
+    article.write_text(article.read_text().replace("Zephyrine", "Zephyrine and Bellflower"))
+    followed.build(root)
+    assert environments == [None]  # one shard alone: all of pagefind's threads
 
 
 def test_editing_one_article_indexes_again_only_the_shards_whose_pages_changed(tmp_path_factory, monkeypatch):
