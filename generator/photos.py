@@ -135,28 +135,29 @@ def in_text(site: Site, source: Path, remembered: Remember = read_now) -> dict[s
     """Every picture of content/ that an article or page shows in its text, by its site URL ("/images/beach.jpg").
     A JPEG photo gets web sizes beside it ("/images/beach.960w.jpg", and WebP) that ``sized`` offers instead: a
     phone's 4,000 px photo is several megabytes, a visitor's phone needs 480 or 960 px. A PNG or WebP is often a
-    drawing or a screenshot, which a photo's compression would blur: it is shown as it is, with its size (its
-    Picture has one Size, the file itself). A file that cannot be read is left alone (images.py checks them)."""
+    drawing or a screenshot, which a photo's compression would blur, and a GIF may move: each is shown as it is,
+    with its size (its Picture has one Size, the file itself; only the page shows it, so its key is its size).
+    A file that cannot be read is left alone (images.py checks them)."""
     prefix = urlsplit(site.config.base_url).path
     content = (source / "content").resolve()
     found: dict[str, Picture] = {}
     for html in [a.html for a in site.articles] + [p.html for p in site.pages]:
         for src in dict.fromkeys(unescape(m.group(1)) for tag in IMG.findall(html) if (m := SRC.search(tag))):
             url = "/" + src[len(prefix):] if src.startswith(prefix) and "//" not in src else ""
-            if not url or url in found or not url.lower().endswith((".jpg", ".jpeg", ".png", ".webp")):
+            if not url or url in found or not url.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".gif")):
                 continue
             file = (content / unquote(url).lstrip("/")).resolve()
             if not file.is_relative_to(content):
                 continue
             try:
+                if not url.lower().endswith((".jpg", ".jpeg")):  # published as it is (images.clean turns only JPEGs)
+                    found[url] = Picture(url, file, "", (Size(*image_size(file), url, url),), "", ARTICLE_BUDGET)
+                    continue
                 digest, width, height = remembered(file, "picture", _header, _is_header)
             except (OSError, SyntaxError, ValueError, struct.error, Image.DecompressionBombError,
                     Image.DecompressionBombWarning):
                 continue
             if max(width, height) > MAX_RATIO * min(width, height):
-                continue
-            if not url.lower().endswith((".jpg", ".jpeg")):  # published as it is (images.clean turns only JPEGs)
-                found[url] = Picture(url, file, digest, (Size(*image_size(file), url, url),), "", ARTICLE_BUDGET)
                 continue
             stem = url.rsplit(".", 1)[0]
             widths = sorted({min(w, width) for w in ARTICLE_WIDTHS})
@@ -167,7 +168,7 @@ def in_text(site: Site, source: Path, remembered: Remember = read_now) -> dict[s
 
 
 def as_is(picture: Picture) -> bool:
-    """Whether a picture of ``in_text`` is shown as its own file (a PNG or WebP), with no web sizes to make."""
+    """Whether a picture of ``in_text`` is shown as its own file (a PNG, WebP or GIF), with no web sizes to make."""
     return picture.sizes[0].jpeg == picture.slug
 
 

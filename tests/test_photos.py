@@ -168,13 +168,14 @@ def test_a_photo_in_an_articles_text_is_offered_in_web_sizes_without_its_metadat
     """A phone's photo in an article is megabytes: the text offers it in web sizes (WebP and JPEG, no metadata,
     the orientation applied), with width and height, and every picture after the first is loaded when it comes
     near. A PNG (a drawing) keeps its file, with its size; a tag with its own width is left as it is."""
-    from pictures import jpeg, private_details
+    from pictures import gif, jpeg, private_details
     body = ('![A quiet beach at sunrise](/images/beach.jpg "Morning")\n\n![A diagram](/images/steps.png)\n\n'
-            '<img src="/images/beach.jpg" alt="Small" width="100">\n\n![Tiny](/images/tiny.jpg)\n')
+            '<img src="/images/beach.jpg" alt="Small" width="100">\n\n![Tiny](/images/tiny.jpg)\n\n'
+            "![Waves moving](/images/waves.gif)\n")
     source = make_site({"content/articles/beach.md": TEXT.format(body=body),
                         "content/images/beach.jpg": jpeg((2400, 1600), orientation=6),
                         "content/images/tiny.jpg": jpeg((300, 200)),
-                        "content/images/steps.png": Image_png(400, 300),
+                        "content/images/steps.png": Image_png(400, 300), "content/images/waves.gif": gif((120, 90)),
                         "site.yaml": "title: T\nbase_url: https://www.example-practice.org/clinic/\nunsafe_html: true\n"})
     result = run("build", "--source", source, "--output", tmp_path / "out")
     assert result.code == 0, result.err
@@ -194,6 +195,8 @@ def test_a_photo_in_an_articles_text_is_offered_in_web_sizes_without_its_metadat
     assert ('<img src="/clinic/images/steps.png" width="400" height="300" loading="lazy" decoding="async" '
             'alt="A diagram">') in page  # a drawing: its own file, with its size
     assert not list(out.glob("images/steps.*w.*"))
+    assert ('<img src="/clinic/images/waves.gif" width="120" height="90" loading="lazy" decoding="async" '
+            'alt="Waves moving">') in page  # it may move: its own file too
     assert '<img src="/clinic/images/beach.jpg" alt="Small" width="100">' in page  # the writer's own size
     for width, height in ((480, 720), (960, 1440), (1600, 2400)):
         for kind in ("webp", "jpg"):
