@@ -16,7 +16,7 @@ from ..errors import Problem
 from ..load import Loader  # as the build reads YAML: 007 stays 007 (YAML 1.1: the number 7)
 from ..slugs import slugify
 from .media import Media
-from .post import Blog, Note, Post
+from .post import Blog, Note, Post, split_front_matter
 from .rewrite import Rewriter, norm, under
 
 # Addresses the site writes itself: a page imported with one of these slugs would collide with them.
@@ -109,19 +109,12 @@ def _yaml_file(file: Path) -> dict:
 
 
 def _front(file: Path) -> dict:
-    """The front matter of a Markdown file of the site; {} when it has none or it cannot be read."""
+    """The front matter of a Markdown file of the site (post.split_front_matter); {} when it cannot be read."""
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        split = split_front_matter(file.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError):
         return {}
-    if not text.startswith("---"):
-        return {}
-    end = text.find("\n---", 3)
-    try:
-        data = yaml.load(text[3:end if end > 0 else None], Loader)
-    except yaml.YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return split[1] if split else {}
 
 
 def _person(name: str) -> str:
