@@ -11,7 +11,7 @@ from .config import load_config
 from .errors import Collector, Problem, SiteError
 from .links import PlannedRoutes, check_links
 from .lint import warnings as find_warnings
-from .load import load_sources
+from .load import discover, load_sources
 from .markup import convert, converting
 from .models import Site
 from .options import Options, now
@@ -41,11 +41,13 @@ def load_site(options: Options, stages: Stages | None = None, cache: Cache | Non
     stage = stages or Stages(bar=False)
     cache = cache or Cache(options.source, options.output, enabled=False)
     problems = Collector()
-    with stage("read"):
-        config = load_config(options.source, problems, base_url=options.base_url)
-        sources = load_sources(options.source, problems, *cache.parsed())
-    # The workers convert the bodies as read while this process checks the sources.
-    with converting((doc.body for doc in sources.docs), config, cache.markdown()) as early:
+    config = load_config(options.source, problems, base_url=options.base_url)
+    found = discover(options.source, problems)
+    # The workers convert Markdown while this process reads and checks the sources.
+    with converting(config, cache.markdown(), found.markdown(options.source)) as early:
+        with stage("read"):
+            sources = load_sources(options.source, problems, *cache.parsed(), found=found)
+            early.add(doc.body for doc in sources.docs)
         with stage("validate"):
             models = validate(sources, config, problems)
         # No stop here: route collisions among the valid documents belong in the same report.
@@ -74,9 +76,9 @@ def build(options: Options, stages: Stages | None = None) -> Result:
 
 def _build(options: Options, stage: Stages, started: float) -> Result:
     cache = Cache(options.source, options.output, enabled=options.cache)
-    with stage("check cache"):
-        inputs = inputs_digest(options)
-        last = cache.unchanged(inputs, options.output, now())
+    with stage("check cache"):  # --no-cache: nothing compares or keeps the digest of every input
+        inputs = inputs_digest(options) if options.cache else ""
+        last = cache.unchanged(inputs, options.output, now()) if options.cache else None
     if last:
         return Result(last["files"], time.perf_counter() - started, last["articles"], last["therapists"],
                       tuple(Problem(*w) for w in last["warnings"]), reused=last["files"], pages=last["pages"])

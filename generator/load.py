@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -367,6 +368,19 @@ def load_document(source: Path, rel: str, kind: str, problems: Collector,
     return doc
 
 
+def markdown_body(path: Path) -> str | None:
+    """The body of a Markdown source as ``load_document`` reads it, for a worker converting it while this process
+    reads the sources; None where reading it reports a problem (the build converts what it read itself)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    problems = Collector()
+    text = decode_text(raw, "", problems) if len(raw) <= MAX_SOURCE_BYTES else None
+    split = split_front_matter(text, "", problems) if text is not None else None
+    return split[1] if split else None
+
+
 def _parse_document(raw: bytes, rel: str, kind: str, problems: Collector) -> RawDoc | None:
     text = decode_text(raw, rel, problems)
     if text is None:
@@ -403,7 +417,20 @@ def _escapes(file: Path, source: Path, rel: str, problems: Collector) -> bool:
     return False
 
 
-def discover(source: Path, problems: Collector) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+class Found(NamedTuple):
+    docs: list[tuple[str, str]]  #: (path, kind) of every document
+    files: list[str]  #: other content files
+    photos: list[str]  #: therapist photos
+
+    def markdown(self, source: Path) -> list[Path]:
+        """The Markdown documents (articles, pages, topics): what the Markdown workers may read themselves."""
+        return [source / rel for rel, kind in self.docs if kind in MARKDOWN_KINDS]
+
+
+MARKDOWN_KINDS = frozenset(KINDS.values())
+
+
+def discover(source: Path, problems: Collector) -> Found:
     """List (path, kind) of documents, other content files and therapist photos, each sorted."""
     docs, files, photos = [], [], []
     content = source / "content"
@@ -431,7 +458,7 @@ def discover(source: Path, problems: Collector) -> tuple[list[tuple[str, str]], 
             docs.append((rel, "therapist"))
         elif kind == "photo":
             photos.append(rel)
-    return docs, files, photos
+    return Found(docs, files, photos)
 
 
 def therapist_file(name: str) -> str | None:
@@ -441,11 +468,11 @@ def therapist_file(name: str) -> str | None:
 
 
 def load_sources(source: Path, problems: Collector, parsed: dict[str, RawDoc] | None = None,
-                 used: dict[str, RawDoc] | None = None) -> Sources:
+                 used: dict[str, RawDoc] | None = None, found: Found | None = None) -> Sources:
     """Read every source document; unreadable ones are reported to ``problems`` and left out.
 
-    ``parsed`` and ``used``: the parse cache, as in ``load_document``."""
-    found, files, photos = discover(source, problems)
+    ``parsed`` and ``used``: the parse cache, as in ``load_document``. ``found``: what ``discover`` listed."""
+    found, files, photos = found or discover(source, problems)
     docs = [doc for rel, kind in found if (doc := load_document(source, rel, kind, problems, parsed, used))]
     profiles = frozenset(Path(rel).stem for rel, kind in found if kind == "therapist")
     guests = frozenset(Path(rel).stem for rel, kind in found if kind == "author")

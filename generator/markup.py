@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import signal
 import threading
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import Iterable, Iterator, NamedTuple, Sequence
 from html import escape, unescape
@@ -21,24 +21,27 @@ import nh3
 from . import embeds, inline, lists
 from .errors import Collector
 from .files import digest
-from .inline import FastInlineExtension
+from .inline import AttrListsExtension, FastInlineExtension, HeadingIdsExtension
+from .load import markdown_body
 from .lists import ListsExtension
 from .models import Config, Models
 from .pool import ordered_map, process_pool
 
 
-def _extensions() -> list:
+def _extensions(stock: bool = False) -> list:
     """Python-Markdown's extensions we use, and ours (lists.py: lists right after a paragraph, nesting by two
-    spaces; inline.py: the same inline pass, a quarter faster). New ones for each converter, since footnotes and
-    abbreviations keep their document's in themselves; given as classes, since a name makes Python-Markdown scan
-    every installed package's entry points (30 ms)."""
+    spaces; inline.py: the same inline, attr_list and toc passes, faster; ``stock``: Python-Markdown's own passes,
+    which the tests compare them with). New ones for each converter, since footnotes and abbreviations keep their
+    document's in themselves; given as classes, since a name makes Python-Markdown scan every installed package's
+    entry points (30 ms)."""
     from markdown.extensions import (abbr, attr_list, def_list, fenced_code, footnotes, md_in_html, sane_lists,
                                      tables, toc)
 
-    return [abbr.AbbrExtension(), attr_list.AttrListExtension(), def_list.DefListExtension(),
-            fenced_code.FencedCodeExtension(), footnotes.FootnoteExtension(), md_in_html.MarkdownInHtmlExtension(),
-            tables.TableExtension(), toc.TocExtension(), sane_lists.SaneListExtension(), ListsExtension(),
-            FastInlineExtension()]
+    return [abbr.AbbrExtension(), (attr_list.AttrListExtension if stock else AttrListsExtension)(),
+            def_list.DefListExtension(), fenced_code.FencedCodeExtension(), footnotes.FootnoteExtension(),
+            md_in_html.MarkdownInHtmlExtension(), tables.TableExtension(),
+            (toc.TocExtension if stock else HeadingIdsExtension)(), sane_lists.SaneListExtension(), ListsExtension(),
+            *(() if stock else (FastInlineExtension(),))]
 
 
 TAGS = {
@@ -285,36 +288,54 @@ CHUNK = 16  #: texts a worker takes at a time: fewer round trips, and the last o
 
 
 class Early:
-    """Conversions started while the sources are still being checked (``converting``), and the workers doing them.
+    """Conversions started while the sources are still being read and checked (``converting``), and their workers.
 
-    ``map`` gives what ``convert`` asks for, in its order: the texts started early once their workers are done, the
-    others (biographies, whose text validation settles) converted by the same workers, or here with no pool."""
+    ``map`` gives what ``convert`` asks for, in its order: what the workers did early once they are done, the rest
+    (biographies, whose text validation settles) converted by the same workers, or here with no pool."""
 
-    def __init__(self, pool=None, texts: Sequence[str] = (), unsafe: bool = False):
-        self.pool, self.texts, self.unsafe = pool, list(texts), unsafe
-        self.results = pool.imap(_convert_one, [(text, unsafe) for text in self.texts], CHUNK) if pool else ()
+    def __init__(self, config: Config | None = None, cache: dict | None = None, stack: ExitStack | None = None):
+        self.config, self.cache, self.stack = config, cache or {}, stack
+        self.unsafe = config.unsafe_html if config is not None else False
+        self.pool = None
+        self.started: list[Iterator[tuple[str, tuple[str, int] | Refused] | None]] = []
+
+    def read(self, files: Sequence[Path]) -> None:
+        """A cold build (nothing cached): the workers start at once, reading each Markdown file themselves."""
+        if not self.cache:
+            self._start(_read_and_convert, [(file, self.unsafe) for file in files])
+
+    def add(self, texts: Iterable[str]) -> None:
+        """The bodies as read: those the cache lacks are converted, unless the workers read the files already."""
+        if self.stack is not None and not self.started:
+            self._start(_convert_text, [(text, self.unsafe) for text in dict.fromkeys(texts)
+                                        if _key(self.config, text) not in self.cache])
+
+    def _start(self, func, items: list) -> None:
+        if self.pool is None and self.stack is not None and (pool := process_pool(len(items))) is not None:
+            self.pool = self.stack.enter_context(pool)
+        if self.pool is not None:
+            self.started.append(self.pool.imap(func, items, CHUNK))
 
     def map(self, texts: list[str], unsafe: bool) -> Iterator[tuple[str, int] | Refused]:
         if self.pool is None or unsafe != self.unsafe:
             return ordered_map(_convert_one, [(text, unsafe) for text in texts], CHUNK)
-        done = dict(zip(self.texts, self.results))
+        done = dict(found for results in self.started for found in results if found is not None)
         rest = [text for text in dict.fromkeys(texts) if text not in done]
-        done.update(zip(rest, self.pool.imap(_convert_one, [(text, unsafe) for text in rest], CHUNK)))
+        if rest:
+            done.update(zip(rest, self.pool.imap(_convert_one, [(text, unsafe) for text in rest], CHUNK)))
         return iter([done[text] for text in texts])
 
 
 @contextmanager
-def converting(texts: Iterable[str], config: Config, cache: dict) -> Iterator[Early]:
-    """Start converting ``texts`` (the bodies as read) on all cores, for ``convert`` to collect: checking the
-    sources keeps one core busy for half a second of a large site's cold build, in which the workers convert.
-    Texts the cache holds are not started; too few to pay for a pool are converted later, here."""
-    wanted = [text for text in dict.fromkeys(texts) if _key(config, text) not in cache]
-    pool = process_pool(len(wanted))
-    if pool is None:
-        yield Early()
-        return
-    with pool:
-        yield Early(pool, wanted, config.unsafe_html)
+def converting(config: Config, cache: dict, files: Sequence[Path]) -> Iterator[Early]:
+    """Convert Markdown on all cores while this process reads and checks the sources, which keeps one core busy
+    for half a second of a large site's cold build; ``convert`` collects it. With nothing cached, the workers
+    start at once on ``files`` (the Markdown documents), read by themselves; otherwise ``Early.add`` hands them
+    the bodies the cache lacks, once read. Too few to pay for a pool are converted later, here."""
+    with ExitStack() as stack:
+        early = Early(config, cache, stack)
+        early.read(files)
+        yield early
 
 
 def convert_one(text: str, config: Config) -> tuple[str, int] | None:
@@ -355,6 +376,15 @@ def offsite_images(html: str, own_host: str) -> str:
         return f'<a class="{OFFSITE}" href="{src.group(1)}">{words} (picture on {escape(host)})</a>'
 
     return IMG.sub(unplug, html)  # raw HTML under unsafe_html keeps its case: <IMG SRC=...> loads all the same
+
+
+def _convert_text(item: tuple[str, bool]) -> tuple[str, tuple[str, int] | Refused]:
+    return item[0], _convert_one(item)
+
+
+def _read_and_convert(item: tuple[Path, bool]) -> tuple[str, tuple[str, int] | Refused] | None:
+    body = markdown_body(item[0])
+    return None if body is None else (body, _convert_one((body, item[1])))
 
 
 def _convert_one(item: tuple[str, bool]) -> tuple[str, int] | Refused:

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import time
@@ -93,7 +94,7 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
                         missing.append((key, shard))
                         made.add(key)
                     continue
-                _finish(*running.pop(0))
+                _finish(*running.pop(_first_done(running)))
         finally:
             for process, work, _ in running:  # an error in one shard: stop the others
                 process.kill()
@@ -194,6 +195,13 @@ def _start(folder: Path, store: Path, key: str, shard: list[tuple[str, bytes]], 
                                 str(work / "out"), "--silent", *options], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, env={**os.environ, **env} if env else None)
     return process, work, store / key
+
+
+def _first_done(running: list[tuple[subprocess.Popen, Path, Path]]) -> int:
+    """Which of the running pagefind processes to finish next: the first to close its output, which it does as it
+    ends. Waiting for them in the order they started would leave a core idle while an earlier one still runs."""
+    ready, _, _ = select.select([process.stdout for process, _, _ in running], [], [])
+    return next(i for i, (process, _, _) in enumerate(running) if process.stdout in ready)
 
 
 def _finish(process: subprocess.Popen, work: Path, done: Path) -> None:

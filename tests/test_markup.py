@@ -5,10 +5,10 @@ import functools
 import random
 import threading
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import REPO
-from generator.inline import FastInlineExtension
 from generator.markup import to_html
 
 
@@ -56,21 +56,48 @@ class Recording:
         return map(func, items)
 
 
-def test_texts_started_early_are_converted_once_and_the_rest_by_the_same_workers():
+def test_texts_started_early_are_converted_once_and_the_rest_by_the_same_workers(tmp_path):
+    from contextlib import ExitStack
+    from types import SimpleNamespace
+
     from generator.markup import Early, _convert_one
 
-    pool = Recording()
-    early = Early(pool, ["# One", "# Two"], False)
-    got = list(early.map(["# Two", "A bio, *checked*.", "# One", "A bio, *checked*."], False))
-    assert pool.asked == [["# One", "# Two"], ["A bio, *checked*."]]
-    assert got == [_convert_one((text, False)) for text in ["# Two", "A bio, *checked*.", "# One",
-                                                            "A bio, *checked*."]]
+    config = SimpleNamespace(unsafe_html=False, base_url="https://example.com/")
+    (tmp_path / "one.md").write_text("---\ntitle: One\n---\n# One\n")
+    (tmp_path / "two.md").write_text("\ufeff---\r\ntitle: Two\r\n---\r\n# Two\r\n")  # read as load.py reads it
+    (tmp_path / "bad.md").write_text("# No front matter\n")
+    with ExitStack() as stack:
+        cold = Early(config, {}, stack)
+        cold.pool = pool = Recording()
+        cold.read([tmp_path / "one.md", tmp_path / "two.md", tmp_path / "bad.md", tmp_path / "gone.md"])
+        cold.add(["# One\n", "# Two\n"])  # read by the workers already: not started again
+        texts = ["# Two\n", "A bio, *checked*.", "# One\n", "A bio, *checked*.", "# No front matter\n"]
+        got = list(cold.map(texts, False))
+    assert len(pool.asked) == 2 and pool.asked[1] == ["A bio, *checked*.", "# No front matter\n"]
+    assert got == [_convert_one((text, False)) for text in texts]
+
+    # With a Markdown cache (a rebuild), the bodies are started as read, but for those it holds.
+    from generator.markup import _key
+    with ExitStack() as stack:
+        warm = Early(config, {_key(config, "# Kept"): ("<h1>Kept</h1>", 1)}, stack)
+        warm.pool = pool = Recording()
+        warm.read([tmp_path / "one.md"])
+        warm.add(["# Kept", "# New"])
+        assert list(warm.map(["# New"], False)) == [_convert_one(("# New", False))]
+    assert pool.asked == [["# New"]]
     # Converted under other settings than the early ones: nothing early is taken.
-    assert list(Early(Recording(), ["<b>x</b>"], False).map(["<b>x</b>"], True)) == [_convert_one(("<b>x</b>", True))]
+    with ExitStack() as stack:
+        other = Early(config, {}, stack)
+        other.pool = pool = Recording()
+        other.add(["<b>x</b>"])
+        assert list(other.map(["<b>x</b>"], True)) == [_convert_one(("<b>x</b>", True))]
+    assert pool.asked == [["<b>x</b>"]]
 
 
-def test_bodies_are_converted_while_the_sources_are_still_being_checked(tmp_path, monkeypatch):
-    """The workers start on the bodies as read: validation here waits until one of them has converted a text."""
+@pytest.mark.parametrize("waits", ["load_sources", "validate"])
+def test_bodies_are_converted_while_the_sources_are_still_being_read_and_checked(tmp_path, monkeypatch, waits):
+    """On a cold build the workers read and convert the Markdown files from the start: reading the sources here,
+    or checking them, waits until one of them has converted a text."""
     import time
 
     from generator import build as build_module, markup
@@ -86,18 +113,18 @@ def test_bodies_are_converted_while_the_sources_are_still_being_checked(tmp_path
             file.write(f"{hash(text)}\n")
         return convert(text, unsafe)
 
-    checked = build_module.validate
+    step = getattr(build_module, waits)
 
-    def validate_after_a_conversion(*args):
+    def after_a_conversion(*args, **kwargs):
         deadline = time.monotonic() + 60
         while not (log.exists() and log.read_text()) and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert log.exists() and log.read_text(), "no body was converted while the sources were checked"
-        return checked(*args)
+        assert log.exists() and log.read_text(), f"no body was converted before {waits} ended"
+        return step(*args, **kwargs)
 
     monkeypatch.setenv("THERAPIST_SITE_JOBS", "2")
     monkeypatch.setattr(markup, "to_html", noted)  # the workers fork after this: they log too
-    monkeypatch.setattr(build_module, "validate", validate_after_a_conversion)
+    monkeypatch.setattr(build_module, waits, after_a_conversion)
     site_model = build_module.load_site(Options(source=site, output=tmp_path / "out"))
     assert len(site_model.articles) == 80 and all(article.html for article in site_model.articles)
     converted = log.read_text().split()
@@ -110,7 +137,9 @@ PIECES = ["*", "**", "_", "__", "`", "``", "\\", "\\*", "[", "]", "(", ")", "!["
           "&#38;", ";", "  \n", "\n", "\n\n", "word", " ", "http://x.org", "<b>", "</b>", "<!-- c -->", "<?pi?>",
           "<![CDATA[x]]>", "me@x.org", "<http://a.b>", "<a@b.c>", "[a](b)", "[a][1]", "[a]", "\n[1]: /u\n",
           "[^1]: note\n", "- ", "1. ", "> ", "# ", "|a|b|\n|-|-|\n", "```\n", "~~~", "*[HTML]: Hyper\n", "HTML",
-          "{: .c }", "{#id}", "term\n: def\n", '<div markdown="1">', "</div>", "\t", "    ", "\x02", "\x03", "klzzwxh:1"]
+          "{: .c }", "{#id}", "term\n: def\n", '<div markdown="1">', "</div>", "\t", "    ", "\x02", "\x03", "klzzwxh:1",
+          "[TOC]", "\n\n[TOC]\n\n", "[TOC\\]", "&#91;TOC]", "{", "}", "&#123;", "{: #i }", "\n{: .c }\n", "## H",
+          "## H {#j}"]
 
 
 @functools.cache
@@ -119,14 +148,13 @@ def stock_and_ours():
 
     from generator import markup
 
-    stock = [extension for extension in markup._extensions() if not isinstance(extension, FastInlineExtension)]
-    return (markdown.Markdown(extensions=stock, output_format="html"),
+    return (markdown.Markdown(extensions=markup._extensions(stock=True), output_format="html"),
             markdown.Markdown(extensions=markup._extensions(), output_format="html"))
 
 
 @settings(max_examples=150, deadline=None, database=None)
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=40))
-def test_the_inline_pass_that_skips_patterns_gives_the_html_of_python_markdowns_own(pieces):
+def test_the_passes_that_skip_work_give_the_html_of_python_markdowns_own(pieces):
     stock, ours = stock_and_ours()
     text = "".join(pieces)
     assert ours.reset().convert(text) == stock.reset().convert(text)
@@ -139,6 +167,24 @@ def test_the_example_sites_texts_convert_as_python_markdown_alone_converts_them(
     texts += [document(number) for number in range(10)]
     assert len(texts) > 20
     assert [ours.reset().convert(text) for text in texts] == [stock.reset().convert(text) for text in texts]
+
+
+def test_the_table_of_contents_and_attribute_lists_are_only_looked_for_where_the_text_can_hold_them(monkeypatch):
+    from markdown.extensions.attr_list import AttrListTreeprocessor
+    from markdown.extensions.toc import TocTreeprocessor
+
+    calls = []
+    for cls, name in ((TocTreeprocessor, "build_toc_div"), (AttrListTreeprocessor, "run")):
+        def recording(self, *args, _original=getattr(cls, name), _name=name):
+            calls.append(_name)
+            return _original(self, *args)
+        monkeypatch.setattr(cls, name, recording)
+    assert to_html("## Why\n\nPlain words.") == '<h2 id="why">Why</h2>\n<p>Plain words.</p>'
+    assert calls == []
+    assert to_html("[TOC]\n\n## Why\n\nWords\n{: .x }") == (
+        '<div class="toc">\n<ul>\n<li><a href="#why">Why</a></li>\n</ul>\n</div>\n<h2 id="why">Why</h2>\n'
+        '<p class="x">Words</p>')
+    assert calls == ["run", "build_toc_div"]
 
 
 def test_the_builds_converter_tries_only_the_patterns_whose_characters_are_in_the_text(monkeypatch):
