@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from . import search
 from .cache import Cache, Keys, inputs_digest
@@ -13,11 +15,11 @@ from .links import PlannedRoutes, check_links
 from .lint import warnings as find_warnings
 from .load import discover, load_sources
 from .markup import convert, converting
-from .models import Site
+from .models import Config, Site
 from .options import Options, now
 from .progress import Stages
 from .publish import check_output, locked, publish, recover
-from .render import plan, render_changed
+from .render import compile_templates, plan, render_changed
 from .site import assemble
 from .validate import validate
 
@@ -36,8 +38,11 @@ class Result:
     pages: int = 0  #: how many of the files are HTML pages
 
 
-def load_site(options: Options, stages: Stages | None = None, cache: Cache | None = None) -> Site:
-    """Gather and check everything; raise one SiteError listing every problem. Writes nothing."""
+def load_site(options: Options, stages: Stages | None = None, cache: Cache | None = None,
+              meanwhile: Callable[[Config], object] | None = None) -> Site:
+    """Gather and check everything; raise one SiteError listing every problem. Writes nothing.
+
+    ``meanwhile``: work for this process while workers convert the Markdown (a build compiles its templates)."""
     stage = stages or Stages(bar=False)
     cache = cache or Cache(options.source, options.output, enabled=False)
     problems = Collector()
@@ -50,6 +55,8 @@ def load_site(options: Options, stages: Stages | None = None, cache: Cache | Non
             early.add(doc.body for doc in sources.docs)
         with stage("validate"):
             models = validate(sources, config, problems)
+        if meanwhile and early.pool:
+            meanwhile(config)
         # No stop here: route collisions among the valid documents belong in the same report.
         with stage("markdown"):
             models, converted = convert(models, config, cache.markdown(), problems, early)
@@ -82,7 +89,7 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
     if last:
         return Result(last["files"], time.perf_counter() - started, last["articles"], last["therapists"],
                       tuple(Problem(*w) for w in last["warnings"]), reused=last["files"], pages=last["pages"])
-    site = load_site(options, stage, cache)
+    site = load_site(options, stage, cache, meanwhile=partial(compile_templates, options.source))
     jobs = list(plan(site, options.source, options.cache, cache.remembered))
     with stage("warnings"):  # broken internal links too, as `check` finds them: a page renders only if linked into
         links = check_links(site, PlannedRoutes(jobs), options.source)
@@ -96,14 +103,21 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
         reused = cache.reusable(keys.before, paths, options.output) if keys else {}
         read: dict[int, frozenset] = {}  # what each page made now read of the long texts: its key
 
-        def outputs(staging: Path):  # the workers that make pages write them into the staging folder themselves
-            return stage.track(render_changed(jobs, reused, (staging, options.output), read), len(jobs))
+        # Pagefind indexes the staged pages while the outputs after them are made, told each page's key, and is
+        # done before the swap.
+        searching = search.Step(options, paths, stage, keys and (lambda: dict(zip(paths, keys.settle(read)))))
 
-        # Pagefind indexes the staged site before the swap, told each output's key once all are made.
-        files = publish(outputs, options.output, spare=cache.spare(options.output), finished=search.BUNDLE,
-                        finish=search.finisher(options, stage, keys and (lambda: dict(zip(paths, keys.settle(read))))))
+        def outputs(staging: Path):  # the workers that make pages write them into the staging folder themselves
+            made = stage.track(render_changed(jobs, reused, (staging, options.output), read), len(jobs))
+            for count, output in enumerate(made, 1):
+                yield output
+                searching.made(count, staging)
+
+        with searching:
+            files = publish(outputs, options.output, spare=cache.spare(options.output), finished=search.BUNDLE,
+                            finish=searching.finish)
     result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
                     site, len(reused), sum(path.endswith(".html") for path in paths))
-    if keys:
-        cache.record(inputs, options.output, paths, keys.after, keys.reads(read), site, result)
+    if keys:  # settled again: the feeds made after the search started have read their texts since
+        cache.record(inputs, options.output, paths, keys.settle(read), keys.reads(read), site, result)
     return result

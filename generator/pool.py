@@ -56,7 +56,21 @@ def process_pool(items: int):
     jobs = workers()
     if jobs < 2 or items < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupt)
+    # Ctrl-C is held back while the workers fork: in the parent it could land in a fork handler (logging has
+    # some), which loses it, and the build would go on; in a worker before it ignores it, it would kill the worker
+    # with its tasks, and the build would wait for them forever. A worker ignores it once it starts (dropping one
+    # that came meanwhile); here it arrives as the fork is done, as KeyboardInterrupt.
+    pool, held = None, signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupt)
+    finally:
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        except BaseException:
+            if pool is not None:
+                pool.terminate()
+            raise
+    return pool
 
 
 def _ignore_interrupt() -> None:

@@ -110,12 +110,35 @@ PLAIN = (str, int, float, bool, type(None))
 
 def environment(source: Path, site: Site) -> jinja2.Environment:
     """The Jinja2 environment, with the templates this process compiled already (``_Compiled``)."""
+    env = _templates(source, site.config)
+    config = site.config
+    env.globals.update(site=site, config=config, jsonld=jsonld, url_for=url_for, numbered=numbered,
+                       sitemap=sitemap, editor_policy=editor.policy,
+                       yes_no=YES_NO,  # the facets shown as checkboxes
+                       near_you=geo.placed(site.therapists))  # the directory's ZIP code box: some office is placed
+    return env
+
+
+def compile_templates(source: Path, config) -> None:
+    """Compile every template ahead of rendering, into this process's memory (``_Compiled``), where the render
+    workers forked later find them instead of each compiling the shared parts again: a cold build does it while
+    the Markdown workers convert. A template with a mistake is left for the page that uses it to report."""
+    env = _templates(source, config)
+    for name in env.list_templates(filter_func=lambda name: name.endswith(TEMPLATE_SUFFIXES)):
+        if not name.startswith("static/"):
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError:
+                pass
+
+
+def _templates(source: Path, config) -> jinja2.Environment:
+    """The environment's templates and filters: what compiling them depends on (the settings, not the site)."""
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(source / "layouts"), jinja2.FileSystemLoader(THEME)]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, bytecode_cache=_compiled(site.config), extensions=[Memo],
+        keep_trailing_newline=True, bytecode_cache=_compiled(config), extensions=[Memo],
     )
-    config = site.config
     env.filters.update(
         url=config.url, absolute=config.absolute, human_date=human_date,
         isodate=lambda moment: moment.isoformat(), tojson_ld=_json_ld,
@@ -123,10 +146,6 @@ def environment(source: Path, site: Site) -> jinja2.Environment:
         excerpt=partial(excerpt, words=DESCRIPTION_WORDS),  # a description nobody wrote: the first words
         sized=str,  # page_environment's offers the photos of a text in web sizes (photos.sized)
     )
-    env.globals.update(site=site, config=config, jsonld=jsonld, url_for=url_for, numbered=numbered,
-                       sitemap=sitemap, editor_policy=editor.policy,
-                       yes_no=YES_NO,  # the facets shown as checkboxes
-                       near_you=geo.placed(site.therapists))  # the directory's ZIP code box: some office is placed
     return env
 
 

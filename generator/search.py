@@ -24,7 +24,7 @@ import select
 import shutil
 import subprocess
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
@@ -71,41 +71,82 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
     ``previous``: the site being replaced; a bundle file with the same bytes there is linked, not written again.
     ``keys``: each output's cache key (equal keys, equal bytes), so pages need not be read again to be told apart.
     """
-    with _store(cache, folder) as store:
-        pages = indexed_pages(folder, keys, store if cache is not None else None)
-        shards = [shard for shard in split(pages) if shard]
-        salt = f"pagefind {version()} shard v4".encode()
-        digests = [digest(salt, *(part for rel, page in shard for part in (rel.encode(), page))) for shard in shards]
-        # Shards never stored are indexed at once; the stored ones are checked while pagefind runs.
-        stored = sorted((key, shard) for key, shard in zip(digests, shards) if (store / key).exists())
-        missing = sorted((key, shard) for key, shard in zip(digests, shards) if not (store / key).exists())
-        made = {key for key, _ in missing}  # indexed now, not taken from the store
-        # Several pagefind processes at once share the cores: one thread each, or each starts a thread per core and
-        # they take turns (alternating cold builds of 1,000 + 200: 2 % faster).
-        threads = {"RAYON_NUM_THREADS": "1"} if len(missing) > 1 and jobs > 1 else {}
-        running: list[tuple[subprocess.Popen, Path, Path]] = []
+    with Indexing(folder, cache, jobs, previous, keys) as indexing:
+        return indexing.finish()
+
+
+class Indexing:
+    """One index being made: its shards are started at once (as many pagefind processes as ``jobs``), moved on
+    by ``poll`` while the caller does other work, and linked into the site by ``finish``. Leaving it early (an
+    error elsewhere) stops the pagefind processes still running. Arguments as for ``index``."""
+
+    def __init__(self, folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path | None = None,
+                 keys: Mapping[str, str] | None = None):
+        self.folder, self.cache, self.jobs, self.previous = folder, cache, max(1, jobs), previous
+        self.keys = keys
+        self.running: list[tuple[subprocess.Popen, Path, Path]] = []
+        self.stack = ExitStack()
+
+    def __enter__(self) -> "Indexing":
         try:
-            while missing or running or stored:  # at most ``jobs`` pagefind processes at once
-                while missing and len(running) < max(1, jobs):
-                    running.append(_start(folder, store, *missing.pop(0), env=threads))
-                if stored:
-                    key, shard = stored.pop(0)
-                    if not _intact(store / key):
-                        missing.append((key, shard))
-                        made.add(key)
-                    continue
-                _finish(*running.pop(_first_done(running)))
-        finally:
-            for process, work, _ in running:  # an error in one shard: stop the others
-                process.kill()
-                process.wait()
-                shutil.rmtree(work, ignore_errors=True)
+            self.store = self.stack.enter_context(_store(self.cache, self.folder))
+            self.pages = indexed_pages(self.folder, self.keys, self.store if self.cache is not None else None)
+            self.shards = [shard for shard in split(self.pages) if shard]
+            salt = f"pagefind {version()} shard v4".encode()
+            self.digests = [digest(salt, *(part for rel, page in shard for part in (rel.encode(), page)))
+                            for shard in self.shards]
+            # Shards never stored are indexed at once; the stored ones are checked while pagefind runs.
+            pairs = list(zip(self.digests, self.shards))
+            self.stored = sorted((key, shard) for key, shard in pairs if (self.store / key).exists())
+            self.missing = sorted((key, shard) for key, shard in pairs if not (self.store / key).exists())
+            self.made = {key for key, _ in self.missing}  # indexed now, not taken from the store
+            # Several pagefind processes at once share the cores: one thread each, or each starts a thread per core
+            # and they take turns (alternating cold builds of 1,000 + 200: 2 % faster).
+            self.threads = {"RAYON_NUM_THREADS": "1"} if len(self.missing) > 1 and self.jobs > 1 else {}
+            self.poll()
+        except BaseException:
+            self.__exit__()  # what started stops
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for process, work, _ in self.running:  # an error in one shard, or elsewhere: stop the others
+            process.kill()
+            process.wait()
+            shutil.rmtree(work, ignore_errors=True)
+        self.running = []
+        self.stack.close()
+
+    def poll(self, wait: bool = False) -> None:
+        """Start shards while fewer than ``jobs`` run, and finish those that ended; ``wait``: until all are done."""
+        while True:
+            while self.missing and len(self.running) < self.jobs:
+                shard = self.missing.pop(0)
+                # The last ones may take every core: they end alone, the others done.
+                env = self.threads if len(self.missing) >= self.jobs else {}
+                self.running.append(_start(self.folder, self.store, *shard, env=env))
+            if self.stored:
+                key, shard = self.stored.pop(0)
+                if not _intact(self.store / key):
+                    self.missing.append((key, shard))
+                    self.made.add(key)
+                continue
+            ended = _ended(self.running, None if wait else 0)
+            if not ended:
+                return
+            for at in sorted(ended, reverse=True):
+                _finish(*self.running.pop(at))
+
+    def finish(self) -> int:
+        """Wait for every shard, then link the bundle into the site; return how many pages it holds."""
+        self.poll(wait=True)
+        folder, store, previous, digests = self.folder, self.store, self.previous, self.digests
         target = folder / BUNDLE
         present = _files_under(target)  # the spare site's bundle, which publishing leaves for this step
         for number, key in enumerate(digests):
             sub = f"shard-{number}/" if number else ""
             _link_tree(store / key, target / sub, previous / BUNDLE / sub if previous else None, primary=not number,
-                       stored=key not in made, present=present)
+                       stored=key not in self.made, present=present)
             os.utime(store / key)  # in use: spared by the clean-up below
         listing = store / f".shards-{os.getpid()}.json"  # which shards the search page merges
         listing.write_text(json.dumps([f"shard-{n}/" for n in range(1, len(digests))]) + "\n")
@@ -120,9 +161,10 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
                     os.rmdir(top)  # only when empty: a shard folder no longer used
                 except OSError:
                     pass
-        if cache is not None:
+        if self.cache is not None:
             _prune(store, set(digests))
-    return len(pages)
+        self.stack.close()  # --no-cache: the work folder goes before the staged site is swapped in
+        return len(self.pages)
 
 
 def indexed_pages(folder: Path, keys: Mapping[str, str] | None = None,
@@ -197,11 +239,14 @@ def _start(folder: Path, store: Path, key: str, shard: list[tuple[str, bytes]], 
     return process, work, store / key
 
 
-def _first_done(running: list[tuple[subprocess.Popen, Path, Path]]) -> int:
-    """Which of the running pagefind processes to finish next: the first to close its output, which it does as it
-    ends. Waiting for them in the order they started would leave a core idle while an earlier one still runs."""
-    ready, _, _ = select.select([process.stdout for process, _, _ in running], [], [])
-    return next(i for i, (process, _, _) in enumerate(running) if process.stdout in ready)
+def _ended(running: list[tuple[subprocess.Popen, Path, Path]], timeout: float | None) -> list[int]:
+    """Which of the running pagefind processes have closed their output, as each does when it ends, waiting up to
+    ``timeout`` seconds (None: until one does): waiting for them in the order they started would leave a core idle
+    while an earlier one still runs."""
+    if not running:
+        return []
+    ready, _, _ = select.select([process.stdout for process, _, _ in running], [], [], timeout)
+    return [i for i, (process, _, _) in enumerate(running) if process.stdout in ready]
 
 
 def _finish(process: subprocess.Popen, work: Path, done: Path) -> None:
@@ -369,18 +414,36 @@ def _prune(store: Path, used: set[str]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def finisher(options, stage=None, keys: Callable[[], Mapping[str, str]] | None = None) -> Callable[[Path], int]:
-    """The step publish runs on the staging folder: index it, with the cache unless ``--no-cache``.
+class Step:
+    """The search step of a build: indexing starts as soon as every page is in the staging folder (``made``), runs
+    while the outputs after the pages (feeds, photos, files) are made, and is finished before the swap (``finish``,
+    publish's finishing step). ``keys``: gives each output's cache key by path, once every page is made."""
 
-    ``keys``: gives each output's cache key by path (see ``index``), once every output is made."""
-    from .pool import workers
+    def __init__(self, options, paths: list[str], stage=None, keys: Callable[[], Mapping[str, str]] | None = None):
+        from .pool import workers
 
-    cache = options.source / ".cache" / "search" if options.cache else None
+        self.cache = options.source / ".cache" / "search" if options.cache else None
+        self.previous, self.stage, self.keys, self.jobs = options.output, stage, keys, workers()
+        self.pages = max((n for n, path in enumerate(paths, 1) if path.endswith(".html")), default=0)
+        self.indexing: Indexing | None = None
+        self.stack = ExitStack()
 
-    def finish(staging: Path) -> int:
-        if stage is None:
-            return index(staging, cache, workers(), options.output, keys() if keys else None)
-        with stage("search index"):
-            return index(staging, cache, workers(), options.output, keys() if keys else None)
+    def __enter__(self) -> "Step":
+        return self
 
-    return finish
+    def __exit__(self, *exc) -> None:
+        self.stack.close()
+
+    def made(self, count: int, staging: Path) -> None:
+        """``count`` outputs are in ``staging``: the pages are all there once it passes the last of them."""
+        if self.indexing is None:
+            if count >= self.pages:
+                self.indexing = self.stack.enter_context(Indexing(staging, self.cache, self.jobs, self.previous,
+                                                                  self.keys() if self.keys else None))
+        else:
+            self.indexing.poll()
+
+    def finish(self, staging: Path) -> int:
+        with self.stage("search index") if self.stage else nullcontext():
+            self.made(self.pages, staging)
+            return self.indexing.finish()

@@ -122,3 +122,32 @@ def test_a_memo_part_is_made_once_per_arguments_and_its_long_text_reads_are_note
     assert first == second == {("Person", "ana", "bio"), ("Person", "ben", "bio")}  # its key covers what they read
     other = Person("ana", "Ana, edited")  # equal slug, another object (the next site model): made again
     assert page.render(a=other, b=ben).startswith("<h2>Ana, edited</h2>") and made[-1] == "ana"
+
+
+def test_a_cold_build_compiles_every_template_while_markdown_converts_and_none_while_rendering(tmp_path,
+                                                                                              monkeypatch):
+    """The render workers fork with every template compiled: none compiles a shared part again."""
+    import jinja2
+
+    from generator import build as build_module, render
+    from generator.options import Options
+    from sitegen import generate_site
+
+    site = generate_site(tmp_path / "site", therapists=10, articles=80, seed=4)  # enough for the process pools
+    log = tmp_path / "events.log"
+
+    def noting(event, func):
+        def noted(*args, **kwargs):
+            with open(log, "a") as file:  # the forked workers write here too
+                file.write(f"{event}\n")
+            return func(*args, **kwargs)
+        return noted
+
+    monkeypatch.setenv("THERAPIST_SITE_JOBS", "2")
+    monkeypatch.setattr(render, "_COMPILED", {})  # as in a new process
+    monkeypatch.setattr(jinja2.Environment, "compile", noting("compile", jinja2.Environment.compile))
+    monkeypatch.setattr(build_module, "render_changed", noting("render", build_module.render_changed))
+    build_module.build(Options(source=site, output=tmp_path / "out", cache=False))
+    events = log.read_text().split()
+    assert "render" in events and events.count("compile") >= 20
+    assert "compile" not in events[events.index("render"):]
