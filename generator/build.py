@@ -91,11 +91,15 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
                       tuple(Problem(*w) for w in last["warnings"]), reused=last["files"], pages=last["pages"])
     site = load_site(options, stage, cache, meanwhile=partial(compile_templates, options.source))
     jobs = list(plan(site, options.source, options.cache, cache.remembered))
-    with stage("warnings"):  # broken internal links too, as `check` finds them: a page renders only if linked into
-        links = check_links(site, PlannedRoutes(jobs), options.source)
-        warnings = tuple(sorted(set(find_warnings(site, options.source)) | set(links)))
-    if options.strict and warnings:
-        raise SiteError(warnings)
+    warnings: list[Problem] = []
+
+    def check() -> None:  # broken internal links too, as `check` finds them: a page renders only if linked into
+        with stage("warnings"):
+            links = check_links(site, PlannedRoutes(jobs), options.source)
+            warnings.extend(sorted(set(find_warnings(site, options.source)) | set(links)))
+        if options.strict and warnings:
+            raise SiteError(tuple(warnings))  # before the swap: the published site stays as it was
+
     with stage("render and write"):
         # Each output's key: what a rebuild reuses it by. --no-cache neither reads nor keeps them: nothing to key.
         keys = Keys(site, jobs, options.source, cache) if options.cache else None
@@ -111,12 +115,14 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
             made = stage.track(render_changed(jobs, reused, (staging, options.output), read), len(jobs))
             for count, output in enumerate(made, 1):
                 yield output
+                if count == 1:  # the workers render on: this process looks for the warnings meanwhile
+                    check()
                 searching.made(count, staging)
 
         with searching:
             files = publish(outputs, options.output, spare=cache.spare(options.output), finished=search.BUNDLE,
                             finish=searching.finish)
-    result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), warnings,
+    result = Result(files, time.perf_counter() - started, len(site.articles), len(site.therapists), tuple(warnings),
                     site, len(reused), sum(path.endswith(".html") for path in paths))
     if keys:  # settled again: the feeds made after the search started have read their texts since
         cache.record(inputs, options.output, paths, keys.settle(read), keys.reads(read), site, result)

@@ -6,6 +6,7 @@ Input: the arguments. Output: what people read: one summary line, warnings after
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -268,5 +269,16 @@ COMMANDS = {"build": _build, "serve": _serve, "check": _check, "new": _new, "ini
             "import": _import}
 
 
+def run() -> None:
+    """The command line (``therapist-site``, ``python -m generator``): ``main``, then exit with its code without
+    tearing the interpreter down. Freeing a built site's objects one by one took 0.06 s at the end of a cold
+    build of 1,000 articles; the system frees them at once. What was printed is flushed first; no command leaves
+    anything else for the exit to do (pools are closed, helper programs die with this process)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

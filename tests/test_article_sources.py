@@ -63,6 +63,7 @@ def test_build_reports_broken_internal_links_as_warnings_and_strict_refuses_them
     strict = run("build", "--source", tmp_path / "site", "--output", tmp_path / "strict", "--strict")
     assert strict.code == 1 and "the link /fess/ leads nowhere" in strict.err
     assert not (tmp_path / "strict").exists()
+    assert not [path.name for path in tmp_path.iterdir() if path.name.startswith(".")]  # nor a staging folder
 
 
 def test_what_the_sanitizer_removes_is_a_warning_with_its_line_and_what_to_do(make_site, run, tmp_path):

@@ -165,3 +165,22 @@ def test_an_article_saved_as_markdown_is_an_article_like_md(make_site, run, tmp_
     assert run("build", "--source", make_site(files, name="one"), "--output", out).code == 0
     assert "From Jekyll." in (out / "articles" / "old-post" / "index.html").read_text()
     assert not (out / "articles" / "old-post.markdown").exists()
+
+
+def test_the_warnings_are_looked_for_while_the_pages_are_being_made(tmp_path, monkeypatch):
+    """Links and lint run in this process while the workers render: the first pages are staged already."""
+    from generator import build as build_module
+    from generator.options import Options
+    from sitegen import generate_site
+
+    source = generate_site(tmp_path / "site", therapists=3, articles=5, seed=8)
+    staged = []
+    check_links = build_module.check_links
+
+    def noting(*args):
+        staged.append(len(list(tmp_path.glob(".out.staging-*/**/index.html"))))
+        return check_links(*args)
+
+    monkeypatch.setattr(build_module, "check_links", noting)
+    result = build_module.build(Options(source=source, output=tmp_path / "out", cache=False))
+    assert len(staged) == 1 and staged[0] > 0 and result.files > staged[0]
