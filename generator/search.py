@@ -1,7 +1,8 @@
 """Search index (the last step of publishing): the staged site's pages -> a Pagefind bundle under /pagefind/.
 
-Input: the staging folder, complete but not yet swapped in. Output: ``pagefind/`` inside it, so the index always
-matches the pages it is published with and the swap stays one atomic step. The pagefind binary comes from the
+Input: the staging folder, its pages all written (``Step`` starts once the last page is in, while the outputs
+after the pages are still being made), not yet swapped in. Output: ``pagefind/`` inside it, finished before the
+swap, so the index always matches the pages it is published with and the swap stays one atomic step. The pagefind binary comes from the
 pagefind-bin package on PyPI; it reads and writes local files only, and in the browser the bundle loads nothing
 but its own files from the same site. Pages opt in with ``data-pagefind-body`` (articles, profiles, topics); if no
 page does (a site's own layouts), every page is indexed, as Pagefind itself would.
