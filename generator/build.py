@@ -113,11 +113,16 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
 
         def outputs(staging: Path):  # the workers that make pages write them into the staging folder themselves
             made = stage.track(render_changed(jobs, reused, (staging, options.output), read), len(jobs))
-            for count, output in enumerate(made, 1):
-                yield output
-                if count == 1:  # the workers render on: this process looks for the warnings meanwhile
-                    check()
-                searching.made(count, staging)
+            try:
+                for count, output in enumerate(made, 1):
+                    yield output
+                    if count == 1:  # the workers render on: this process looks for the warnings meanwhile
+                        check()
+                    searching.made(count, staging)
+            except BaseException:  # an error, --strict, Ctrl-C: the workers and pagefind stop before the staging goes
+                made.close()
+                searching.close()
+                raise
 
         with searching:
             files = publish(outputs, options.output, spare=cache.spare(options.output), finished=search.BUNDLE,

@@ -167,9 +167,11 @@ def _publish(outputs: Outputs | Callable[[Path], Outputs], output: Path,
     recover(output)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     count = 0
+    made = None
     try:
         tree = _Staging(staging, output, spare)
-        for rel, data in outputs(staging) if callable(outputs) else outputs:
+        made = outputs(staging) if callable(outputs) else outputs
+        for rel, data in made:
             tree.put(rel, data)
             count += 1
         tree.remove_the_rest(keep=finished)
@@ -183,6 +185,8 @@ def _publish(outputs: Outputs | Callable[[Path], Outputs], output: Path,
             except OSError:
                 pass
     finally:
+        if hasattr(made, "close"):  # a stream of outputs stops whoever still writes into the staging folder first
+            made.close()
         shutil.rmtree(staging, ignore_errors=True)
     return count
 

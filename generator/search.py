@@ -23,6 +23,7 @@ import os
 import re
 import select
 import shutil
+import signal
 import subprocess
 import time
 from contextlib import ExitStack, contextmanager, nullcontext
@@ -253,6 +254,8 @@ def _ended(running: list[tuple[subprocess.Popen, Path, Path]], timeout: float | 
 def _finish(process: subprocess.Popen, work: Path, done: Path) -> None:
     try:
         output = process.communicate()[0].decode(errors="replace").strip()
+        if process.returncode == -signal.SIGINT:  # Ctrl-C reached pagefind before this process: the build stops
+            raise KeyboardInterrupt
         if process.returncode != 0 or not (work / "out" / "pagefind-entry.json").is_file():
             raise RuntimeError(f"pagefind could not index the site (exit {process.returncode}): {output}")
         _seal(work / "out")
@@ -433,6 +436,10 @@ class Step:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the pagefind processes still running (an error or Ctrl-C elsewhere in the build)."""
         self.stack.close()
 
     def made(self, count: int, staging: Path) -> None:
@@ -446,5 +453,9 @@ class Step:
 
     def finish(self, staging: Path) -> int:
         with self.stage("search index") if self.stage else nullcontext():
-            self.made(self.pages, staging)
-            return self.indexing.finish()
+            try:
+                self.made(self.pages, staging)
+                return self.indexing.finish()
+            except BaseException:  # the other shards stop before the staging folder goes
+                self.close()
+                raise

@@ -99,6 +99,8 @@ def test_ctrl_c_during_a_build_stops_quietly_and_leaves_the_old_site(tmp_path):
     assert process.returncode == 130
     assert stderr == "therapist-site: stopped; the published site was not changed.\n"
     assert snapshot(output) == before
+    time.sleep(0.5)  # what a worker still running would write meanwhile
+    assert not list(tmp_path.glob(".out.staging-*")), "the workers stopped before their staging folder went"
 
 
 def _descriptors_of(folder: str) -> list[str]:

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,18 @@ def test_the_warnings_are_looked_for_while_the_pages_are_being_made(tmp_path, mo
     monkeypatch.setattr(build_module, "check_links", noting)
     result = build_module.build(Options(source=source, output=tmp_path / "out", cache=False))
     assert len(staged) == 1 and staged[0] > 0 and result.files > staged[0]
+
+
+def test_a_strict_build_stopped_by_warnings_stops_its_workers_before_removing_the_staging_folder(tmp_path, run,
+                                                                                                 monkeypatch):
+    """--strict refuses the warnings found while the render workers write pages: they stop first, so the folder
+    they write into does not come back once removed."""
+    from sitegen import generate_site
+
+    source = generate_site(tmp_path / "site", therapists=20, articles=150, seed=6)  # warns: an example address
+    monkeypatch.setenv("THERAPIST_SITE_JOBS", "2")
+    for attempt in range(2):
+        result = run("build", "--source", source, "--output", tmp_path / "out", "--strict", "--no-cache")
+        assert result.code == 1 and "is an example address" in result.err
+        time.sleep(0.5)  # what a worker still running would write meanwhile
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["site"], f"attempt {attempt}"

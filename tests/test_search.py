@@ -87,6 +87,19 @@ def test_the_pagefind_process_that_ends_first_is_finished_first(tmp_path):
         quick.wait()
 
 
+def test_a_pagefind_process_stopped_by_ctrl_c_stops_the_build_as_ctrl_c_does(tmp_path):
+    """A terminal's Ctrl-C reaches pagefind too, sometimes first: that is the user stopping the build, not a
+    failure of the index (which would print a traceback)."""
+    import subprocess
+
+    process = subprocess.Popen(["sleep", "30"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process.send_signal(signal.SIGINT)
+    (tmp_path / "work").mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        search._finish(process, tmp_path / "work", tmp_path / "done")
+    assert not (tmp_path / "work").exists()
+
+
 def test_the_index_holds_exactly_the_published_articles_profiles_and_topics(out):
     records = fragments(out / "pagefind")
     assert {r["url"] for r in records} == PUBLISHED
