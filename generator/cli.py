@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"therapist-site: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # what reads our output stopped reading (| head): nothing more can be said
+        return 128 + 13  # as a Unix tool ended by SIGPIPE; not the output folder's fault
     except OSError as exc:  # the system refused: a full disk, a read-only one, /proc, a name too long
         source = getattr(args, "source", None) or Path(".")
         code, line = os_error(exc, source, getattr(args, "output", None) or source / "public")
@@ -275,8 +277,11 @@ def run() -> None:
     build of 1,000 articles; the system frees them at once. What was printed is flushed first; no command leaves
     anything else for the exit to do (pools are closed, helper programs die with this process)."""
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a closed pipe: nobody is left to read it
+            code = code or 128 + 13
     os._exit(code)
 
 

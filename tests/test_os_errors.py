@@ -119,3 +119,24 @@ def test_a_name_too_long_for_the_file_system_is_a_located_error(case, tmp_path):
     files, expected = NAMES[case]
     ended = contained(tmp_path, files)
     assert (ended.code, ended.lines) == (1, [expected])
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly_as_sigpipe_would(source, tmp_path):
+    """`therapist-site build | head -1`: the closed pipe is not the output folder's fault, and a shell's
+    pipefail sees what it sees of any Unix tool stopped that way (128 + SIGPIPE)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    script = ("import sys; from generator import cli\n"
+              "def flood(args):\n"
+              "    while True: print('a warning line, ' * 8)\n"
+              "cli.COMMANDS['build'] = flood\n"
+              "cli.run()\n")
+    for redirect in (subprocess.DEVNULL, subprocess.STDOUT):  # stderr elsewhere, or into the same pipe
+        process = subprocess.Popen([sys.executable, "-c", script, "build", "--source", str(source), "--output",
+                                    str(tmp_path / "out")], cwd=REPO, stdout=subprocess.PIPE, stderr=redirect)
+        process.stdout.read(100)
+        process.stdout.close()  # as head does once it has its line
+        assert process.wait(timeout=60) == 141
