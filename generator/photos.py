@@ -40,6 +40,7 @@ from .errors import Problem, SiteError
 from .files import write_atomic
 from .images import MAX_PIXELS
 from .lint import line_of
+from .markup import IMG  # an <img> tag, as the Markdown stage finds them
 from .models import Site
 
 WIDTHS = (200, 400, 800)  #: shown 10rem wide (layouts/photo.html): 1x, 2x, and the largest for sharing
@@ -125,7 +126,6 @@ def prepare(site: Site, source: Path, remembered: Remember = read_now) -> Mappin
     return pictures
 
 
-IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 SRC = re.compile(r'\ssrc="([^"]*)"')
 #: How wide site.css shows a picture in an article's text: the column (--measure), or the screen less main's padding.
 TEXT_SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"

@@ -144,9 +144,18 @@ def _templates(source: Path, config) -> jinja2.Environment:
         isodate=lambda moment: moment.isoformat(), tojson_ld=_json_ld,
         slugify=slugify, state_name=state_name, facet_slugs=slugs_of,
         excerpt=partial(excerpt, words=DESCRIPTION_WORDS),  # a description nobody wrote: the first words
-        sized=str,  # page_environment's offers the photos of a text in web sizes (photos.sized)
+        sized=_sized,
     )
     return env
+
+
+@jinja2.pass_context
+def _sized(context, html: str) -> str:
+    """The photos of a text in web sizes (photos.sized), from the pictures of the page's environment. Bound to
+    the page's context, so that Jinja never applies it to a constant while compiling: compiled templates serve
+    every build of the same settings in this process (``_Compiled``), and each build has its own pictures."""
+    pictures = context.get("pictures")
+    return photos.sized(html, pictures, context["config"].url) if pictures else html
 
 
 def _json_ld(data) -> str:
@@ -297,8 +306,7 @@ def page_environment(site: Site, source: Path, remembered: photos.Remember = pho
     env = environment(source, site)
     pictures = {**photos.prepare(site, source, remembered),  # <picture>; unreadable photos fail here
                 **photos.in_text(site, source, remembered)}  # the photos in articles' texts, in web sizes
-    env.globals.update(pictures=pictures)
-    env.filters.update(sized=partial(photos.sized, pictures=pictures, url=site.config.url))
+    env.globals.update(pictures=pictures)  # what ``sized`` offers
     return env
 
 

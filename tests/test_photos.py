@@ -226,3 +226,21 @@ def test_a_changed_photo_in_a_text_is_made_again_and_a_cached_build_equals_a_col
     page = (tmp_path / "out/articles/beach/index.html").read_text()
     assert 'width="600" height="900"' in page and not (tmp_path / "out/images/beach.960w.jpg").exists()
     assert Image.open(tmp_path / "out/images/beach.600w.jpg").size == (600, 900)
+
+
+def test_a_layouts_own_picture_is_sized_by_the_pictures_of_this_build_not_those_it_was_compiled_with(make_site, run,
+                                                                                                     tmp_path):
+    """Jinja applies a filter to a constant while it compiles, and compiled templates are kept for the next build
+    in the same process (serve): ``sized`` depends on the build's pictures, so it must never be applied then."""
+    from pictures import jpeg
+    source = make_site({"content/articles/a.md": TEXT.format(body="Words.\n"),
+                        "content/images/tiny.jpg": jpeg((300, 200)),
+                        "layouts/footer_extra.html":
+                            "{{ '<img src=\"/images/tiny.jpg\" alt=\"Foot\">' | sized | safe }}\n"})
+    assert run("build", "--source", source, "--output", tmp_path / "one", "--no-cache").code == 0
+    assert '<img src="/images/tiny.jpg" alt="Foot">' in (tmp_path / "one/articles/a/index.html").read_text()
+    article = source / "content/articles/a.md"
+    article.write_text(TEXT.format(body="![Tiny](/images/tiny.jpg)\n"))  # now a picture of the texts
+    assert run("build", "--source", source, "--output", tmp_path / "two", "--no-cache").code == 0
+    page = (tmp_path / "two/articles/a/index.html").read_text()
+    assert 'width="300" height="200" decoding="async" alt="Foot"' in page
