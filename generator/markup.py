@@ -10,6 +10,7 @@ import signal
 import threading
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
+from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple, Sequence
 from html import escape, unescape
 from pathlib import Path
@@ -66,7 +67,6 @@ SCHEMES = {"http", "https", "mailto", "tel"}
 REMOVED_WITH_CONTENT = {"script", "style", "noscript"}
 ALIGN_STYLE = re.compile(r' style="text-align: (left|right|center);"')
 URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
-ATTR = re.compile(URL_ATTR.pattern.removeprefix(r"\b"))  # absolute_links checks the \b itself: faster
 ROOTED = re.compile(r'\b(href|src)="/(?!/)')
 TAG = re.compile(r"<[^>]+>")
 INLINE_TAG = re.compile(r"</?(?:a|abbr|b|cite|code|del|em|i|ins|kbd|mark|q|s|small|span|strong|sub|sup)\b[^>]*>",
@@ -421,15 +421,50 @@ def email_sized(html: str, sizes: tuple[tuple[str, int, int], ...]) -> str:
 def absolute_links(html: str, page_url: str) -> str:
     """Make every href and src absolute against the page's absolute URL, as feed readers require.
 
-    What ``URL_ATTR.sub`` would do, a third as long (an article is in three or four feeds): the expression
-    without its leading ``\b`` finds candidates at the speed of a plain search, and the word boundary is checked
-    here, looking again one character on where it fails, as the expression would."""
-    parts, start, pos = [], 0, 0
-    while found := ATTR.search(html, pos):
-        at = found.start()
+    What ``URL_ATTR.sub`` with ``urljoin`` would do, a fifth as long (an article is in three or four feeds, 1,500
+    texts): the attribute names are found with ``str.find``, which scans far faster than an expression with
+    alternatives, the word boundary before them checked here; and the usual values, a path from the site's root or
+    a plain address, are joined without ``urljoin`` (``_join``)."""
+    parts, start = [], 0
+    href, src = html.find('href="'), html.find('src="')
+    while href >= 0 or src >= 0:
+        at, name = (href, "href") if src < 0 or 0 <= href < src else (src, "src")
+        value = at + len(name) + 2
+        end = html.find('"', value)
+        if end < 0:  # no closing quote after this one: none after any later one either
+            break
         if at and (html[at - 1].isalnum() or html[at - 1] == "_"):  # within a word: no \b before it
-            pos = at + 1
+            if name == "href":
+                href = html.find('href="', at + 1)
+            else:
+                src = html.find('src="', at + 1)
             continue
-        parts += [html[start:at], f'{found.group(1)}="{urljoin(page_url, found.group(2))}"']
-        start = pos = found.end()
+        parts += [html[start:at], f'{name}="{_join(page_url, html[value:end])}"']
+        start = end + 1
+        if href < start:
+            href = html.find('href="', start)
+        if src < start:
+            src = html.find('src="', start)
     return "".join(parts) + html[start:] if parts else html
+
+
+# What urljoin leaves alone or only puts the page's origin before (checked against urljoin in the tests): a path
+# from the root without dot segments, query, fragment, parameters or characters urlsplit strips; an http(s) address
+# with a plain host and no such parts.
+_PLAIN_ROOTED = re.compile(r"/(?!/)[^;?#\s\x00-\x20]*")
+_PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[^;?#\[\]\s\x00-\x20]*)?")
+
+
+def _join(page_url: str, value: str) -> str:
+    if _PLAIN_ROOTED.fullmatch(value) and "/." not in value and (origin := _origin(page_url)):
+        return origin + value
+    if _PLAIN_ADDRESS.fullmatch(value):
+        return value
+    return urljoin(page_url, value)
+
+
+@lru_cache(maxsize=64)
+def _origin(page_url: str) -> str:
+    """What urljoin puts before a path from the root: the page's scheme and host (none for an odd page address)."""
+    parts = urlsplit(page_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""

@@ -210,17 +210,48 @@ def test_the_builds_converter_tries_only_the_patterns_whose_characters_are_in_th
 
 
 LINK_PIECES = ['href="', 'src="', '"', 'x', "_", "é", " ", "-", "=", "a/b", "../c", "https://ex.org/d", "#e",
-               "<a ", "<img ", ">", "xhref=", "data-src=", "mailto:f@ex.org", "\n", "?q=1"]
+               "<a ", "<img ", ">", "xhref=", "data-src=", "mailto:f@ex.org", "\n", "?q=1",
+               # what the shortcuts of _join must leave to urljoin: dot segments, parts, stripped characters
+               "/", "//", "/.", "/..", ".", ";", "?", "#", "\t", "\r", "\x00", ":", "[", "]", "%2e", "HTTPS://",
+               "http://", "https://", "ex.org", ":8080", "\u00a0"]
+PAGES = ["https://ex.org/articles/wizards/", "http://ex.org:8080/sub/page", "https://ex.org", "ftp://ex.org/a/",
+         "/articles/wizards/"]
 
 
-@settings(max_examples=300, deadline=None, database=None)
-@given(st.lists(st.sampled_from(LINK_PIECES), max_size=30))
-def test_absolute_links_does_what_the_expression_does(pieces):
+@settings(max_examples=600, deadline=None, database=None)
+@given(st.lists(st.sampled_from(LINK_PIECES), max_size=30), st.sampled_from(PAGES))
+def test_absolute_links_does_what_the_expression_does(pieces, page):
     from urllib.parse import urljoin
 
     from generator.markup import URL_ATTR, absolute_links
-    html, page = "".join(pieces), "https://ex.org/articles/wizards/"
+    html = "".join(pieces)
     assert absolute_links(html, page) == URL_ATTR.sub(lambda m: f'{m.group(1)}="{urljoin(page, m.group(2))}"', html)
+
+
+@settings(max_examples=600, deadline=None, database=None)
+@given(st.lists(st.sampled_from(LINK_PIECES[22:] + ["/", "a", "é", "-", "x/"]), max_size=12),
+       st.sampled_from(PAGES))
+def test_a_link_joined_without_urljoin_is_what_urljoin_gives(pieces, page):
+    from urllib.parse import urljoin
+
+    from generator.markup import _join
+
+    def outcome(join, value):  # urljoin refuses some hosts ("https://[")
+        try:
+            return join(page, value)
+        except ValueError as exc:
+            return str(exc)
+
+    for value in ("".join(pieces), "/" + "".join(pieces), "https://" + "".join(pieces)):
+        assert outcome(_join, value) == outcome(urljoin, value)
+
+
+def test_a_path_from_the_root_and_a_plain_address_skip_urljoin(monkeypatch):
+    from generator import markup
+    monkeypatch.setattr(markup, "urljoin", lambda page, value: "joined")
+    html = '<a href="/therapists/ana/">Ana</a> <img src="https://ex.org/p.jpg"> <a href="../up/">up</a>'
+    assert markup.absolute_links(html, "https://site.org/articles/a/") == (
+        '<a href="https://site.org/therapists/ana/">Ana</a> <img src="https://ex.org/p.jpg"> <a href="joined">up</a>')
 
 
 def test_absolute_links_skips_a_name_inside_a_word_and_finds_the_next_one():
