@@ -118,7 +118,7 @@ def _build(options: Options, stage: Stages, started: float) -> Result:
                     yield output
                     if count == 1:  # the workers render on: this process looks for the warnings meanwhile
                         check()
-                    searching.made(count, staging)
+                    searching.made(count, staging, output)
             except BaseException:  # an error, --strict, Ctrl-C: the workers and pagefind stop before the staging goes
                 made.close()
                 searching.close()

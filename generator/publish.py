@@ -107,9 +107,13 @@ class Reuse:
 
 
 class Written:
-    """An output already written into the staging folder by the process that made it (see ``write``)."""
+    """An output already written into the staging folder by the process that made it (see ``write``); for a page,
+    what the search step asks of its bytes (search.facts), found where the bytes were at hand."""
 
-    __slots__ = ()
+    __slots__ = ("facts",)
+
+    def __init__(self, facts: tuple[bool, str] | None = None):
+        self.facts = facts
 
 
 WRITTEN = Written()
@@ -220,10 +224,11 @@ class _Staging:
         (staging / MARKER).write_text("This folder is built by therapist-site and replaced on every build.\n")
 
     def put(self, rel: str, data: bytes | Path | Reuse | Written) -> None:
-        self._folder(os.path.dirname(rel) or ".")
+        written = isinstance(data, Written)
+        self._folder(os.path.dirname(rel) or ".", made=written)
         existed = rel in self.old
         self.old.discard(rel)
-        if isinstance(data, Written):
+        if written:
             return  # in place already: only remembered as made
         target = self.root / rel
         if rel in self.folders:  # a folder of the last build where a file goes now: it goes, with its files
@@ -257,7 +262,9 @@ class _Staging:
             except OSError:
                 pass  # not empty: a folder of outputs below it
 
-    def _folder(self, rel: str) -> None:
+    def _folder(self, rel: str, made: bool = False) -> None:
+        """Make the folder ``rel`` and those above it; ``made``: a render worker wrote a file into it, so they
+        stand already (``write`` made them, where no file of the last build was in the way)."""
         if rel in self.used:
             return
         parts = rel.split("/")
@@ -266,11 +273,12 @@ class _Staging:
             self.used.add(folder)
             if folder in self.folders:
                 continue
-            path = self.root / folder
-            if folder in self.old:  # a file of the last build stands where this build needs a folder
-                self.old.discard(folder)
-                remove(path)
-            path.mkdir(exist_ok=True)  # a render worker may have made it already
+            if not made:
+                path = self.root / folder
+                if folder in self.old:  # a file of the last build stands where this build needs a folder
+                    self.old.discard(folder)
+                    remove(path)
+                path.mkdir(exist_ok=True)  # a render worker may have made it already
             self.folders.add(folder)
 
 

@@ -293,7 +293,8 @@ def _run_shared(index: int) -> tuple[Output | Written, frozenset]:
         data = job.run()
     noted = frozenset(noted) if job.noted else frozenset()
     if into is not None and isinstance(data, bytes) and write(*into, job.path, data):
-        return WRITTEN, noted
+        # A page's facts are found here, on all cores, so that search need not read the page again.
+        return (Written(search.facts(data)) if job.path.endswith(".html") else WRITTEN), noted
     return data, noted
 
 

@@ -66,6 +66,12 @@ def version() -> str:
     return f"{binary.name} {stat.st_size} {stat.st_mtime_ns}"
 
 
+def facts(page: bytes) -> tuple[bool, str]:
+    """What the index needs to know of a page's bytes: whether it is marked for the index, and their digest (which
+    shard keys are made of)."""
+    return MARK in page, hashlib.blake2b(page, digest_size=16).hexdigest()
+
+
 def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path | None = None,
           keys: Mapping[str, str] | None = None) -> int:
     """Write the search bundle into ``folder``/pagefind, reusing cached shards; return how many pages it holds.
@@ -80,19 +86,22 @@ def index(folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path
 class Indexing:
     """One index being made: its shards are started at once (as many pagefind processes as ``jobs``), moved on
     by ``poll`` while the caller does other work, and linked into the site by ``finish``. Leaving it early (an
-    error elsewhere) stops the pagefind processes still running. Arguments as for ``index``."""
+    error elsewhere) stops the pagefind processes still running. Arguments as for ``index``, and ``known``: the
+    facts of the pages whose maker found them (see ``indexed_pages``)."""
 
     def __init__(self, folder: Path, cache: Path | None = None, jobs: int = 2, previous: Path | None = None,
-                 keys: Mapping[str, str] | None = None):
+                 keys: Mapping[str, str] | None = None, known: Mapping[str, tuple[bool, str]] | None = None,
+                 paths: list[str] | None = None):
         self.folder, self.cache, self.jobs, self.previous = folder, cache, max(1, jobs), previous
-        self.keys = keys
+        self.keys, self.known, self.paths = keys, known, paths
         self.running: list[tuple[subprocess.Popen, Path, Path]] = []
         self.stack = ExitStack()
 
     def __enter__(self) -> "Indexing":
         try:
             self.store = self.stack.enter_context(_store(self.cache, self.folder))
-            self.pages = indexed_pages(self.folder, self.keys, self.store if self.cache is not None else None)
+            self.pages = indexed_pages(self.folder, self.keys, self.store if self.cache is not None else None,
+                                       self.known, self.paths)
             self.shards = [shard for shard in split(self.pages) if shard]
             salt = f"pagefind {version()} shard v4".encode()
             self.digests = [digest(salt, *(part for rel, page in shard for part in (rel.encode(), page)))
@@ -169,36 +178,43 @@ class Indexing:
         return len(self.pages)
 
 
-def indexed_pages(folder: Path, keys: Mapping[str, str] | None = None,
-                  store: Path | None = None) -> list[tuple[str, bytes]]:
+def indexed_pages(folder: Path, keys: Mapping[str, str] | None = None, store: Path | None = None,
+                  known: Mapping[str, tuple[bool, str]] | None = None,
+                  paths: list[str] | None = None) -> list[tuple[str, bytes]]:
     """Return (path, digest of its bytes) of every page marked for the index (all pages when none is), by path.
 
     With ``keys`` (each output's cache key: equal keys, equal bytes), what a page's key stands for (whether it is
     marked, the digest of its bytes) is remembered in ``store``/marks.json: a rebuild reads only the pages it made
     anew, and a page made anew with the same bytes (a list whose cards did not change) leaves its shard as it was.
+    ``known``: the ``facts`` of pages made now, found by the render workers that wrote them, so that no page is read
+    again here (1,400 pages of a cold build: 0.2 s on one core, while Pagefind waited). ``paths``: every file of
+    ``folder``, when the caller knows them.
     """
-    if keys is None:
+    listed = keys if keys is not None else paths
+    if listed is None:
         found = sorted(file.relative_to(folder).as_posix() for file in folder.rglob("*.html"))
     else:
-        found = sorted(rel for rel in keys if rel.endswith(".html"))
-    known = _read_marks(store) if store is not None and keys is not None else {}
+        found = sorted(rel for rel in listed if rel.endswith(".html"))
+    known = known or {}
+    remembered = _read_marks(store) if store is not None and keys is not None else {}
     marks: dict[str, list] = {}
     marked, every = [], []
     for rel in found:
         if rel.startswith((f"{BUNDLE}/", ".", "admin/")):  # admin/: the browser editor, never searched
             continue
         key = keys[rel] if keys is not None else None
-        if key is not None and key in known:
-            mark, page = known[key]
+        if key is not None and key in remembered:
+            mark, page = remembered[key]
+        elif rel in known:
+            mark, page = known[rel]
         else:
-            data = (folder / rel).read_bytes()
-            mark, page = MARK in data, hashlib.blake2b(data, digest_size=16).hexdigest()
+            mark, page = facts((folder / rel).read_bytes())
         if key is not None:
             marks[key] = [mark, page]
         every.append((rel, page.encode()))
         if mark:
             marked.append((rel, page.encode()))
-    if store is not None and keys is not None and marks != known:
+    if store is not None and keys is not None and marks != remembered:
         _write_marks(store, marks)
     return marked or every
 
@@ -428,7 +444,9 @@ class Step:
 
         self.cache = options.source / ".cache" / "search" if options.cache else None
         self.previous, self.stage, self.keys, self.jobs = options.output, stage, keys, workers()
+        self.paths = paths
         self.pages = max((n for n, path in enumerate(paths, 1) if path.endswith(".html")), default=0)
+        self.known: dict[str, tuple[bool, str]] = {}  # the facts of the pages, as their makers handed them on
         self.indexing: Indexing | None = None
         self.stack = ExitStack()
 
@@ -442,12 +460,16 @@ class Step:
         """Stop the pagefind processes still running (an error or Ctrl-C elsewhere in the build)."""
         self.stack.close()
 
-    def made(self, count: int, staging: Path) -> None:
-        """``count`` outputs are in ``staging``: the pages are all there once it passes the last of them."""
+    def made(self, count: int, staging: Path, output: tuple[str, object] | None = None) -> None:
+        """``count`` outputs are in ``staging``, the last one ``output`` (path, what publishing was handed): the
+        pages are all there once it passes the last of them."""
+        if output is not None and getattr(output[1], "facts", None) is not None:
+            self.known[output[0]] = output[1].facts
         if self.indexing is None:
             if count >= self.pages:
-                self.indexing = self.stack.enter_context(Indexing(staging, self.cache, self.jobs, self.previous,
-                                                                  self.keys() if self.keys else None))
+                self.indexing = self.stack.enter_context(Indexing(
+                    staging, self.cache, self.jobs, self.previous, self.keys() if self.keys else None, self.known,
+                    self.paths))
         else:
             self.indexing.poll()
 

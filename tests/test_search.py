@@ -72,6 +72,38 @@ def test_pagefind_starts_once_the_pages_are_written_while_the_outputs_after_them
     assert {r["url"] for r in fragments(out / "pagefind")} == PUBLISHED
 
 
+def test_the_render_workers_tell_search_about_the_pages_they_write_so_no_page_is_read_again(tmp_path, monkeypatch):
+    """Whether a page is marked for the index, and the digest of its bytes, are found by the worker that wrote it;
+    the publishing process neither reads the pages again nor makes again the folders the workers made."""
+    from sitegen import generate_site
+
+    site = generate_site(tmp_path / "site", therapists=10, articles=80, seed=4)  # enough for the process pools
+    log, parent = tmp_path / "events.log", os.getpid()
+
+    def noting(event, func):
+        def noted(*args, **kwargs):
+            with open(log, "a") as file:  # the forked workers write here too
+                file.write(f"{event} {os.getpid()} {args[0] if event == 'mkdir' else ''}\n")
+            return func(*args, **kwargs)
+        return noted
+
+    monkeypatch.setenv("THERAPIST_SITE_JOBS", "2")
+    monkeypatch.setattr(search, "facts", noting("facts", search.facts))
+    monkeypatch.setattr(os, "mkdir", noting("mkdir", os.mkdir))
+    out = tmp_path / "out"
+    build(Options(source=site, output=out, cache=False))
+    events = [line.split() for line in log.read_text().splitlines()]
+    pages = [page for page in out.rglob("*.html") if not page.relative_to(out).as_posix().startswith("admin/")]
+    assert len([pid for event, pid, *_ in events if event == "facts" and int(pid) != parent]) >= len(pages) > 100
+    assert not [pid for event, pid, *_ in events if event == "facts" and int(pid) == parent]
+    made_here = [Path(path[0]).relative_to(out.parent).parts for event, pid, *path in events
+                 if event == "mkdir" and int(pid) == parent and path]
+    page_folders = {page.parent.relative_to(out).parts for page in pages}
+    assert made_here and not [parts for parts in made_here if len(parts) > 1 and parts[1:] in page_folders]
+    marked = [page for page in pages if search.MARK in page.read_bytes()]
+    assert len(fragments(out / "pagefind")) == len(marked) > 80  # the index is whole
+
+
 def test_the_pagefind_process_that_ends_first_is_finished_first(tmp_path):
     import subprocess
 
