@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import Problem, SiteError, UsageError, os_error
+from .errors import Problem, SiteError, ToolError, UsageError, os_error
 
 
 class Parser(argparse.ArgumentParser):
@@ -91,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except UsageError as exc:
         print(f"therapist-site: {exc}", file=sys.stderr)
+        return 2
+    except ToolError as exc:
+        print(f"therapist-site: {exc}", file=sys.stderr)
+        print("The published site was not changed.", file=sys.stderr)
         return 2
     except BrokenPipeError:  # what reads our output stopped reading (| head): nothing more can be said
         return 128 + 13  # as a Unix tool ended by SIGPIPE; not the output folder's fault

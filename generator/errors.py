@@ -48,6 +48,11 @@ class UsageError(Exception):
     """The command was misused (bad flags, a refused output folder): exit 2."""
 
 
+class ToolError(Exception):
+    """A program the build runs is missing or failed (Pagefind, which indexes the search): not the sources' fault,
+    so exit 2; the build stopped before the swap, so the published site is as it was."""
+
+
 @dataclass(slots=True)
 class Collector:
     """Gathers problems across files; ``raise_if_any`` ends a stage that found some."""

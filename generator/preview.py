@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from . import editor, quick
 from .build import Options, build, load_site
 from .cache import Cache
-from .errors import Problem, SiteError, UsageError, os_error
+from .errors import Problem, SiteError, ToolError, UsageError, os_error
 from .localedit import API_PATH, LocalBackend
 from .models import Site
 from .publish import identity
@@ -68,7 +68,7 @@ def rebuild(options: Options, log: Log = say, built: Callable | None = None) -> 
     except SiteError as exc:
         log(exc.report() + "\nThe browser shows the last good version, with these problems at the top.")
         return exc.problems
-    except UsageError as exc:
+    except (UsageError, ToolError) as exc:
         log(f"Cannot build the preview: {exc}")
         return (Problem(str(options.output), 0, "", str(exc)),)
     except OSError as exc:  # the system refused a read or a write: say which path, keep serving

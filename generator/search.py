@@ -32,6 +32,7 @@ from typing import Callable, Iterator, Mapping
 
 from .files import digest, link_or_copy, remove, same_file, write_atomic
 from .cache import notice
+from .errors import ToolError
 from .pool import dying_with_parent
 
 BUNDLE = "pagefind"
@@ -53,9 +54,9 @@ def executable() -> Path:
     """The pagefind binary shipped by the pagefind-bin package (a dependency: ``pip install 'pagefind[bin]'``)."""
     try:
         from pagefind_bin import get_executable
-    except ImportError as exc:  # pragma: no cover - a broken install, not a mistake in the sources
-        raise RuntimeError("the pagefind binary is missing: install the package again with "
-                           "pip install 'pagefind[bin]'") from exc
+    except ImportError as exc:  # a broken install, not a mistake in the sources
+        raise ToolError("the pagefind binary, which builds the search index, is missing: install therapist-site "
+                        "again, or run pip install 'pagefind[bin]' in its environment") from exc
     return get_executable()
 
 
@@ -273,7 +274,7 @@ def _finish(process: subprocess.Popen, work: Path, done: Path) -> None:
         if process.returncode == -signal.SIGINT:  # Ctrl-C reached pagefind before this process: the build stops
             raise KeyboardInterrupt
         if process.returncode != 0 or not (work / "out" / "pagefind-entry.json").is_file():
-            raise RuntimeError(f"pagefind could not index the site (exit {process.returncode}): {output}")
+            raise ToolError(f"pagefind could not index the site (exit {process.returncode}): {output}")
         _seal(work / "out")
         try:
             (work / "out").rename(done)  # whole or not at all: a killed build leaves only .work folders

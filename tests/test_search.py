@@ -18,6 +18,7 @@ import pytest
 import followed
 from conftest import snapshot
 from generator import pool, search
+from generator.errors import ToolError
 from generator.build import Options, build
 
 PUBLISHED = {"/articles/on-grief/", "/articles/calm-breathing/", "/articles/after-a-loss/",
@@ -264,10 +265,39 @@ def test_when_pagefind_fails_the_published_site_stays_as_it_was(tmp_path_factory
     (root / "content/articles/calm-breathing.md").write_text(
         (root / "content/articles/calm-breathing.md").read_text() + "\nA new line.\n")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", followed.EPOCH)
-    with pytest.raises(RuntimeError, match="out of cheese"):
+    with pytest.raises(ToolError, match="out of cheese"):
         build(Options(source=root, output=out))
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".public")) == []
+
+
+def test_a_failing_or_missing_pagefind_is_told_in_one_line_without_a_traceback(tmp_path_factory, monkeypatch, capsys):
+    """Not the sources' fault: exit 2, what failed and what to do, the published site untouched."""
+    import sys
+
+    from generator import cli
+
+    root = followed.make(tmp_path_factory, "told")
+    out = followed.build(root)
+    before = snapshot(out)
+    (root / "content/articles/calm-breathing.md").write_text(
+        (root / "content/articles/calm-breathing.md").read_text() + "\nA new line.\n")
+    broken = root.parent / "pagefind"
+    broken.write_text("#!/bin/sh\necho 'pagefind: out of cheese' >&2\nexit 3\n")
+    broken.chmod(broken.stat().st_mode | stat.S_IEXEC)
+    with monkeypatch.context() as patched:
+        patched.setattr(search, "executable", lambda: broken)
+        assert cli.main(["build", "--source", str(root), "--output", str(out), "--quiet"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "therapist-site: pagefind could not index the site (exit 3): pagefind: out of cheese",
+        "The published site was not changed."]
+    monkeypatch.setitem(sys.modules, "pagefind_bin", None)  # as when the package is not installed
+    assert cli.main(["build", "--source", str(root), "--output", str(out), "--quiet"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "therapist-site: the pagefind binary, which builds the search index, is missing: install therapist-site "
+        "again, or run pip install 'pagefind[bin]' in its environment",
+        "The published site was not changed."]
+    assert snapshot(out) == before
 
 
 def test_secondary_shards_hold_only_their_index_and_the_first_shard_the_search_page_files(tmp_path_factory,
