@@ -98,3 +98,30 @@ def test_article_without_summary_still_gets_full_content_and_an_excerpt(built):
     entry = feedparser.parse((built / "feed.xml").read_bytes()).entries[2]
     assert entry.summary == "Tie."
     assert entry.content[0].value.strip() == "<p>Tie.</p>"
+
+
+def test_making_a_feed_looks_for_no_module_it_cannot_find(make_site, monkeypatch):
+    """feedgen's load_extension looks for a module it does not have on every feed (0.2 ms each, 220 feeds on a
+    site of 200 therapists): the feeds register the Dublin Core extension themselves, and still name the author
+    in dc:creator."""
+    import builtins
+
+    from generator import feeds
+    from generator.build import Options, load_site
+
+    source = make_site(ARTICLES)
+    site = load_site(Options(source=source, output=source / "public"))
+    missing: list[str] = []
+    real = builtins.__import__
+
+    def recording(name, *args, **kwargs):
+        try:
+            return real(name, *args, **kwargs)
+        except ImportError:  # a search of every folder on the path, each time
+            missing.append(name)
+            raise
+
+    monkeypatch.setattr(builtins, "__import__", recording)
+    xml = feeds.rss(site)
+    assert missing == []
+    assert b"<dc:creator>Ana Lima</dc:creator>" in xml
