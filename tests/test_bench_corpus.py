@@ -162,6 +162,17 @@ def test_the_targets_of_issue_19_are_judged_against_hugo_and_pelican_with_pagefi
     ]
 
 
+def test_the_cold_targets_show_the_ratio_of_each_run_beside_the_ratio_of_the_medians(run_module):
+    """The verdict is on the medians (the issue's rule); the pairs show how far a drifting machine moved them."""
+    result = fabricated(run_module)
+    result.runs["ours"]["cold"] = measured(cold=[4.0, 6.0, 5.0])["cold"]
+    result.runs["hugo+pagefind"]["cold"] = measured(cold=[4.0, 4.0, 5.0])["cold"]
+    result.runs["hugo+pagefind"]["cold"][2]["ok"] = False  # a failed run pairs with nothing
+    rows = run_module.targets([result]).splitlines()[2:]
+    assert rows[0] == "| 1,000 + 200 | cold ≤ 1.25 × Hugo + Pagefind cold | 1.25× (run by run 1.00–1.50×) | met |"
+    assert rows[1] == "| 1,000 + 200 | cold ≤ 0.4 × Pelican + Pagefind cold | 0.50× | **not met** |"  # one pair
+
+
 def test_the_large_corpus_is_judged_on_cold_time_and_memory_against_hugo(run_module):
     result = fabricated(run_module, 10000, 2000)
     for phase in result.runs["hugo+pagefind"].values():
