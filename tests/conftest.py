@@ -75,6 +75,21 @@ def run(capsys):
     return call
 
 
+def noting(log: Path, event: str, func, detail=lambda args: ""):
+    """``func``, writing a line "event pid detail" to ``log`` at each call: forked workers write there too, so a
+    test sees what ran where, in order."""
+    def noted(*args, **kwargs):
+        with open(log, "a") as file:
+            file.write(f"{event} {os.getpid()} {detail(args)}\n")
+        return func(*args, **kwargs)
+    return noted
+
+
+def noted(log: Path) -> list[list[str]]:
+    """The lines ``noting`` wrote, split: [event, pid, detail...]."""
+    return [line.split() for line in log.read_text().splitlines()] if log.exists() else []
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` with its bytes: compare two to prove nothing changed."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,7 +1,7 @@
 """Rendering: layout overrides, template mistakes reported as problems, escaping and sanitizing."""
 from __future__ import annotations
 
-from conftest import snapshot
+from conftest import noted, noting, snapshot
 
 ARTICLE = "---\ntitle: A <b>bold</b> title\ndate: 2026-01-01\nsummary: '\"quoted\" & <i>tagged</i>'\n---\n"
 
@@ -136,22 +136,13 @@ def test_a_cold_build_compiles_every_template_while_markdown_converts_and_none_w
 
     site = generate_site(tmp_path / "site", therapists=10, articles=80, seed=4)  # enough for the process pools
     log = tmp_path / "events.log"
-
-    def noting(event, func):
-        def noted(*args, **kwargs):
-            with open(log, "a") as file:  # the forked workers write here too
-                file.write(f"{event}\n")
-            return func(*args, **kwargs)
-        return noted
-
     monkeypatch.setenv("THERAPIST_SITE_JOBS", "2")
     monkeypatch.setattr(render, "_COMPILED", {})  # as in a new process
-    monkeypatch.setattr(jinja2.Environment, "compile", noting("compile", jinja2.Environment.compile))
-    monkeypatch.setattr(build_module, "render_changed", noting("render", build_module.render_changed))
-    monkeypatch.setattr(jinja2.Template, "is_up_to_date",
-                        property(noting("stat", lambda template: True)))
+    monkeypatch.setattr(jinja2.Environment, "compile", noting(log, "compile", jinja2.Environment.compile))
+    monkeypatch.setattr(build_module, "render_changed", noting(log, "render", build_module.render_changed))
+    monkeypatch.setattr(jinja2.Template, "is_up_to_date", property(noting(log, "stat", lambda template: True)))
     build_module.build(Options(source=site, output=tmp_path / "out", cache=False))
-    events = log.read_text().split()
+    events = [event for event, *_ in noted(log)]
     assert "render" in events and events.count("compile") >= 20
     assert "compile" not in events[events.index("render"):]
     assert "stat" not in events

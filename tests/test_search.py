@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import followed
-from conftest import snapshot
+from conftest import noted, noting, snapshot
 from generator import pool, search
 from generator.errors import ToolError
 from generator.build import Options, build
@@ -80,20 +80,12 @@ def test_the_render_workers_tell_search_about_the_pages_they_write_so_no_page_is
 
     site = generate_site(tmp_path / "site", therapists=10, articles=80, seed=4)  # enough for the process pools
     log, parent = tmp_path / "events.log", os.getpid()
-
-    def noting(event, func):
-        def noted(*args, **kwargs):
-            with open(log, "a") as file:  # the forked workers write here too
-                file.write(f"{event} {os.getpid()} {args[0] if event == 'mkdir' else ''}\n")
-            return func(*args, **kwargs)
-        return noted
-
     monkeypatch.setenv("THERAPIST_SITE_JOBS", "2")
-    monkeypatch.setattr(search, "facts", noting("facts", search.facts))
-    monkeypatch.setattr(os, "mkdir", noting("mkdir", os.mkdir))
+    monkeypatch.setattr(search, "facts", noting(log, "facts", search.facts))
+    monkeypatch.setattr(os, "mkdir", noting(log, "mkdir", os.mkdir, lambda args: args[0]))
     out = tmp_path / "out"
     build(Options(source=site, output=out, cache=False))
-    events = [line.split() for line in log.read_text().splitlines()]
+    events = noted(log)
     pages = [page for page in out.rglob("*.html") if not page.relative_to(out).as_posix().startswith("admin/")]
     assert len([pid for event, pid, *_ in events if event == "facts" and int(pid) != parent]) >= len(pages) > 100
     assert not [pid for event, pid, *_ in events if event == "facts" and int(pid) == parent]
