@@ -472,8 +472,8 @@ def load_sources(source: Path, problems: Collector, parsed: dict[str, RawDoc] | 
     """Read every source document; unreadable ones are reported to ``problems`` and left out.
 
     ``parsed`` and ``used``: the parse cache, as in ``load_document``. ``found``: what ``discover`` listed."""
-    found, files, photos = found or discover(source, problems)
-    docs = [doc for rel, kind in found if (doc := load_document(source, rel, kind, problems, parsed, used))]
-    profiles = frozenset(Path(rel).stem for rel, kind in found if kind == "therapist")
-    guests = frozenset(Path(rel).stem for rel, kind in found if kind == "author")
+    listed, files, photos = found or discover(source, problems)
+    docs = [doc for rel, kind in listed if (doc := load_document(source, rel, kind, problems, parsed, used))]
+    profiles = frozenset(Path(rel).stem for rel, kind in listed if kind == "therapist")
+    guests = frozenset(Path(rel).stem for rel, kind in listed if kind == "author")
     return Sources(tuple(docs), tuple(files), tuple(photos), profiles, guests)
