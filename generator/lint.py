@@ -15,9 +15,9 @@ from . import geo
 from .errors import Collector, Problem, did_you_mean
 from .load import IGNORED, TEXT_SUFFIXES, therapist_file
 from .markup import OFFSITE
-from .models import Site
+from .models import Site, Therapist
 from .removals import removals
-from .scaffold import PLACEHOLDERS
+from .scaffold import ARTICLE_PLACEHOLDERS, PLACEHOLDERS
 from .validate import STATES
 
 #: Domains set aside for examples and tests (RFC 2606, RFC 6761): no practice's site can ever live there.
@@ -52,11 +52,23 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
         if therapist.listed:
             _placeholders(found, source, therapist)
         _unplaced_offices(found, source, therapist)
+    shown = {id(therapist) for therapist in site.therapists if therapist.listed}
+    for slug in sorted({slug for article in site.articles if not article.draft for slug in article.authors}):
+        person = site.author_index.get(slug)
+        if isinstance(person, Therapist) and id(person) not in shown:  # kept off the site, it still signs articles
+            _placeholders(found, source, person, ("name",), "write the name as readers should see it: it signs the "
+                          "articles whose author is this profile")
     _strays(found, site)
     _unread_in_therapists(found, source)
     if not config.unsafe_html:
         _removed(found, site, source)
     for article in site.articles:
+        for placeholder in () if article.draft else ARTICLE_PLACEHOLDERS:  # --drafts: a preview, as written
+            if placeholder in article.html:
+                found.add(article.source, _line_with(source, article.source, placeholder), "",
+                          f"still holds the example text {placeholder!r}, which would be published as it is",
+                          "write the article in its place, or set 'draft: true' to keep it off the site until it "
+                          "is ready")
         if not article.summary:
             found.add(article.source, line_of(source, article.source, "summary"), "summary",
                       "no summary: lists, search engines and newsletters will show the first words instead",
@@ -210,15 +222,16 @@ def _unread_in_therapists(found: Collector, source: Path) -> None:
                       "used", "move it out of therapists/ if it is not meant for the site")
 
 
-def _placeholders(found: Collector, source: Path, therapist) -> None:
-    for field, text in (("name", therapist.name), ("bio", therapist.bio)):
+def _placeholders(found: Collector, source: Path, therapist, fields: tuple[str, ...] = ("name", "bio"),
+                  hint: str = "write your own text in its place, or add 'listed: false' to keep the profile off the "
+                              "site until it is ready") -> None:
+    for field in fields:
+        text = getattr(therapist, field)
         for placeholder in PLACEHOLDERS:
             if placeholder in text:
                 found.add(therapist.source, _line_with(source, therapist.source, placeholder)
                           or line_of(source, therapist.source, field), field,
-                          f"still holds the example text {placeholder!r}, which would be published as it is",
-                          "write your own text in its place, or add 'listed: false' to keep the profile off the "
-                          "site until it is ready")
+                          f"still holds the example text {placeholder!r}, which would be published as it is", hint)
 
 
 FAR = 30  #: miles between an office's lat/lon and its ZIP code's centre that mean one of them is wrong
@@ -260,7 +273,9 @@ def _line_with(source: Path, path: str, text: str) -> int:
         lines = (source / path).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError):
         return 0
-    return next((number for number, line in enumerate(lines, 1) if text in line), 0)
+    notes = path.endswith((".yaml", ".yml"))  # a YAML line that is a note (#) says nothing that is published
+    return next((number for number, line in enumerate(lines, 1)
+                 if text in line and not (notes and line.lstrip().startswith("#"))), 0)
 
 
 def line_of(source: Path, path: str, field: str) -> int:

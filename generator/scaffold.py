@@ -27,6 +27,8 @@ Start a line with "## " to begin a section. *Italics*, **bold** and [links](http
 """
 #: Text that ``new therapist`` (and ``init``) write for a person to replace: published as it is, it is a warning.
 PLACEHOLDERS = (THERAPIST.table["bio"].scaffold.split("\n")[1].strip(), "Your Name")
+#: The same for the articles ``new article`` and ``init`` write (init's welcome article also says it is a draft).
+ARTICLE_PLACEHOLDERS = ("Write the article here.", "It is a draft, so it is not published yet")
 PROFILE_HEADING = ("# The profile of {name}. Text after a # is a note and is ignored; docs/therapist-profiles.md "
                    "explains more.\n")
 

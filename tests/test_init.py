@@ -105,3 +105,33 @@ def test_a_site_in_canada_gets_its_crisis_line_and_currency(run, tmp_path):
 def test_answers_without_a_terminal_raise_instead_of_asking():
     with pytest.raises(UsageError):
         answers({"name": "A", "url": None, "country": "US", "time_zone": "UTC"}, None)
+
+
+def test_the_starter_texts_of_init_and_new_warn_once_published_and_strict_refuses_them(run, tmp_path):
+    """The welcome article published as it is, signed by the draft profile 'Your Name', and an article from
+    ``new article`` published unwritten: each says what is left to write, and --strict builds nothing."""
+    folder = tmp_path / "mysite"
+    assert run("init", folder, *FLAGS).code == 0
+    welcome = folder / "content/articles/welcome.md"
+    welcome.write_text(welcome.read_text().replace("draft: true ", "draft: false").replace(
+        "author:                ", "author: your-name      "))
+    assert run("new", "article", "Coping with the holidays", "--source", folder).code == 0
+    new = folder / "content/articles/coping-with-the-holidays.md"
+    new.write_text(new.read_text().replace("draft: true ", "draft: false"))
+    built = run("build", "--source", folder)
+    assert built.code == 0, built.err
+    lines = [line for line in built.err.splitlines() if "example text" in line]
+    assert lines == [
+        "content/articles/coping-with-the-holidays.md:14: still holds the example text 'Write the article here.', "
+        "which would be published as it is; write the article in its place, or set 'draft: true' to keep it off the "
+        "site until it is ready",
+        "content/articles/welcome.md:9: still holds the example text 'It is a draft, so it is not published yet', "
+        "which would be published as it is; write the article in its place, or set 'draft: true' to keep it off the "
+        "site until it is ready",
+        "content/articles/welcome.md:12: still holds the example text 'Write the article here.', which would be "
+        "published as it is; write the article in its place, or set 'draft: true' to keep it off the site until it "
+        "is ready",
+        "therapists/your-name.yaml:2: name: still holds the example text 'Your Name', which would be published as "
+        "it is; write the name as readers should see it: it signs the articles whose author is this profile"]
+    strict = run("build", "--source", folder, "--strict", "--output", tmp_path / "strict")
+    assert strict.code == 1 and not (tmp_path / "strict").exists()
