@@ -205,10 +205,14 @@ def _new(args) -> int:
 
 
 def _init(args) -> int:
-    from .init import answers, init
+    from .init import COUNTRIES, answers, init
 
     given = {"name": args.name, "url": args.url, "country": args.country, "time_zone": args.time_zone}
-    values = answers(given, input if sys.stdin.isatty() else None)
+    try:
+        values = answers(given, input if sys.stdin.isatty() else None)
+    except (EOFError, KeyboardInterrupt) as exc:  # Ctrl-D or Ctrl-C at a question: nothing was written yet
+        print("\ntherapist-site: init stopped; no folder was created.", file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 1
     init(args.folder, values)
     print(f"Created a new site in {args.folder}. Next:\n"
           f"  cd {args.folder}\n"
@@ -216,6 +220,10 @@ def _init(args) -> int:
           "Then write your profile in therapists/your-name.yaml (rename the file to your own name), the welcome "
           "article in content/articles/welcome.md, and About in content/pages/about.md. "
           "When it is ready: therapist-site build --strict, and upload the public/ folder.")
+    if values["country"].upper() not in COUNTRIES:
+        print(f"Note: therapist-site does not know the crisis lines of {values['country'].upper()}; until you write "
+              f"yours in {args.folder / 'site.yaml'} (crisis), every page shows the US 988 Lifeline.",
+              file=sys.stderr)
     return 0
 
 

@@ -70,6 +70,17 @@ crisis:
 """, "NZD"),
 }
 
+#: In site.yaml for a country whose crisis lines init does not know (and said by ``init`` when it is done).
+UNKNOWN_COUNTRY = """\
+# therapist-site does not know the crisis lines of {code}: until you write yours here, every page shows the US 988
+# Lifeline, which does not answer outside the US. docs/content-format.md (crisis) shows how, for example:
+# crisis:
+#   text: If you are in crisis, you are not alone.
+#   numbers:
+#     - {{label: "Call", number: "...", url: "tel:..."}}
+#   emergency: If you are in immediate danger, call ...
+"""
+
 SITE = """\
 # Settings for the whole site. Every field is described in docs/content-format.md.
 title: {title}
@@ -233,7 +244,8 @@ def init(folder: Path, values: dict[str, str]) -> list[Path]:
         raise UsageError(f"{folder} already exists and is not empty; choose a new folder name, and nothing is "
                          "changed")
     name, url = values["name"], values["url"].rstrip("/") + "/"
-    country = COUNTRIES.get(values["country"].upper(), COUNTRIES["US"])
+    code = values["country"].upper()
+    country = COUNTRIES.get(code) or Country(UNKNOWN_COUNTRY.format(code=code), COUNTRIES["US"].currency)
     date = today(values["time_zone"])
     slug = "your-name"
     files = {

@@ -135,3 +135,41 @@ def test_the_starter_texts_of_init_and_new_warn_once_published_and_strict_refuse
         "it is; write the name as readers should see it: it signs the articles whose author is this profile"]
     strict = run("build", "--source", folder, "--strict", "--output", tmp_path / "strict")
     assert strict.code == 1 and not (tmp_path / "strict").exists()
+
+
+def test_a_country_whose_crisis_lines_are_unknown_is_said_and_written_where_they_go(run, tmp_path):
+    folder = tmp_path / "praxis"
+    made = run("init", folder, "--name", "Praxis Berlin", "--url", "https://www.praxis-berlin.de", "--country", "de",
+               "--time-zone", "Europe/Berlin")
+    assert made.code == 0, made.err
+    assert made.err == (f"Note: therapist-site does not know the crisis lines of DE; until you write yours in "
+                        f"{folder / 'site.yaml'} (crisis), every page shows the US 988 Lifeline.\n")
+    site = (folder / "site.yaml").read_text()
+    assert "# therapist-site does not know the crisis lines of DE: until you write yours here" in site
+    assert run("build", "--source", folder, "--strict").code == 0  # the note is a note: the site builds
+    known = run("init", tmp_path / "dublin", "--name", "Dublin Counselling", "--url", "https://dublin.ie",
+                "--country", "IE", "--time-zone", "Europe/Dublin")
+    assert known.code == 0 and known.err == ""
+
+
+@pytest.mark.parametrize("stop, code", [(EOFError, 1), (KeyboardInterrupt, 130)])
+def test_ctrl_d_or_ctrl_c_at_a_question_stops_init_in_one_line_and_creates_nothing(monkeypatch, capsys, tmp_path,
+                                                                                   stop, code):
+    import builtins
+    import sys
+
+    from generator.cli import main
+
+    answered = iter(["Riverside Counseling"])
+
+    def ask(question):
+        try:
+            return next(answered)
+        except StopIteration:
+            raise stop from None
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(builtins, "input", ask)
+    assert main(["init", str(tmp_path / "mysite")]) == code
+    assert capsys.readouterr().err == "\ntherapist-site: init stopped; no folder was created.\n"
+    assert not (tmp_path / "mysite").exists()
