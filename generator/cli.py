@@ -186,9 +186,12 @@ def _check(args) -> int:
 
 
 def _serve(args) -> int:
+    from .scaffold import require_site
     from .serve import serve
 
-    return serve(_site_folder(args.source), args.host, args.port)
+    source = _site_folder(args.source)
+    require_site(source)  # not a site: nothing to preview, and no .cache/ made in a folder that is not one
+    return serve(source, args.host, args.port)
 
 
 def _new(args) -> int:

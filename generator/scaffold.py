@@ -64,7 +64,7 @@ def _empty(field) -> str:
 def new_article(source: Path, title: str, slug: str = "") -> Path:
     """Create content/articles/<slug>.md as a draft dated today; refuse to replace an existing file. ``slug``: the
     file name to use instead of one made from the title."""
-    _require_site(source)
+    require_site(source)
     slug = _slug(slug or title, "title", given=bool(slug))
     date = today(load_config(source, Collector()).timezone)  # a broken site.yaml is reported by build, not here
     text = "---\n" + fields_text(ARTICLE, {"title": quote(title), "date": date}) + "---\n" + ARTICLE_BODY
@@ -74,7 +74,7 @@ def new_article(source: Path, title: str, slug: str = "") -> Path:
 def new_therapist(source: Path, name: str, slug: str = "") -> Path:
     """Create therapists/<slug>.yaml with every field shown; refuse to replace an existing profile. ``slug``: the
     file name to use instead of one made from the name."""
-    _require_site(source)
+    require_site(source)
     slug = _slug(slug or name, "name", given=bool(slug))
     if slug in RESERVED_THERAPIST_SLUGS:
         raise UsageError(f"the name {name!r} would make the file therapists/{slug}.yaml, whose address the "
@@ -92,7 +92,7 @@ def today(timezone: str) -> str:
     return now().astimezone(zoneinfo.ZoneInfo(timezone)).date().isoformat()
 
 
-def _require_site(source: Path) -> None:
+def require_site(source: Path) -> None:
     if not (source / "site.yaml").is_file():
         raise UsageError(f"{source} has no site.yaml, so it is not a site folder; run the command in the site's "
                          "folder or give it with --source")

@@ -471,3 +471,14 @@ def test_a_head_request_gets_the_headers_of_get_and_no_traceback(served):
             assert int(response.getheader("Content-Length")) == len(got.encode())
         connection.close()
     assert "Traceback" not in served.err.read_text() and "HTTPOutputError" not in served.err.read_text()
+
+
+def test_serve_in_a_folder_that_is_not_a_site_refuses_and_makes_nothing_there(run, tmp_path, monkeypatch):
+    """As 'new' does: a home folder is not a site, and serve would leave a .cache/ folder in it."""
+    import generator.serve
+
+    monkeypatch.setattr(generator.serve, "serve", lambda *args: 99)  # had it started, this test would not hang
+    done = run("serve", "--source", tmp_path, "--port", "0")
+    assert (done.code, done.err) == (2, f"therapist-site: {tmp_path} has no site.yaml, so it is not a site folder; "
+                                        "run the command in the site's folder or give it with --source\n")
+    assert list(tmp_path.iterdir()) == []
