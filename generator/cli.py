@@ -119,8 +119,12 @@ def _site_folder(source: Path) -> Path:
 def _build(args) -> int:
     from .build import Options, build
     from .progress import Stages
+    from .schema import URL_RE
 
     source = _site_folder(args.source)
+    if args.base_url and not URL_RE.fullmatch(args.base_url):  # the flag's mistake, not site.yaml's
+        raise UsageError(f"--base-url: expected an absolute address like https://preview.example.org/, found "
+                         f"{args.base_url!r}")
     options = Options(source=source, output=args.output or source / "public", drafts=args.drafts,
                       base_url=args.base_url, strict=args.strict, cache=not args.no_cache)
     stages = Stages(bar=False) if args.quiet else Stages()

@@ -144,6 +144,14 @@ def test_base_url_flag_overrides_site_yaml(make_site, run, tmp_path):
     assert 'href="/clinic/articles/"' in html  # the site lives under /clinic/
 
 
+def test_a_wrong_base_url_flag_is_the_flag_s_mistake_not_site_yaml_s(make_site, run, tmp_path):
+    out = tmp_path / "out"
+    done = run("build", "--source", make_site(POSTS), "--output", out, "--base-url", "ftp://x")
+    assert (done.code, done.err) == (2, "therapist-site: --base-url: expected an absolute address like "
+                                        "https://preview.example.org/, found 'ftp://x'\n")
+    assert not out.exists()
+
+
 def test_python_m_generator_runs_the_cli(make_site, tmp_path):
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
