@@ -131,6 +131,10 @@ def yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[object, str, str
         return opened, "this line has no ':' after a field name", (
             "write each field as 'name: value'; a value that goes on over several lines must be indented")
     mark = exc.problem_mark or exc.context_mark
+    opening = _unclosed_quote_above(text, mark)
+    if opening is not None:  # the quoted text ran on over the lines below, until some later quote ended it
+        return opening, "a quote opens on this line and is not closed on it, so the lines after it were read as " \
+            "part of this value", "end the text with the same kind of quote it starts with, on the same line"
     if "maximum nesting depth" in problem:
         return mark, f"values are nested more than {MAX_DEPTH} levels deep", "write nested lists and groups out flat"
     found = _character_at(text, mark)
@@ -152,6 +156,27 @@ def yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[object, str, str
 
 
 CURLY_QUOTES = "“”‘’„"
+# A field or list item whose value starts with a quote: `pronouns: "she/her` (YAML lets quoted text go on over
+# several lines, so a quote left open is noticed only lines later, where some other quote closes it).
+QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s#"'][^:#]*:\s+)?(["'])(.*)$""")
+
+
+def _unclosed_quote_above(text: str, mark):
+    """The mark of the nearest line above the error (or on it) whose quoted value is not closed on that line."""
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    for number in range(min(mark.line, len(lines) - 1), -1, -1):
+        found = QUOTED_VALUE.match(lines[number])
+        if not found:
+            continue
+        quote, rest = found.groups()
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else "'" in rest.replace("''", "")
+        if not closed:
+            return yaml.Mark("", 0, number, 0, None, None)
+        if number < mark.line:  # (the error's own line may hold the quote that ended the runaway text)
+            return None  # a value closed on its line stands between: the error is not about a quote above it
+    return None
 
 
 def _line_at(text: str, mark) -> str:

@@ -28,6 +28,11 @@ CASES = {
         "name: Ana\ntitle: \"Clinical Psychologist\npronouns: she/her\n",
         "therapists/ana.yaml:2: cannot read this file: a quote opens on this line and is never closed; end the "
         "text with the same kind of quote it starts with"),
+    "a quote left open until a later line's quote ends it": (
+        "name: Ana\npronouns: \"she/her\ncredentials: [PhD]\ntitle: \"Clinical Psychologist\"\n",
+        "therapists/ana.yaml:2: cannot read this file: a quote opens on this line and is not closed on it, so the "
+        "lines after it were read as part of this value; end the text with the same kind of quote it starts with, "
+        "on the same line"),
     "a line without a colon": (
         "name: Ana\nThis is my bio\npronouns: she/her\n",
         "therapists/ana.yaml:2: cannot read this file: this line has no ':' after a field name; write each field "
