@@ -448,3 +448,16 @@ def test_a_wordpress_caption_comes_in_italics_under_its_picture_as_a_hugo_figure
     markdown, _ = to_markdown('<figure class="wp-block-image"><img src="/a.png" alt="A candle"><figcaption>A candle '
                               "for\n remembering</figcaption></figure><p>Next.</p>", "export.xml", 1)
     assert markdown == "![A candle](/a.png)\n\n*A candle for remembering*\n\nNext.\n"
+
+
+def test_a_jekyll_file_in_posts_without_any_date_is_left_out_with_the_reason(run, site, tmp_path):
+    blog = tmp_path / "blog"
+    (blog / "_posts").mkdir(parents=True)
+    (blog / "_posts" / "2024-01-02-real.md").write_text("---\ntitle: Real\n---\nA post.\n")
+    (blog / "_posts" / "notes.md").write_text("---\ntitle: Notes\n---\nNot a post to Jekyll: no date anywhere.\n")
+    result = run("import", "jekyll", blog, "--source", site)
+    assert result.code == 0, result.err
+    assert f"{blog.as_posix()}/_posts/notes.md:1: date: none: Jekyll takes a post's date from its file name " \
+           "(2019-05-01-title.md) or a 'date:' line, and this file has neither, so it was not imported; add a line " \
+           "'date: 2019-05-01' at the top, or rename the file, then import again" in result.err.splitlines()
+    assert (site / "content/articles/real.md").is_file() and not (site / "content/articles/notes.md").exists()

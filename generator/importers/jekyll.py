@@ -94,6 +94,10 @@ def _post(folder: Path, path: Path, draft: bool, config: dict, shown: str) -> Po
         notes.append(Note(shown, 1, f"date: a draft without a date: dated {moment}, the day its file was last "
                           "saved", "set the date to the day you publish it, and remove 'draft: true' then"))
     when = date_text(moment) if moment else ""
+    if not moment:  # Jekyll itself skips such a file in _posts: it is no post
+        return Note(shown, 1, "date: none: Jekyll takes a post's date from its file name (2019-05-01-title.md) or "
+                    "a 'date:' line, and this file has neither, so it was not imported",
+                    "add a line 'date: 2019-05-01' at the top, or rename the file, then import again")
     if not when:
         return Note(shown, front_matter_line(text, "date"), f"date: cannot read {moment!r}: the post was not "
                     "imported", "write the date as 2019-05-01 or 2019-05-01 09:30:00 +0200, then import again")
