@@ -461,3 +461,20 @@ def test_a_jekyll_file_in_posts_without_any_date_is_left_out_with_the_reason(run
            "(2019-05-01-title.md) or a 'date:' line, and this file has neither, so it was not imported; add a line " \
            "'date: 2019-05-01' at the top, or rename the file, then import again" in result.err.splitlines()
     assert (site / "content/articles/real.md").is_file() and not (site / "content/articles/notes.md").exists()
+
+
+def test_a_jekyll_picture_written_with_relative_url_is_copied_and_shown(run, site, tmp_path):
+    """Jekyll's own docs write every picture as {{ "/assets/..." | relative_url }}."""
+    blog = tmp_path / "blog"
+    (blog / "_posts").mkdir(parents=True)
+    (blog / "assets").mkdir()
+    (blog / "assets" / "calm.png").write_bytes(_png(3))
+    (blog / "_posts" / "2024-01-02-calm.md").write_text(
+        '---\ntitle: Calm\n---\n![A calm room]({{ "/assets/calm.png" | relative_url }}) and '
+        "[the page]({{ '/about/' | absolute_url }}).\n")
+    result = run("import", "jekyll", blog, "--source", site)
+    assert result.code == 0, result.err
+    assert "Liquid" not in result.err and "1 picture or file" in result.out
+    text = (site / "content/articles/calm.md").read_text()
+    assert "![A calm room](/media/assets/calm.png) and [the page](/about/)." in text
+    assert (site / "content/media/assets/calm.png").read_bytes() == _png(3)

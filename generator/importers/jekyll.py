@@ -2,7 +2,8 @@
 
 Front matter is mapped field by field; the old address comes from the post's ``permalink`` or the site's
 permalink style, so it can live on as an alias. Liquid tags with a plain equivalent are mapped (``highlight``,
-``post_url``, ``link``, ``site.baseurl``, ``raw``); the others stay in the text and are reported.
+``post_url``, ``link``, ``site.baseurl``, ``relative_url`` and ``absolute_url`` on a quoted path, ``raw``); the
+others stay in the text and are reported.
 """
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ POST_URL = re.compile(r"\{%-?\s*post_url\s+([^\s%]+)\s*-?%\}")
 LINK = re.compile(r"\{%-?\s*link\s+([^\s%]+)\s*-?%\}")
 BASEURL = re.compile(r"\{\{-?\s*(site\.baseurl|site\.url|site\.url\s*\}\}\{\{\s*site\.baseurl)\s*-?\}\}")
 RAW = re.compile(r"\{%-?\s*(end)?raw\s*-?%\}")
+# {{ "/assets/pic.png" | relative_url }}: a path of the site, as Jekyll's docs write every picture and link
+URL_FILTER = re.compile(r"""\{\{-?\s*(["'])([^"'{}|]*)\1\s*\|\s*(?:relative|absolute)_url\s*-?\}\}""")
 LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 
 
@@ -150,6 +153,7 @@ def _liquid(body: str) -> tuple[str, list[Note]]:
     body = POST_URL.sub(lambda m: f"/_posts/{m.group(1).rsplit('/', 1)[-1]}", body)  # a key of the post (write.py)
     body = LINK.sub(lambda m: "/" + m.group(1).lstrip("/").removeprefix("_drafts/"), body)
     body = BASEURL.sub("", body)
+    body = URL_FILTER.sub(lambda m: "/" + m.group(2).lstrip("/"), body)
     body = RAW.sub("", body)
     notes = [Note("", 0, f"the Liquid tag {match.group(0)!r} was kept as text: only Jekyll understood it",
                   "replace it with what it showed on the old site, or delete it", match.group(0))
