@@ -112,17 +112,19 @@ def Url() -> Text:
 class Choice(Text):
     kind = "choice"
 
-    def __init__(self, *choices: str):
+    def __init__(self, *choices: str, said: dict[str, str] | None = None):
+        """``said``: other words people use for a choice (lowercase), offered when one of them is written."""
         super().__init__(expected="one of " + ", ".join(repr(c) for c in choices),
                          words=" or ".join(f"`{c}`" for c in choices))
-        self.choices = choices
+        self.choices, self.said = choices, said or {}
 
     def __call__(self, value, field: str, ctx: Ctx):
         value = super().__call__(value, field, ctx)
         if value is not INVALID and value not in self.choices:
-            close = did_you_mean(value, self.choices)
+            meant = self.said.get(value.strip().lower()) or self.said.get(value.strip().lower().rstrip("s"))
+            close = f"write {meant!r} for {value!r}" if meant else did_you_mean(value, self.choices)
             return ctx.bad(field, f"expected {self.expected}, found {value!r}",
-                           close if close.startswith("did") else "")
+                           close if close.startswith(("did", "write")) else "")
         return value
 
 
@@ -182,7 +184,9 @@ class Number:
         kinds = int if self.integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, kinds):
             word = "a whole number" if self.integer else "a number"
-            return ctx.bad(field, f"expected {word}, found {describe(value)}", "write digits only, e.g. 150")
+            digits = re.match(r"\s*\$?(\d+(?:\.\d+)?)\b", value) if isinstance(value, str) else None
+            return ctx.bad(field, f"expected {word}, found {describe(value)}",
+                           f"write digits only: {digits.group(1)}" if digits else "write digits only, e.g. 150")
         if value < self.minimum:
             return ctx.bad(field, f"expected a number of at least {self.minimum}, found {value}")
         if value > self.maximum:

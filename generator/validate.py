@@ -37,6 +37,15 @@ STATES = dict(pair.split(" ", 1) for pair in (
 FACETS = ("specialty", "language", "insurance", "state", "city", "format", "population", "ages", "availability",
           "gender", "accepting", "sliding-scale", "free-consultation")
 AVAILABILITY = ("weekdays", "evenings", "weekends")
+# What people write for them instead (lowercase; a final s is also tried): offered as the word to write.
+FORMAT_WORDS = {**dict.fromkeys(("online", "virtual", "video", "remote", "zoom", "phone", "telehealth only",
+                                 "teletherapy", "telemedicine", "online therapy"), "telehealth"),
+                **dict.fromkeys(("in person", "inperson", "in-office", "office", "in office", "face to face",
+                                 "face-to-face"), "in-person")}
+AVAILABILITY_WORDS = {**dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday", "weekday", "daytime",
+                                       "days", "day"), "weekdays"),
+                      **dict.fromkeys(("evening", "night", "after work", "after 5"), "evenings"),
+                      **dict.fromkeys(("saturday", "sunday", "weekend"), "weekends")}
 AGES = ("children", "teens", "adults", "older adults")
 RESERVED_THERAPIST_SLUGS = ("index", *FACETS)
 
@@ -331,7 +340,7 @@ THERAPIST = Fields(
                       example="{individual: 180, sliding_scale: true}", shown_default="none",
                       doc="Session fees and sliding scale.",
                       form="per session, in digits; leave a field empty to show nothing for it"),
-        "formats": Field(ListOf(Choice("in-person", "telehealth"), "[in-person, telehealth]",
+        "formats": Field(ListOf(Choice("in-person", "telehealth", said=FORMAT_WORDS), "[in-person, telehealth]",
                                 words="list of `in-person` and/or `telehealth`"),
                          "how you meet clients: [in-person], [telehealth] or [in-person, telehealth]",
                          scaffold="[]", example="[in-person, telehealth]", facet="format",
@@ -374,7 +383,7 @@ THERAPIST = Fields(
                                 example="50", shown_default="not shown",
                                 words="whole number of minutes",
                                 doc="How long a session lasts, shown on the card and the profile."),
-        "availability": Field(ListOf(Choice(*AVAILABILITY), "[weekdays, evenings]",
+        "availability": Field(ListOf(Choice(*AVAILABILITY, said=AVAILABILITY_WORDS), "[weekdays, evenings]",
                                      words="list of `weekdays`, `evenings`, `weekends`"),
                               "when you see clients: any of [weekdays, evenings, weekends]", scaffold="[]",
                               example="[weekdays, evenings]", facet="availability", shown_default="not shown",

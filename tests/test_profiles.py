@@ -227,6 +227,21 @@ def test_office_coordinates_in_the_profile_win_over_the_zip_code(make_site, run,
     assert (row["offices"][0]["lat"], row["offices"][0]["lon"]) == (32.75, -117.2)
 
 
+def test_the_words_people_use_instead_of_a_choice_or_a_number_get_the_one_to_write(make_site, run, tmp_path):
+    profile = FULL.replace("formats: [in-person, telehealth]", "formats: [online, In person]") + (
+        "free_consultation: 15 minutes\navailability: [Saturday, nights]\n")
+    result = run("build", "--source", make_site({"therapists/ana-lima.yaml": profile}), "--output", tmp_path / "out")
+    assert result.code == 1
+    assert [line.split(": ", 1)[1] for line in result.err.splitlines()[1:-1]] == [
+        "formats[0]: expected one of 'in-person', 'telehealth', found 'online'; write 'telehealth' for 'online'",
+        "formats[1]: expected one of 'in-person', 'telehealth', found 'In person'; write 'in-person' for 'In person'",
+        "free_consultation: expected a whole number, found the text '15 minutes'; write digits only: 15",
+        "availability[0]: expected one of 'weekdays', 'evenings', 'weekends', found 'Saturday'; write 'weekends' for "
+        "'Saturday'",
+        "availability[1]: expected one of 'weekdays', 'evenings', 'weekends', found 'nights'; write 'evenings' for "
+        "'nights'"]
+
+
 def test_wrong_new_fields_are_reported_with_their_line_and_the_fix(make_site, run, tmp_path):
     profile = FULL.replace('postal_code: "92101"}', 'postal_code: "92101", lat: 32.7}') + (
         "free_consultation: fifteen\nsession_length: 0\navailability: [mornings]\nages: adults\ngender: [woman]\n")
