@@ -6,6 +6,7 @@ build by itself.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from html import unescape
 from pathlib import Path
@@ -58,6 +59,7 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
         if isinstance(person, Therapist) and id(person) not in shown:  # kept off the site, it still signs articles
             _placeholders(found, source, person, ("name",), "write the name as readers should see it: it signs the "
                           "articles whose author is this profile")
+    _lone_values(found, source, site)
     _strays(found, site)
     _unread_in_therapists(found, source)
     if not config.unsafe_html:
@@ -189,6 +191,31 @@ def _line_text(source: Path, path: str, number: int) -> str:
         return (source / path).read_text(encoding="utf-8-sig").splitlines()[number - 1]
     except (OSError, UnicodeDecodeError, IndexError):
         return ""
+
+
+SHARED_VALUES = ("specialties", "modalities", "populations", "languages", "insurance")  #: filters by typed words
+
+
+def _lone_values(found: Collector, source: Path, site: Site) -> None:
+    """A value that one listed profile writes and that is close to one others share ("Aetan", "Aetna"): its own
+    filter page of one therapist, while clients who pick the others' value do not find this therapist."""
+    listed = [therapist for therapist in site.therapists if therapist.listed]
+    for field in SHARED_VALUES:
+        users: dict[str, list] = {}
+        for therapist in listed:
+            for value in getattr(therapist, field):
+                users.setdefault(value, []).append(therapist)
+        shared = [value for value, who in users.items() if len(who) > 1]
+        for value, who in users.items():
+            close = [other for other in difflib.get_close_matches(value, shared, n=3, cutoff=0.8)
+                     if other.casefold() != value.casefold()] if len(who) == 1 else []
+            if close:
+                therapist, meant = who[0], close[0]
+                found.add(therapist.source, line_of(source, therapist.source, field),
+                          f"{field}[{getattr(therapist, field).index(value)}]",
+                          f"{value!r} is written by this profile alone, and {meant!r} by {len(users[meant])} others, "
+                          f"so clients who choose {meant!r} do not find this therapist",
+                          f"if it is meant to be the same, write {meant!r}")
 
 
 def _strays(found: Collector, site: Site) -> None:

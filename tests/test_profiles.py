@@ -299,3 +299,16 @@ def test_office_coordinates_far_from_their_zip_code_are_a_warning(make_site, run
     assert ("therapists/ana-lima.yaml:13: locations[0].lat: lat and lon are 931 miles from the ZIP code '97201', so "
             "'near you' would place this office there; check lat and lon (they may be the example's), or remove "
             "them to use the ZIP code") in result.err
+
+
+def test_a_value_one_profile_writes_close_to_one_others_share_is_a_warning(make_site, run, tmp_path):
+    """'Aetan' beside two profiles' 'Aetna': a filter page of its own, and missing from Aetna's."""
+    files = {f"therapists/{slug}.yaml": f"name: {name}\ninsurance: [{plan}, Cigna]\nlanguages: [English]\n"
+             for slug, name, plan in (("ana-lima", "Ana Lima", "Aetna"), ("ben-okafor", "Ben Okafor", "Aetna"),
+                                      ("cara-nguyen", "Cara Nguyen", "Aetan"), ("dev-rao", "Dev Rao", "TRICARE"))}
+    result = run("build", "--source", make_site(files), "--output", tmp_path / "out")
+    assert result.code == 0, result.err
+    assert [line for line in result.err.splitlines() if "written by this profile alone" in line] == [
+        "therapists/cara-nguyen.yaml:2: insurance[0]: 'Aetan' is written by this profile alone, and 'Aetna' by 2 "
+        "others, so clients who choose 'Aetna' do not find this therapist; if it is meant to be the same, write "
+        "'Aetna'"]  # TRICARE, alone too, is like no other value
