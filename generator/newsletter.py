@@ -23,7 +23,11 @@ from .markup import excerpt
 from .models import Article, Site
 from .render import environment
 
-STATE = ".newsletter.json"  #: in the site folder: {"through": newest article's date, "issue": file name}
+#: In the site folder: {"through": the newest article's date, "issue": file name, "articles": the issue's article
+#: addresses, "known": every article published when it was made}. "known" lets an article added later with an
+#: earlier date (a post written last week, published today) still go in the next issue; "articles" lets a second
+#: issue on the same day, which replaces the first file, hold the first one's articles too.
+STATE = ".newsletter.json"
 FIRST = 5  #: with no issue remembered and no choice given, the first issue holds the newest few articles
 COLUMN = 552  #: the content width of the 600 px column, in pixels: the widest an image is shown
 INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
@@ -38,15 +42,29 @@ class Issue:
     html: bytes
     text: bytes
     since: str  #: how the articles were chosen, in words, for the command's report
+    known: tuple[str, ...] = ()  #: the address of every article published when it was made
 
 
-def remembered(source: Path) -> datetime | None:
-    """The publication time of the newest article in the last issue, or None when no issue was made here."""
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """What the last issue made here left in STATE."""
+
+    through: datetime  #: the publication time of its newest article
+    issue: str  #: its file name
+    articles: frozenset[str]  #: its articles' addresses
+    known: frozenset[str] | None  #: every article's address when it was made; None from before this was kept
+
+
+def remembered(source: Path) -> Memory | None:
+    """The memory of the last issue, or None when no issue was made here."""
     try:
-        return datetime.fromisoformat(json.loads((source / STATE).read_text(encoding="utf-8"))["through"])
+        data = json.loads((source / STATE).read_text(encoding="utf-8"))
+        known = data.get("known")
+        return Memory(datetime.fromisoformat(data["through"]), str(data.get("issue", "")),
+                      frozenset(map(str, data.get("articles", ()))), None if known is None else frozenset(known))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SiteError([Problem(STATE, 0, "", f"cannot read the memory of the last issue ({exc})",
                                  "delete the file and choose the articles with --since DATE or --last N")]) from None
 
@@ -59,11 +77,22 @@ def choose(site: Site, source: Path, since: date | None = None,
         start = datetime.combine(since, time(), ZoneInfo(site.config.timezone))
         chosen = tuple(a for a in site.articles if a.date >= start)
         return chosen, f"{_articles(len(chosen))} published since {since.isoformat()}"
-    through = remembered(source) if last is None else None
-    if through is not None:
-        chosen = tuple(a for a in site.articles if a.date > through)
-        newest = through.date().isoformat()
-        return chosen, f"{_articles(len(chosen))} published after the last issue's newest ({newest})"
+    memory = remembered(source) if last is None else None
+    if memory is not None:
+        after = [a for a in site.articles if a.date > memory.through]
+        later = [a for a in site.articles if a.date <= memory.through and memory.known is not None
+                 and a.url not in memory.known]  # added since the last issue, with an earlier date
+        replaced = memory.issue == f"{_issue_day(site).isoformat()}.html"  # that file is about to be replaced
+        again = [a for a in site.articles if replaced and a.url in memory.articles and a not in after + later]
+        if not after and not later:
+            again = []  # nothing new: no issue to make, the one of today stands
+        chosen = tuple(a for a in site.articles if a in after or a in later or a in again)
+        said = f"{_articles(len(after))} published after the last issue's newest ({memory.through.date().isoformat()})"
+        if later:
+            said += f", and {_articles(len(later))} added since with an earlier date"
+        if again:
+            said += f", with the {_articles(len(again))} of the issue written earlier today, which this one replaces"
+        return chosen, said
     chosen = site.articles[:last if last is not None else FIRST]
     newest = "the newest article" if len(chosen) == 1 else f"the {len(chosen)} newest articles"
     if not chosen:
@@ -99,7 +128,7 @@ def make(site: Site, source: Path, articles: tuple[Article, ...], since: str = "
     if not config.base_url.startswith("https://"):
         raise SiteError([Problem("site.yaml", 0, "base_url", f"an email needs https:// addresses, found "
                                  f"{config.base_url!r}", "write the https:// address where the site is published")])
-    issued = site.now.astimezone(ZoneInfo(config.timezone)).date()
+    issued = _issue_day(site)
     env = environment(source, site)
     env.filters["excerpt"] = excerpt
     pictures = photos.prepare(site, source)
@@ -111,7 +140,13 @@ def make(site: Site, source: Path, articles: tuple[Article, ...], since: str = "
     }
     html = INLINER.inline(env.get_template("email.html").render(**context))
     text = env.get_template("email.txt").render(**context).strip() + "\n"
-    return Issue(issued.isoformat(), articles, html.encode(), text.encode(), since)
+    return Issue(issued.isoformat(), articles, html.encode(), text.encode(), since,
+                 tuple(article.url for article in site.articles))
+
+
+def _issue_day(site: Site) -> date:
+    """The day an issue made now is dated by, in the site's time zone: its file name."""
+    return site.now.astimezone(ZoneInfo(site.config.timezone)).date()
 
 
 def write(issue: Issue, source: Path, output: Path) -> tuple[Path, Path]:
@@ -122,8 +157,9 @@ def write(issue: Issue, source: Path, output: Path) -> tuple[Path, Path]:
     write_atomic(text, issue.text)
     newest = max(a.date for a in issue.articles)
     before = remembered(source)
-    through = max(newest, before) if before else newest  # an issue of older articles (--since) moves nothing back
-    memory = {"through": through.isoformat(), "issue": html.name}
+    through = max(newest, before.through) if before else newest  # an issue of older articles moves nothing back
+    memory = {"through": through.isoformat(), "issue": html.name,
+              "articles": sorted(a.url for a in issue.articles), "known": sorted(issue.known)}
     write_atomic(source / STATE, (json.dumps(memory, indent=2) + "\n").encode())
     return html, text
 

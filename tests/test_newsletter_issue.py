@@ -7,12 +7,15 @@ in Chromium at 600 and 320 px: test_browser_newsletter.py.
 from __future__ import annotations
 
 import json
+import os
 import re
 import struct
 import zlib
 from html.parser import HTMLParser
 
 import pytest
+
+DAY = 24 * 3600
 
 BASE = "https://test.example.org/"
 SITE = f"title: Test Practice\nbase_url: {BASE}\ntimezone: America/Chicago\nnewsletter:\n  title: Test Notes\n"
@@ -96,16 +99,41 @@ def test_the_first_issue_holds_the_newest_articles_and_the_next_starts_after_it(
     assert "the 4 newest articles (no earlier issue is remembered: a first issue holds up to 5)." in out
     assert "replacing" not in out
     memory = json.loads((source / ".newsletter.json").read_text())
-    assert memory == {"through": "2026-10-01T00:00:00-05:00", "issue": "2026-10-26.html"}
+    every = ["/articles/autumn/", "/articles/early/", "/articles/spring/", "/articles/summer/"]
+    assert memory == {"through": "2026-10-01T00:00:00-05:00", "issue": "2026-10-26.html", "articles": every,
+                      "known": every}
     (source / "content/articles/winter.md").write_text("---\ntitle: Winter Notes\ndate: 2026-10-20\n---\nCold.\n")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(os.environ["SOURCE_DATE_EPOCH"]) + DAY))  # the next day
     html, text, out = issue(source)
     assert titles(html) == ["Winter Notes"], "only what was published after the last issue"
-    assert " (replacing the issue written earlier that day): 1 article published after the last issue's newest " \
-           "(2026-10-01)." in out  # the same day (SOURCE_DATE_EPOCH): the same file name
+    assert "1 article published after the last issue's newest (2026-10-01)." in out
     result = run("newsletter", "--source", source, "--output", source / "again")
     assert result.code == 0 and result.out.startswith(
         "No issue written: no article published after the last issue's newest (2026-10-20). Publish an article")
     assert not (source / "again").exists()
+
+
+def test_an_article_added_later_with_an_earlier_date_goes_in_the_next_issue(site, issue, monkeypatch):
+    """Written last week, put on the site after the issue that went out yesterday: not lost for the newsletter."""
+    source = site()
+    issue(source)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(os.environ["SOURCE_DATE_EPOCH"]) + DAY))
+    (source / "content/articles/backdated.md").write_text("---\ntitle: Written Earlier\ndate: 2026-09-15\n---\nA.\n")
+    (source / "content/articles/winter.md").write_text("---\ntitle: Winter Notes\ndate: 2026-10-20\n---\nCold.\n")
+    html, _, out = issue(source)
+    assert titles(html) == ["Winter Notes", "Written Earlier"]
+    assert ("1 article published after the last issue's newest (2026-10-01), and 1 article added since with an "
+            "earlier date.") in out
+
+
+def test_a_second_issue_on_the_same_day_holds_the_first_one_s_articles_as_it_replaces_its_file(site, issue):
+    source = site()
+    issue(source, "--last", "2")
+    (source / "content/articles/winter.md").write_text("---\ntitle: Winter Notes\ndate: 2026-10-20\n---\nCold.\n")
+    html, _, out = issue(source)  # the same day (SOURCE_DATE_EPOCH): the same file name
+    assert titles(html) == ["Winter Notes", "Autumn Light", "Summer Rest"], "nothing of the first issue lost"
+    assert (" (replacing the issue written earlier that day): 1 article published after the last issue's newest "
+            "(2026-10-01), with the 2 articles of the issue written earlier today, which this one replaces.") in out
 
 
 def test_since_chooses_the_articles_from_that_day_on_and_never_moves_the_memory_back(site, issue):
