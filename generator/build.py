@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -12,7 +12,7 @@ from .cache import Cache, Keys, inputs_digest
 from .config import load_config
 from .errors import Collector, Problem, SiteError
 from .links import PlannedRoutes, check_links
-from .lint import warnings as find_warnings
+from .lint import line_of, warnings as find_warnings
 from .load import discover, load_sources
 from .markup import convert, converting
 from .models import Config, Site
@@ -63,8 +63,19 @@ def load_site(options: Options, stages: Stages | None = None, cache: Cache | Non
             cache.remember_markdown(converted)
     with stage("assemble"):
         site = assemble(models, config, now(), options.drafts, problems)
+    if problems.problems:
+        problems.problems[:] = [_located(problem, options.source) for problem in problems.problems]
     problems.raise_if_any()
     return site
+
+
+def _located(problem: Problem, source: Path) -> Problem:
+    """A problem found once every file was read (an alias taken, an address claimed twice) names its field but not
+    its line, which only the file knows: the line where the field starts."""
+    if problem.line or not problem.field:
+        return problem
+    line = line_of(source, problem.path, problem.field.split("[")[0].split(".")[0])
+    return replace(problem, line=line) if line else problem
 
 
 def build(options: Options, stages: Stages | None = None) -> Result:

@@ -78,19 +78,19 @@ def test_an_alias_that_is_a_real_or_a_built_in_address_is_an_error_naming_both(m
                                                   "content/pages/about.md": "---\ntitle: About\n---\n"})
     assert result.code == 1
     assert result.err.splitlines()[1:8] == [
-        "content/articles/other.md: aliases[0]: the old address /articles/on-grief/ is also the address of "
+        "content/articles/other.md:4: aliases[0]: the old address /articles/on-grief/ is also the address of "
         "content/articles/on-grief.md; remove this alias: that address already shows a page",
-        "content/articles/other.md: aliases[1]: the old address /about/ is also the address of "
+        "content/articles/other.md:4: aliases[1]: the old address /about/ is also the address of "
         "content/pages/about.md; remove this alias: that address already shows a page",
-        "content/articles/other.md: aliases[2]: the old address /posts/on-grief.html is also an alias of "
+        "content/articles/other.md:4: aliases[2]: the old address /posts/on-grief.html is also an alias of "
         "content/articles/on-grief.md; keep it once",
-        "content/articles/other.md: aliases[3]: the old address /topics/grief/ is among the addresses the site "
+        "content/articles/other.md:4: aliases[3]: the old address /topics/grief/ is among the addresses the site "
         "writes itself (/topics/); remove this alias, or let the host's own redirects send it on",
-        "content/articles/other.md: aliases[4]: the old address /feed.xml is among the addresses the site writes "
+        "content/articles/other.md:4: aliases[4]: the old address /feed.xml is among the addresses the site writes "
         "itself (/feed.xml); remove this alias, or let the host's own redirects send it on",
-        "content/articles/other.md: aliases[5]: the old address /articles/page/2/ is among the addresses the site "
+        "content/articles/other.md:4: aliases[5]: the old address /articles/page/2/ is among the addresses the site "
         "writes itself (/articles/); remove this alias, or let the host's own redirects send it on",
-        "content/articles/other.md: aliases[7]: the old address /Café/ is also an alias of this article; keep it once",
+        "content/articles/other.md:4: aliases[7]: the old address /Café/ is also an alias of this article; keep it once",
     ]
 
 
