@@ -101,7 +101,7 @@ def test_markdown_over_the_budget_names_the_file_and_line(case, tmp_path):
 
 def test_a_bio_over_the_budget_names_the_profile_and_the_field(tmp_path):
     ended = contained(tmp_path, {"therapists/ana.yaml": "name: Ana\nbio: |\n  Hello.\n\n  " + "[" * 20_000 + "\n"})
-    assert ended.lines == ["therapists/ana.yaml: bio: " + BRACKETS.format(count="20,000").replace(
+    assert ended.lines == ["therapists/ana.yaml:2: bio: " + BRACKETS.format(count="20,000").replace(
         "minutes;", "minutes (line 3 of the text);")]
 
 
