@@ -70,8 +70,8 @@ def load_site(options: Options, stages: Stages | None = None, cache: Cache | Non
 
 
 def _located(problem: Problem, source: Path) -> Problem:
-    """A problem found once every file was read (an alias taken, an address claimed twice) names its field but not
-    its line, which only the file knows: the line where the field starts."""
+    """A problem found once every file was read (an alias that is taken, a slug the site uses itself) names its
+    field but not its line, which only the file knows: the line where the field starts."""
     if problem.line or not problem.field:
         return problem
     line = line_of(source, problem.path, problem.field.split("[")[0].split(".")[0])
