@@ -196,6 +196,7 @@ class Number:
 
 LOOSE_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
 CURLY = "“”‘’„«»"
+AM_PM = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s*m\.?", re.IGNORECASE)
 
 
 def _padded(match: re.Match) -> str:
@@ -222,6 +223,12 @@ class Date:
         if loose and not DATE_RE.fullmatch(text):
             return ctx.bad(field, f"expected two digits for the month, the day, the hour and the minutes, found "
                            f"{text!r}", f"write {_padded(loose)}")
+        twelve = AM_PM.fullmatch(text.strip(CURLY)) if text else None
+        if twelve and 1 <= int(twelve.group(4)) <= 12:
+            year, month, day, hour, minute, half = twelve.groups()
+            hour = int(hour) % 12 + (12 if half.lower() == "p" else 0)
+            return ctx.bad(field, f"expected the time on the 24-hour clock, found {text!r}",
+                           f"write {int(year)}-{int(month):02d}-{int(day):02d} {hour:02d}:{int(minute or 0):02d}")
         if text is None or not DATE_RE.fullmatch(text):
             return ctx.bad(field, f"expected a date like 2026-10-05 or 2026-10-05 09:30, found {describe(value)}",
                            "write the year, month and day with dashes")

@@ -2,6 +2,8 @@
 every unknown author, in one run."""
 from __future__ import annotations
 
+import pytest
+
 
 def report(result) -> list[str]:
     assert result.code == 1, result.err
@@ -31,6 +33,16 @@ def test_a_date_without_its_zeros_says_so_and_shows_it_written_right(make_site, 
     assert report(run("build", "--source", source)) == [
         "content/articles/a.md:3: date: expected two digits for the month, the day, the hour and the minutes, found "
         "'2026-12-1 9:00'; write 2026-12-01 09:00"]
+
+
+@pytest.mark.parametrize("written, meant", [("2026-11-2 9:00am", "2026-11-02 09:00"),
+                                            ("2026-11-02 12:30 PM", "2026-11-02 12:30"),
+                                            ("2026-11-02 12 a.m.", "2026-11-02 00:00"),
+                                            ("2026-11-02 7.15pm", "2026-11-02 19:15")])
+def test_a_time_with_am_or_pm_is_shown_on_the_24_hour_clock(make_site, run, written, meant):
+    source = make_site({"content/articles/a.md": f"---\ntitle: A\ndate: {written}\n---\nHi.\n"})
+    assert report(run("build", "--source", source)) == [
+        f"content/articles/a.md:3: date: expected the time on the 24-hour clock, found {written!r}; write {meant}"]
 
 
 def test_a_date_in_curly_quotes_says_to_remove_them(make_site, run):
