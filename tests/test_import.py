@@ -478,3 +478,28 @@ def test_a_jekyll_picture_written_with_relative_url_is_copied_and_shown(run, sit
     text = (site / "content/articles/calm.md").read_text()
     assert "![A calm room](/media/assets/calm.png) and [the page](/about/)." in text
     assert (site / "content/media/assets/calm.png").read_bytes() == _png(3)
+
+
+def test_a_picture_named_as_another_kind_is_copied_under_its_true_name(run, site, tmp_path):
+    """Blogs serve a JPEG saved as office.png without a word; a build refuses it (images.dimensions). The import
+    names it office.jpg, and the article shows it under that name."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    jpeg = BytesIO()
+    Image.new("RGB", (4, 3), "teal").save(jpeg, "JPEG")
+    blog = tmp_path / "hugo"
+    (blog / "static" / "img").mkdir(parents=True)
+    (blog / "static" / "img" / "office.png").write_bytes(jpeg.getvalue())
+    (blog / "content" / "posts").mkdir(parents=True)
+    (blog / "hugo.toml").write_text('title = "Old"\n')
+    (blog / "content" / "posts" / "office.md").write_text(
+        '---\ntitle: Our office\ndate: 2024-01-02\nsummary: The room.\n---\n![The office](/img/office.png)\n')
+    result = run("import", "hugo", blog, "--source", site)
+    assert result.code == 0, result.err
+    assert "![The office](/media/img/office.jpg)" in (site / "content/articles/office.md").read_text()
+    assert (site / "content/media/img/office.jpg").read_bytes() == jpeg.getvalue()
+    out = built(run, site)  # which refused the picture named office.png
+    assert re.search(r'<img src="/media/img/office[^"]*\.jpg"[^>]* alt="The office">',
+                     page(out, "articles/office/index.html"))

@@ -20,6 +20,24 @@ IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "
                "image/svg+xml": ".svg"}  # the formats a build publishes
 
 
+# The first bytes of each picture format a build publishes, and the name ending it goes by.
+SIGNATURES = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"GIF87a", ".gif"), (b"GIF89a", ".gif"))
+
+
+def true_name(name: str, data: bytes) -> str:
+    """The name with the ending of the picture its bytes hold, when it is named as another kind (a JPEG saved as
+    photo.png: blogs serve it, the build refuses it). Other files keep their names."""
+    stem, suffix = posixpath.splitext(name)
+    if not images.kind(name):
+        return name
+    held = next((ending for start, ending in SIGNATURES if data.startswith(start)), None)
+    if held is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        held = ".webp"
+    if held is None or images.kind("picture" + held) == images.kind(name):
+        return name
+    return stem + held
+
+
 class Media:
     """The files one import brings into ``site``: where each source went, so a file is copied once."""
 
@@ -61,6 +79,7 @@ class Media:
         return self.placed[url], ""
 
     def _place(self, data: bytes, name: str) -> str:
+        name = true_name(name, data)
         parts = [part for part in name.replace("\\", "/").split("/") if part not in ("", ".", "..")]
         target = self.site.joinpath(MEDIA, *parts) if parts else self.site / MEDIA / "file"
         stem, suffix, number = target.stem, target.suffix, 2
