@@ -60,6 +60,7 @@ def warnings(site: Site, source: Path) -> tuple[Problem, ...]:
             _placeholders(found, source, person, ("name",), "write the name as readers should see it: it signs the "
                           "articles whose author is this profile")
     _lone_values(found, source, site)
+    _not_insurers(found, source, site)
     _strays(found, site)
     _unread_in_therapists(found, source)
     if not config.unsafe_html:
@@ -216,6 +217,23 @@ def _lone_values(found: Collector, source: Path, site: Site) -> None:
                           f"{value!r} is written by this profile alone, and {meant!r} by {len(users[meant])} others, "
                           f"so clients who choose {meant!r} do not find this therapist",
                           f"if it is meant to be the same, write {meant!r}")
+
+
+NOT_AN_INSURER = re.compile(r"(self|private|direct)[- ]?pay(ment)?|out[- ]of[- ]pocket|cash|none|no insurance",
+                            re.IGNORECASE)
+
+
+def _not_insurers(found: Collector, source: Path, site: Site) -> None:
+    """'Self-pay' written as a plan: a filter page "Therapists who accept Self-pay" that only lists those who wrote
+    it, while any therapist can be paid directly (the fees say what a session costs)."""
+    for therapist in site.therapists:
+        for index, plan in enumerate(therapist.insurance):
+            if NOT_AN_INSURER.fullmatch(plan.strip()):
+                found.add(therapist.source, line_of(source, therapist.source, "insurance"), f"insurance[{index}]",
+                          f"{plan!r} is not an insurance plan: its filter page would list only the therapists who "
+                          "wrote it, while clients can pay any therapist directly",
+                          "remove it (a profile without insurance shows 'Self-pay'); the fees show what a session "
+                          "costs")
 
 
 def _strays(found: Collector, site: Site) -> None:

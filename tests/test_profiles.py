@@ -312,3 +312,15 @@ def test_a_value_one_profile_writes_close_to_one_others_share_is_a_warning(make_
         "therapists/cara-nguyen.yaml:2: insurance[0]: 'Aetan' is written by this profile alone, and 'Aetna' by 2 "
         "others, so clients who choose 'Aetna' do not find this therapist; if it is meant to be the same, write "
         "'Aetna'"]  # TRICARE, alone too, is like no other value
+
+
+def test_self_pay_written_as_an_insurance_plan_is_a_warning(make_site, run, tmp_path):
+    files = {"therapists/ana-lima.yaml": "name: Ana Lima\ninsurance: [Aetna, Self-pay]\n",
+             "therapists/ben-okafor.yaml": "name: Ben Okafor\ninsurance: [out of pocket]\n"}
+    result = run("build", "--source", make_site(files), "--output", tmp_path / "out")
+    assert result.code == 0, result.err
+    assert [line for line in result.err.splitlines() if "is not an insurance plan" in line] == [
+        f"therapists/{slug}.yaml:2: insurance[{index}]: {plan!r} is not an insurance plan: its filter page would list "
+        "only the therapists who wrote it, while clients can pay any therapist directly; remove it (a profile without "
+        "insurance shows 'Self-pay'); the fees show what a session costs"
+        for slug, index, plan in (("ana-lima", 1, "Self-pay"), ("ben-okafor", 0, "out of pocket"))]
