@@ -300,8 +300,10 @@ def test_an_issue_without_an_unsubscribe_link_or_a_postal_address_says_so_before
     assert "has no postal address" not in result.err
     text = next((tmp_path / "form").glob("*.txt")).read_text()
     html = next((tmp_path / "form").glob("*.html")).read_text()
-    assert text.endswith("Or send a text message to 988.\nIf you are in immediate danger, call 911 or go to the "
-                         "nearest emergency room.\nTest Practice · 12 River Rd, Sacramento, CA\n")
+    # each number once in plain text (the HTML part links it twice: to call and to text)
+    assert text.endswith("Call or text the 988 Suicide & Crisis Lifeline: 988.\nIf you are in immediate danger, call "
+                         "911 or go to the nearest emergency room.\nTest Practice · 12 River Rd, Sacramento, CA\n")
+    assert 'href="tel:988"' in html and 'href="sms:988"' in html
     for part in (text, html):  # both parts end with who sends it, and what to do in immediate danger
         assert "12 River Rd, Sacramento, CA" in part
         assert "If you are in immediate danger, call 911 or go to the nearest emergency room." in part
