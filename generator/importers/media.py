@@ -27,7 +27,6 @@ SIGNATURES = ((b"\xff\xd8\xff", ".jpg"), (b"\x89PNG\r\n\x1a\n", ".png"), (b"GIF8
 def true_name(name: str, data: bytes) -> str:
     """The name with the ending of the picture its bytes hold, when it is named as another kind (a JPEG saved as
     photo.png: blogs serve it, the build refuses it). Other files keep their names."""
-    stem, suffix = posixpath.splitext(name)
     if not images.kind(name):
         return name
     held = next((ending for start, ending in SIGNATURES if data.startswith(start)), None)
@@ -35,7 +34,7 @@ def true_name(name: str, data: bytes) -> str:
         held = ".webp"
     if held is None or images.kind("picture" + held) == images.kind(name):
         return name
-    return stem + held
+    return posixpath.splitext(name)[0] + held
 
 
 class Media:
