@@ -79,14 +79,12 @@ def choose(site: Site, source: Path, since: date | None = None,
         return chosen, f"{_articles(len(chosen))} published since {since.isoformat()}"
     memory = remembered(source) if last is None else None
     if memory is not None:
-        after = [a for a in site.articles if a.date > memory.through]
-        later = [a for a in site.articles if a.date <= memory.through and memory.known is not None
-                 and a.url not in memory.known]  # added since the last issue, with an earlier date
-        replaced = memory.issue == f"{_issue_day(site).isoformat()}.html"  # that file is about to be replaced
-        again = [a for a in site.articles if replaced and a.url in memory.articles and a not in after + later]
-        if not after and not later:
-            again = []  # nothing new: no issue to make, the one of today stands
-        chosen = tuple(a for a in site.articles if a in after or a in later or a in again)
+        after = {a.url for a in site.articles if a.date > memory.through}
+        later = {a.url for a in site.articles if memory.known is not None and a.url not in memory.known} - after
+        # A second issue today replaces the first one's file, so it holds that one's articles too.
+        replaced = bool(after or later) and memory.issue == f"{_issue_day(site).isoformat()}.html"
+        again = {a.url for a in site.articles if a.url in memory.articles} - after - later if replaced else set()
+        chosen = tuple(a for a in site.articles if a.url in after | later | again)
         said = f"{_articles(len(after))} published after the last issue's newest ({memory.through.date().isoformat()})"
         if later:
             said += f", and {_articles(len(later))} added since with an earlier date"

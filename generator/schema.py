@@ -122,9 +122,9 @@ class Choice(Text):
         value = super().__call__(value, field, ctx)
         if value is not INVALID and value not in self.choices:
             meant = self.said.get(value.strip().lower()) or self.said.get(value.strip().lower().rstrip("s"))
-            close = f"write {meant!r} for {value!r}" if meant else did_you_mean(value, self.choices)
-            return ctx.bad(field, f"expected {self.expected}, found {value!r}",
-                           close if close.startswith(("did", "write")) else "")
+            close = did_you_mean(value, self.choices)
+            hint = f"write {meant!r} for {value!r}" if meant else close if close.startswith("did") else ""
+            return ctx.bad(field, f"expected {self.expected}, found {value!r}", hint)
         return value
 
 

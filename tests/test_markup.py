@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import random
+import re
 import threading
 
 import pytest
@@ -209,6 +210,7 @@ def test_the_builds_converter_tries_only_the_patterns_whose_characters_are_in_th
     assert set(tried) == {"ReferenceInlineProcessor", "LinkInlineProcessor"}
 
 
+URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')  # what absolute_links does, as one expression and urljoin
 LINK_PIECES = ['href="', 'src="', '"', 'x', "_", "é", " ", "-", "=", "a/b", "../c", "https://ex.org/d", "#e",
                "<a ", "<img ", ">", "xhref=", "data-src=", "mailto:f@ex.org", "\n", "?q=1",
                # what the shortcuts of _join must leave to urljoin: dot segments, parts, stripped characters
@@ -223,7 +225,7 @@ PAGES = ["https://ex.org/articles/wizards/", "http://ex.org:8080/sub/page", "htt
 def test_absolute_links_does_what_the_expression_does(pieces, page):
     from urllib.parse import urljoin
 
-    from generator.markup import URL_ATTR, absolute_links
+    from generator.markup import absolute_links
     html = "".join(pieces)
     assert absolute_links(html, page) == URL_ATTR.sub(lambda m: f'{m.group(1)}="{urljoin(page, m.group(2))}"', html)
 
